@@ -1,0 +1,102 @@
+// Package config holds Cubby's typed configuration, read from flags and
+// CUBBY_* environment variables. Zero configuration must work: every field
+// has a default that runs a single-server school on SQLite.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything an operator can set. Field docs are the README's
+// configuration table; keep them in step.
+type Config struct {
+	Addr        string        // CUBBY_ADDR: listen address
+	DataDir     string        // CUBBY_DATA_DIR: SQLite file and uploaded files
+	DatabaseURL string        // CUBBY_DATABASE_URL: empty = SQLite in DataDir; postgres://… = PostgreSQL
+	BaseURL     string        // CUBBY_BASE_URL: public URL, used in emailed links and to decide Secure cookies
+	LogLevel    string        // CUBBY_LOG_LEVEL: debug, info, warn, error
+	SessionTTL  time.Duration // CUBBY_SESSION_TTL: how long an idle login lasts
+	Country     string        // CUBBY_COUNTRY: ISO country of the deployment (consent age, school import default)
+	ServerLoc   string        // CUBBY_SERVER_LOCATION: ISO country where the server and its backups are
+}
+
+// Default returns the zero-configuration settings.
+func Default() Config {
+	return Config{
+		Addr:       ":8080",
+		DataDir:    "./cubby-data",
+		LogLevel:   "info",
+		SessionTTL: 30 * 24 * time.Hour,
+		Country:    "US",
+		ServerLoc:  "US",
+	}
+}
+
+// Flags registers every setting on fs with its CUBBY_* variable as default,
+// so a flag wins over the environment, which wins over the built-in default.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	str := func(p *string, name, env, usage string) {
+		if v, ok := os.LookupEnv(env); ok {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, usage+" ("+env+")")
+	}
+	str(&c.Addr, "addr", "CUBBY_ADDR", "listen address")
+	str(&c.DataDir, "data-dir", "CUBBY_DATA_DIR", "folder for the SQLite database and files")
+	str(&c.DatabaseURL, "database-url", "CUBBY_DATABASE_URL", "postgres://… to use PostgreSQL; empty for SQLite")
+	str(&c.BaseURL, "base-url", "CUBBY_BASE_URL", "public URL of this server, e.g. https://cubby.example.org")
+	str(&c.LogLevel, "log-level", "CUBBY_LOG_LEVEL", "debug, info, warn or error")
+	str(&c.Country, "country", "CUBBY_COUNTRY", "two-letter country code of the deployment")
+	str(&c.ServerLoc, "server-location", "CUBBY_SERVER_LOCATION", "two-letter country code where the server runs")
+	if v, ok := os.LookupEnv("CUBBY_SESSION_TTL"); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			c.SessionTTL = d
+		}
+	}
+	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "how long an idle login lasts (CUBBY_SESSION_TTL)")
+}
+
+// Validate reports every problem at once, phrased for the operator.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("CUBBY_ADDR %q is not host:port (e.g. :8080)", c.Addr))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("CUBBY_DATA_DIR must not be empty"))
+	}
+	if c.DatabaseURL != "" && !c.IsPostgres() {
+		errs = append(errs, errors.New("CUBBY_DATABASE_URL must start with postgres:// or postgresql:// (leave it empty for SQLite)"))
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("CUBBY_BASE_URL %q must start with http:// or https://", c.BaseURL))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("CUBBY_LOG_LEVEL %q must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.SessionTTL < time.Minute {
+		errs = append(errs, errors.New("CUBBY_SESSION_TTL must be at least 1m"))
+	}
+	for _, cc := range []struct{ name, v string }{{"CUBBY_COUNTRY", c.Country}, {"CUBBY_SERVER_LOCATION", c.ServerLoc}} {
+		if len(cc.v) != 2 || strings.ToUpper(cc.v) != cc.v {
+			errs = append(errs, fmt.Errorf("%s %q must be a two-letter upper-case country code such as DE or US", cc.name, cc.v))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// IsPostgres reports whether the database is PostgreSQL rather than SQLite.
+func (c *Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
