@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,7 +106,7 @@ func compile(s string) *template {
 		}
 		name := s[i+1 : j]
 		t.parts = append(t.parts, part{text: name, arg: true})
-		if !containsString(t.names, name) {
+		if !slices.Contains(t.names, name) {
 			t.names = append(t.names, name)
 		}
 		lit = j + 1
@@ -115,21 +115,12 @@ func compile(s string) *template {
 	if lit < len(s) {
 		t.parts = append(t.parts, part{text: s[lit:]})
 	}
-	sort.Strings(t.names)
+	slices.Sort(t.names)
 	return t
 }
 
 func isNameByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // render fills placeholders. withCount makes {count} come from count, ahead

@@ -1,0 +1,187 @@
+// Package api serves Cubby's JSON API under /api/v1, following the
+// conventions in API.md: bearer tokens, problem+json errors, cursor
+// pagination and idempotency keys. Every route is declared as an Op, and
+// the OpenAPI document is generated from the same list, so a route cannot
+// exist without its documentation.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"cubby/internal/app"
+	"cubby/internal/i18n"
+)
+
+// API is the /api/v1 handler set.
+type API struct {
+	app  *app.App
+	i18n *i18n.Bundle
+	log  *slog.Logger
+	ops  []Op
+	mux  *http.ServeMux
+}
+
+// Op is one endpoint: how it is routed and how it is documented.
+type Op struct {
+	Method   string
+	Path     string // below /api/v1, e.g. "/classes/{id}"
+	ID       string // OpenAPI operationId
+	Summary  string
+	Tag      string
+	Public   bool   // no login needed
+	Request  string // schema name of the JSON body, if any
+	Response string // schema name of the success body, if any
+	Success  int    // success status
+	Errors   []int  // error statuses it can answer
+	// Idempotent ops accept an Idempotency-Key header.
+	Idempotent bool
+	Handle     func(w http.ResponseWriter, r *http.Request) error
+}
+
+// New builds the API and its routes.
+func New(a *app.App, bundle *i18n.Bundle, log *slog.Logger) *API {
+	x := &API{app: a, i18n: bundle, log: log, mux: http.NewServeMux()}
+	x.routes()
+	for _, op := range x.ops {
+		x.mux.Handle(op.Method+" /api/v1"+op.Path, x.wrap(op))
+	}
+	x.mux.HandleFunc("GET /api/v1/openapi.json", x.openAPI)
+	x.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		x.problem(w, r, http.StatusNotFound, "error.not_found", nil)
+	})
+	return x
+}
+
+// ServeHTTP serves everything under /api/v1/.
+func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { x.mux.ServeHTTP(w, r) }
+
+// Ops lists the declared endpoints, for the OpenAPI test.
+func (x *API) Ops() []Op { return x.ops }
+
+func (x *API) add(op Op) { x.ops = append(x.ops, op) }
+
+// wrap applies what every op shares: login check, idempotency, and turning
+// a returned error into problem+json.
+func (x *API) wrap(op Op) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !op.Public && app.SessionFrom(r.Context()) == nil {
+			x.problem(w, r, http.StatusUnauthorized, "error.unauthorized", nil)
+			return
+		}
+		h := op.Handle
+		if op.Idempotent {
+			h = x.idempotent(h)
+		}
+		if err := h(w, r); err != nil {
+			x.fail(w, r, err)
+		}
+	})
+}
+
+// fail maps an error from a handler or use case to its problem response.
+// Internal error text is logged, never shown.
+func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var ve *app.ValidationError
+	var rl *app.RateLimitError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &ve):
+		x.problem(w, r, http.StatusBadRequest, "error.validation", ve)
+	case errors.As(err, &rl):
+		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds()+0.999)))
+		x.problem(w, r, http.StatusTooManyRequests, "error.rate_limited", nil)
+	case errors.As(err, &mbe):
+		x.problem(w, r, http.StatusRequestEntityTooLarge, "error.too_large", nil)
+	case errors.Is(err, errBadJSON):
+		x.problem(w, r, http.StatusBadRequest, "validation.invalid_json", nil)
+	case errors.Is(err, app.ErrUnauthorized):
+		x.problem(w, r, http.StatusUnauthorized, "error.unauthorized", nil)
+	case errors.Is(err, app.ErrForbidden):
+		x.problem(w, r, http.StatusForbidden, "error.forbidden", nil)
+	case errors.Is(err, app.ErrNotFound):
+		x.problem(w, r, http.StatusNotFound, "error.not_found", nil)
+	case errors.Is(err, app.ErrConflict):
+		x.problem(w, r, http.StatusConflict, "error.conflict", nil)
+	default:
+		x.log.Error("api", "route", r.Pattern, "err", err)
+		x.problem(w, r, http.StatusInternalServerError, "error.internal", nil)
+	}
+}
+
+// Problem is an RFC 9457 problem document.
+type Problem struct {
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Detail string            `json:"detail"`
+	Errors map[string]string `json:"errors,omitempty"`
+}
+
+func (x *API) problem(w http.ResponseWriter, r *http.Request, status int, key string, ve *app.ValidationError) {
+	l := x.localizer(r)
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: l.T(key)}
+	if ve != nil {
+		p.Errors = map[string]string{}
+		for field, fe := range ve.Fields {
+			p.Errors[field] = l.T(fe.Key, fe.Args...)
+		}
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", l.Lang())
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func (x *API) localizer(r *http.Request) *i18n.Localizer {
+	if l := i18n.FromContext(r.Context()); l != nil {
+		return l
+	}
+	return x.i18n.Localizer(x.i18n.Negotiate("", r.Header.Get("Accept-Language")))
+}
+
+var errBadJSON = errors.New("invalid JSON body")
+
+// decode reads a JSON body into v, rejecting unknown fields so a typo in a
+// client is reported rather than silently ignored.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return errBadJSON
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errBadJSON
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errBadJSON
+	}
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// id formats an internal id as the JSON string the API promises.
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// parseID reads an id from the path; an unparseable id is simply not found.
+func parseID(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, app.ErrNotFound
+	}
+	return n, nil
+}

@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+
+	"cubby/internal/app"
+	"cubby/internal/store"
+)
+
+// User is the JSON form of an account, as GET /me returns it.
+type User struct {
+	ID        string   `json:"id"`
+	Type      string   `json:"type"`
+	Title     string   `json:"title"`
+	FirstName string   `json:"first_name"`
+	LastName  string   `json:"last_name"`
+	Email     string   `json:"email,omitempty"`
+	Username  string   `json:"username,omitempty"`
+	Language  string   `json:"language"`
+	SchoolIDs []string `json:"school_ids"`
+}
+
+func userJSON(u *store.User, schoolIDs []int64) User {
+	out := User{ID: id(u.ID), Type: u.Kind, Title: u.Title, FirstName: u.FirstName, LastName: u.LastName,
+		Email: u.Email, Username: u.Username, Language: u.Language, SchoolIDs: []string{}}
+	for _, s := range schoolIDs {
+		out.SchoolIDs = append(out.SchoolIDs, id(s))
+	}
+	return out
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (x *API) login(w http.ResponseWriter, r *http.Request) error {
+	var req loginRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	login := req.Email
+	if login == "" {
+		login = req.Username
+	}
+	token, _, err := x.app.Login(r.Context(), app.Credentials{Login: login, Password: req.Password, Kind: "api", Browser: "API"})
+	if err != nil {
+		return err
+	}
+	sess, err := x.app.Authenticate(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"token": token, "user": userJSON(sess.User, sess.Actor.SchoolIDs())})
+}
+
+func (x *API) logout(w http.ResponseWriter, r *http.Request) error {
+	token := bearerToken(r)
+	if token == "" {
+		if c, err := r.Cookie("cubby_session"); err == nil {
+			token = c.Value
+		}
+	}
+	if err := x.app.Logout(r.Context(), token); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (x *API) me(w http.ResponseWriter, r *http.Request) error {
+	s := app.SessionFrom(r.Context())
+	return writeJSON(w, http.StatusOK, userJSON(s.User, s.Actor.SchoolIDs()))
+}
+
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && (h[:7] == "Bearer " || h[:7] == "bearer ") {
+		return h[7:]
+	}
+	return ""
+}

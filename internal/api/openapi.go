@@ -1,0 +1,136 @@
+package api
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// schemas are the JSON Schemas of request and response bodies, referenced
+// by name from Ops.
+var schemas = map[string]any{
+	"Problem": obj(map[string]any{
+		"type": str(), "title": str(), "status": integer(), "detail": str(),
+		"errors": map[string]any{"type": "object", "additionalProperties": str(), "description": "field → message, on validation failures"},
+	}, "type", "title", "status", "detail"),
+	"LoginRequest": obj(map[string]any{
+		"email": str(), "username": str(), "password": str(),
+	}, "password"),
+	"LoginResponse": obj(map[string]any{"token": str(), "user": ref("User")}, "token", "user"),
+	"User": obj(map[string]any{
+		"id": str(), "type": enum("teacher", "parent", "leader", "student"), "title": str(),
+		"first_name": str(), "last_name": str(), "email": str(), "username": str(), "language": str(),
+		"school_ids": map[string]any{"type": "array", "items": str()},
+	}, "id", "type", "first_name", "language", "school_ids"),
+	"Class": obj(map[string]any{
+		"id": str(), "name": str(), "school_id": str(), "student_count": integer(), "archived": map[string]any{"type": "boolean"},
+	}, "id", "name", "school_id"),
+	"ClassList": obj(map[string]any{
+		"classes": map[string]any{"type": "array", "items": ref("Class")},
+		"next":    map[string]any{"type": []string{"string", "null"}, "description": "pass as ?cursor= for the next page; null on the last page"},
+	}, "classes", "next"),
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	return map[string]any{"type": "object", "properties": props, "required": required}
+}
+func str() map[string]any             { return map[string]any{"type": "string"} }
+func integer() map[string]any         { return map[string]any{"type": "integer"} }
+func enum(v ...string) map[string]any { return map[string]any{"type": "string", "enum": v} }
+func ref(name string) map[string]any  { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func jsonBody(schema string) map[string]any {
+	return map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": ref(schema)}}}
+}
+
+// Document builds the OpenAPI 3.1 document from the declared ops.
+func (x *API) Document() map[string]any {
+	paths := map[string]any{}
+	for _, op := range x.ops {
+		item, _ := paths["/api/v1"+op.Path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths["/api/v1"+op.Path] = item
+		}
+		o := map[string]any{"operationId": op.ID, "summary": op.Summary, "tags": []string{op.Tag}}
+		if op.Public {
+			o["security"] = []any{}
+		}
+		var params []any
+		for _, seg := range strings.Split(op.Path, "/") {
+			if strings.HasPrefix(seg, "{") {
+				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": str()})
+			}
+		}
+		if op.Method == "GET" && strings.HasSuffix(op.Response, "List") {
+			params = append(params,
+				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},
+				map[string]any{"name": "cursor", "in": "query", "schema": str(), "description": "the next value of the previous page"})
+		}
+		if op.Idempotent {
+			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "schema": str(),
+				"description": "a repeat with the same key returns the first result and writes nothing new"})
+		}
+		if params != nil {
+			o["parameters"] = params
+		}
+		if op.Request != "" {
+			body := jsonBody(op.Request)
+			body["required"] = true
+			o["requestBody"] = body
+		}
+		responses := map[string]any{}
+		success := map[string]any{"description": http.StatusText(op.Success)}
+		if op.Response != "" {
+			success = jsonBody(op.Response)
+			success["description"] = http.StatusText(op.Success)
+		}
+		responses[strconv.Itoa(op.Success)] = success
+		for _, code := range op.Errors {
+			responses[strconv.Itoa(code)] = map[string]any{
+				"description": http.StatusText(code),
+				"content":     map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}},
+			}
+		}
+		o["responses"] = responses
+		item[strings.ToLower(op.Method)] = o
+	}
+	tags := map[string]bool{}
+	for _, op := range x.ops {
+		tags[op.Tag] = true
+	}
+	var tagList []any
+	for _, t := range sortedKeys(tags) {
+		tagList = append(tagList, map[string]any{"name": t})
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "Cubby API",
+			"version":     "1",
+			"description": "The JSON API of Cubby, a self-hosted school community platform. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/auth/login. Errors are application/problem+json (RFC 9457).",
+		},
+		"servers":  []any{map[string]any{"url": "/"}},
+		"tags":     tagList,
+		"security": []any{map[string]any{"bearer": []any{}}},
+		"paths":    paths,
+		"components": map[string]any{
+			"schemas":         schemas,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+		},
+	}
+}
+
+func (x *API) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-cache")
+	writeJSON(w, http.StatusOK, x.Document())
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,166 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"cubby/internal/authz"
+	"cubby/internal/db"
+	"cubby/internal/store"
+)
+
+// Credentials are what a person types to log in: an email (staff and
+// parents) or a username (students), and a password.
+type Credentials struct {
+	Login    string
+	Password string
+	Kind     string // "web" or "api": which kind of session to start
+	Browser  string // browser family and version, shown in the sessions list
+}
+
+// dummyHash makes a login for an unknown account cost as much as one for a
+// known account, so response time does not reveal who has an account.
+var dummyHash, _ = HashPassword("cubby-no-such-account", DefaultPasswordParams)
+
+// Login checks credentials and starts a session, returning the token the
+// client must present. Unknown accounts and wrong passwords give the same
+// ErrUnauthorized.
+func (a *App) Login(ctx context.Context, c Credentials) (string, *store.User, error) {
+	var v ValidationError
+	login := strings.ToLower(strings.TrimSpace(c.Login))
+	if login == "" {
+		v.Add("login", "validation.required")
+	}
+	if c.Password == "" {
+		v.Add("password", "validation.required")
+	}
+	if len(login) > 254 || len(c.Password) > 1024 {
+		return "", nil, ErrUnauthorized
+	}
+	if err := v.Err(); err != nil {
+		return "", nil, err
+	}
+	var u *store.User
+	var err error
+	if strings.Contains(login, "@") {
+		u, err = store.UserByEmail(ctx, a.DB.R, login)
+	} else {
+		u, err = store.UserByUsername(ctx, a.DB.R, login)
+	}
+	if errors.Is(err, db.ErrNotFound) || (err == nil && u.PasswordHash == "") {
+		CheckPassword(dummyHash, c.Password)
+		return "", nil, ErrUnauthorized
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	ok, err := CheckPassword(u.PasswordHash, c.Password)
+	if err != nil {
+		return "", nil, err
+	}
+	if !ok {
+		return "", nil, ErrUnauthorized
+	}
+	token, err := a.StartSession(ctx, u.ID, c.Kind, c.Browser)
+	return token, u, err
+}
+
+// StartSession creates a new session for a user. A new token at every login
+// means a session fixed by an attacker before login is worthless after it.
+func (a *App) StartSession(ctx context.Context, userID int64, kind, browser string) (string, error) {
+	if kind != "api" {
+		kind = "web"
+	}
+	token := NewToken()
+	now := a.Now()
+	err := store.CreateSession(ctx, a.DB.W, &store.Session{
+		ID: HashToken(token), UserID: userID, Kind: kind, Browser: browser,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.SessionTTL),
+	})
+	return token, err
+}
+
+// Logout ends the session behind token. Ending an unknown session is fine.
+func (a *App) Logout(ctx context.Context, token string) error {
+	return store.DeleteSession(ctx, a.DB.W, HashToken(token))
+}
+
+// Session is an authenticated request's view of who is asking.
+type Session struct {
+	User  *store.User
+	Actor *authz.Actor
+}
+
+// Authenticate resolves a session token into the user and their
+// relationships. It returns ErrUnauthorized for a missing, unknown or
+// expired token.
+func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) {
+	if token == "" || len(token) > 128 {
+		return nil, ErrUnauthorized
+	}
+	now := a.Now()
+	s, err := store.SessionByID(ctx, a.DB.R, HashToken(token), now)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, ErrUnauthorized
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Slide the expiry, but write at most once a minute per session.
+	if now.Sub(s.LastSeenAt) > time.Minute {
+		if err := store.TouchSession(ctx, a.DB.W, s.ID, now, now.Add(a.SessionTTL)); err != nil {
+			return nil, err
+		}
+	}
+	u, err := store.UserByID(ctx, a.DB.R, s.UserID)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := a.loadActor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: u, Actor: actor}, nil
+}
+
+// loadActor gathers what authz needs to know about a user: their staff
+// memberships, classes, children and own student profile.
+func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error) {
+	actor := &authz.Actor{UserID: u.ID, Kind: authz.Kind(u.Kind), Schools: map[int64]authz.Staff{}}
+	var err error
+	switch u.Kind {
+	case store.KindTeacher, store.KindLeader:
+		ms, err := store.MembershipsOfUser(ctx, a.DB.R, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if m.Status == "active" {
+				actor.Schools[m.SchoolID] = authz.Staff{Leader: m.Role == store.RoleLeader, Verified: m.VerifiedAt != nil}
+			}
+		}
+		if actor.Classes, err = store.TaughtClassIDs(ctx, a.DB.R, u.ID); err != nil {
+			return nil, err
+		}
+	case store.KindParent:
+		if actor.Children, err = store.ChildIDs(ctx, a.DB.R, u.ID); err != nil {
+			return nil, err
+		}
+	case store.KindStudent:
+		s, err := store.StudentByUserID(ctx, a.DB.R, u.ID)
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
+			return nil, err
+		}
+		if s != nil {
+			actor.StudentID, actor.StudentSchoolID = s.ID, s.SchoolID
+		}
+	}
+	return actor, nil
+}
+
+// SetLanguage saves the user's preferred language.
+func (a *App) SetLanguage(ctx context.Context, s *Session, lang string) error {
+	return store.SetUserLanguage(ctx, a.DB.W, s.User.ID, lang, a.Now())
+}

@@ -1,0 +1,127 @@
+// Package authz decides who may see and do what. Its functions are pure:
+// they look only at the Actor (who is asking, with their relationships
+// loaded once per request) and the target, so every rule can be
+// table-tested without a database. Handlers and templates never decide
+// access themselves; the app layer asks here.
+package authz
+
+import "slices"
+
+// Kind is an account type.
+type Kind string
+
+const (
+	Visitor Kind = ""
+	Teacher Kind = "teacher"
+	Parent  Kind = "parent"
+	Leader  Kind = "leader"
+	Student Kind = "student"
+)
+
+// Staff describes an actor's active place in one school.
+type Staff struct {
+	Leader   bool
+	Verified bool
+}
+
+// Actor is the person making a request and what they are connected to.
+// The zero value is a logged-out visitor.
+type Actor struct {
+	UserID int64
+	Kind   Kind
+	// Schools maps school id → active staff membership.
+	Schools map[int64]Staff
+	// Classes maps each class the actor teaches → its school.
+	Classes map[int64]int64
+	// Children maps each student the actor is guardian of → its school.
+	Children map[int64]int64
+	// StudentID is the actor's own student profile, if a student.
+	StudentID       int64
+	StudentSchoolID int64
+}
+
+// LoggedIn reports whether the actor is a signed-in user.
+func (a *Actor) LoggedIn() bool { return a != nil && a.UserID != 0 }
+
+// SchoolIDs lists every school the actor is connected to, in any role.
+func (a *Actor) SchoolIDs() []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	add := func(id int64) {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for id := range a.Schools {
+		add(id)
+	}
+	for _, id := range a.Children {
+		add(id)
+	}
+	add(a.StudentSchoolID)
+	slices.Sort(out)
+	return out
+}
+
+// IsLeaderOf reports whether the actor leads school id.
+func (a *Actor) IsLeaderOf(schoolID int64) bool { return a.Schools[schoolID].Leader }
+
+// ClassRef identifies a class and its school for a decision.
+type ClassRef struct{ ID, SchoolID int64 }
+
+// CanListClasses: teachers and leaders have class lists; parents and
+// students reach classes only through a child or themselves.
+func CanListClasses(a *Actor) bool {
+	return a.LoggedIn() && (a.Kind == Teacher || a.Kind == Leader)
+}
+
+// CanViewClass: the class's own teachers and the school's leaders.
+func CanViewClass(a *Actor, c ClassRef) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	if _, ok := a.Classes[c.ID]; ok {
+		return true
+	}
+	return a.IsLeaderOf(c.SchoolID)
+}
+
+// CanViewSchool: active staff of the school.
+func CanViewSchool(a *Actor, schoolID int64) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	_, ok := a.Schools[schoolID]
+	return ok
+}
+
+// StudentRef identifies a student, their school and current classes.
+type StudentRef struct {
+	ID       int64
+	SchoolID int64
+	Classes  []int64
+}
+
+// CanViewStudentRecords decides who sees a student's feedback points and
+// attendance, exactly as the data-transparency page promises: teachers of
+// the student's class, verified teachers and leaders of the student's
+// school, the student themself, and the student's parents — no one else.
+func CanViewStudentRecords(a *Actor, s StudentRef) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	if a.StudentID != 0 && a.StudentID == s.ID {
+		return true
+	}
+	if _, ok := a.Children[s.ID]; ok {
+		return true
+	}
+	for _, c := range s.Classes {
+		if _, ok := a.Classes[c]; ok {
+			return true
+		}
+	}
+	st, ok := a.Schools[s.SchoolID]
+	return ok && (st.Leader || st.Verified)
+}

@@ -1,0 +1,148 @@
+// Package cli implements the cubby command and its subcommands. Wiring
+// reads top-down like a script: configuration, database, app, server.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"cubby/internal/app"
+	"cubby/internal/config"
+	"cubby/internal/db"
+)
+
+// command is one subcommand.
+type command struct {
+	name, usage, summary string
+	run                  func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what every subcommand gets.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "cubby serve [flags]", "run Cubby for real: no demo data", runServe},
+		{"demo", "cubby demo [flags]", "run Cubby with a ready demo school and print its logins", runDemo},
+		{"migrate", "cubby migrate [flags]", "apply database migrations and exit", runMigrate},
+		{"version", "cubby version", "print the version and the database schema version", runVersion},
+	}
+}
+
+// Version is set at build time with -ldflags "-X cubby/internal/cli.Version=…".
+var Version = "dev"
+
+// Run executes the command line and returns the process exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(ctx, e, args[1:])
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "cubby %s: %v\n", c.name, err)
+				return 1
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "cubby: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Cubby — a self-hosted, privacy-first school community platform.")
+	fmt.Fprintln(w, "\nUsage: cubby <command> [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'cubby <command> -h' for a command's flags. Every flag can also be set")
+	fmt.Fprintln(w, "with its CUBBY_* environment variable (see the README).")
+}
+
+// loadConfig parses the common flags (and CUBBY_* variables) for a command.
+func loadConfig(e *env, name string, args []string, extra func(fs *flag.FlagSet)) (config.Config, error) {
+	cfg := config.Default()
+	fs := flag.NewFlagSet("cubby "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	cfg.Flags(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return cfg, cfg.Validate()
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, cfg config.Config) (*db.DB, error) {
+	var database *db.DB
+	var err error
+	if cfg.IsPostgres() {
+		database, err = db.OpenPostgres(ctx, cfg.DatabaseURL)
+	} else {
+		database, err = db.OpenSQLite(filepath.Join(cfg.DataDir, "cubby.db"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := database.Migrate(ctx); err != nil {
+		database.Close()
+		return nil, err
+	}
+	return database, nil
+}
+
+func newApp(cfg config.Config, database *db.DB, log *slog.Logger) *app.App {
+	a := app.New(database, log)
+	a.SessionTTL = cfg.SessionTTL
+	return a
+}
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	cfg, err := loadConfig(e, "migrate", args, nil)
+	if err != nil {
+		return err
+	}
+	database, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	cur, _, err := database.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "database schema is at version %d\n", cur)
+	return nil
+}
+
+func runVersion(ctx context.Context, e *env, args []string) error {
+	fmt.Fprintf(e.stdout, "cubby %s\n", Version)
+	return nil
+}

@@ -1,0 +1,192 @@
+// Package demo seeds the demo school that `cubby demo` runs with. Its logins
+// are fixed so that people, scripts and tests can rely on them, and seeding
+// is idempotent: running the demo again reuses the same data.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cubby/internal/app"
+	"cubby/internal/db"
+	"cubby/internal/store"
+)
+
+// Password is every demo account's password.
+const Password = "cubby-demo"
+
+// The fixed demo logins.
+const (
+	LeaderEmail   = "leader@demo.cubby.test"
+	TeacherEmail  = "teacher@demo.cubby.test"
+	Teacher2Email = "teacher2@demo.cubby.test"
+	ParentEmail   = "parent@demo.cubby.test"
+	// StudentUsername is the student whose login the demo prints.
+	StudentUsername = "ava.m"
+)
+
+const (
+	source   = "demo"
+	sourceID = "cubby-demo-school"
+)
+
+// Logins describes the accounts to print after seeding.
+type Logins struct {
+	SchoolName string
+	Staff      []string
+	Parent     string
+	Student    string
+}
+
+// firstNames and lastNames give 50 distinct, varied students; the first
+// student is the one whose login the demo prints.
+var firstNames = []string{
+	"Ava", "Mateo", "Amara", "Liam", "Sofia", "Kenji", "Zara", "Noah", "Priya", "Lucas",
+	"Fatima", "Oliver", "Mei", "Ethan", "Isabella", "Omar", "Chloe", "Diego", "Aisha", "Leo",
+	"Hana", "Samuel", "Nia", "Felix", "Yara",
+	"Elena", "Kwame", "Lily", "Arjun", "Maya", "Jonas", "Ines", "Tariq", "Ruby", "Mikael",
+	"Layla", "Hugo", "Aiko", "Daniel", "Freya", "Rafael", "Zoe", "Idris", "Emma", "Santiago",
+	"Leila", "Theo", "Amelia", "Yusuf", "Nora",
+}
+
+var lastNames = []string{
+	"Martin", "Garcia", "Okafor", "Smith", "Rossi", "Tanaka", "Ahmed", "Johnson", "Patel", "Silva",
+	"Haddad", "Brown", "Chen", "Wilson", "Lopez", "Farouk", "Dubois", "Hernandez", "Bello", "Novak",
+	"Kim", "Mensah", "Adeyemi", "Schmidt", "Nasser",
+	"Martin", "Asante", "Walker", "Sharma", "Cohen", "Berg", "Moreau", "Aziz", "Evans", "Lindqvist",
+	"Karimi", "Laurent", "Sato", "Murphy", "Olsen", "Costa", "Clarke", "Diallo", "Fischer", "Ramirez",
+	"Saleh", "Weber", "Hughes", "Demir", "Andersen",
+}
+
+// Seed creates the demo school unless it exists, and returns its logins.
+func Seed(ctx context.Context, a *app.App) (*Logins, error) {
+	logins := &Logins{
+		SchoolName: "Maple Grove Community School",
+		Staff:      []string{LeaderEmail, TeacherEmail, Teacher2Email},
+		Parent:     ParentEmail,
+		Student:    StudentUsername,
+	}
+	_, err := store.SchoolBySource(ctx, a.DB.R, source, sourceID)
+	if err == nil {
+		return logins, nil
+	}
+	if !errors.Is(err, db.ErrNotFound) {
+		return nil, err
+	}
+	// One hash for every demo account: they share a password anyway, and
+	// hashing 60 times would make the first start slow for nothing.
+	hash, err := app.HashPassword(Password, a.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+		return seed(ctx, tx, logins.SchoolName, hash, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seed demo school: %w", err)
+	}
+	return logins, nil
+}
+
+func seed(ctx context.Context, tx db.Querier, schoolName, hash string, now time.Time) error {
+	lat, lon := 44.9778, -93.2650
+	school := &store.School{
+		Name: schoolName, Address: "1200 Maple Grove Ave", City: "Minneapolis", Region: "MN",
+		PostalCode: "55401", Country: "US", Lat: &lat, Lon: &lon,
+		YearStart: fmt.Sprintf("%d-09-01", schoolYear(now)), YearEnd: fmt.Sprintf("%d-06-15", schoolYear(now)+1),
+		Source: source, SourceID: sourceID, Verified: true, CreatedAt: now,
+	}
+	if err := store.CreateSchool(ctx, tx, school); err != nil {
+		return err
+	}
+	user := func(kind, title, first, last, email, username string) (*store.User, error) {
+		u := &store.User{Kind: kind, Title: title, FirstName: first, LastName: last, Email: email,
+			Username: username, PasswordHash: hash, Language: "en", CreatedAt: now}
+		if email != "" {
+			u.EmailVerifiedAt = &now
+		}
+		return u, store.CreateUser(ctx, tx, u)
+	}
+	staff := []struct {
+		email, title, first, last, role string
+	}{
+		{LeaderEmail, "Dr.", "Grace", "Owusu", store.RoleLeader},
+		{TeacherEmail, "Ms.", "Rosa", "Alvarez", store.RoleTeacher},
+		{Teacher2Email, "Mr.", "Daniel", "Park", store.RoleTeacher},
+	}
+	var teachers []*store.User
+	for _, s := range staff {
+		kind := store.KindTeacher
+		if s.role == store.RoleLeader {
+			kind = store.KindLeader
+		}
+		u, err := user(kind, s.title, s.first, s.last, s.email, "")
+		if err != nil {
+			return err
+		}
+		if err := store.AddMembership(ctx, tx, &store.Membership{SchoolID: school.ID, UserID: u.ID,
+			Role: s.role, Status: "active", VerifiedAt: &now, CreatedAt: now}); err != nil {
+			return err
+		}
+		if s.role == store.RoleTeacher {
+			teachers = append(teachers, u)
+		}
+	}
+	parent, err := user(store.KindParent, "Mrs.", "Helen", "Martin", ParentEmail, "")
+	if err != nil {
+		return err
+	}
+	for ci, name := range []string{"Class 3 Sunflowers", "Class 4 Explorers"} {
+		class := &store.Class{SchoolID: school.ID, Name: name, CreatedAt: now}
+		if err := store.CreateClass(ctx, tx, class, teachers[ci].ID); err != nil {
+			return err
+		}
+		for i := 0; i < 25; i++ {
+			n := ci*25 + i
+			first, last := firstNames[n], lastNames[n]
+			username := strings.ToLower(first) + "." + strings.ToLower(last[:1])
+			su, err := user(store.KindStudent, "", first, last, "", username)
+			if err != nil {
+				return err
+			}
+			st := &store.Student{SchoolID: school.ID, UserID: su.ID, ParentCode: app.NewCode(8), CreatedAt: now}
+			if err := store.CreateStudent(ctx, tx, st); err != nil {
+				return err
+			}
+			if err := store.EnrollStudent(ctx, tx, school.ID, class.ID, st.ID, now); err != nil {
+				return err
+			}
+			// The demo parent has one child in each class (Ava and Elena
+			// Martin); every fourth other student has a parent of their own.
+			switch {
+			case i == 0:
+				if err := store.AddGuardian(ctx, tx, school.ID, st.ID, parent.ID, now); err != nil {
+					return err
+				}
+			case i%4 == 0:
+				email := fmt.Sprintf("parent.%s@demo.cubby.test", strings.ToLower(first))
+				p, err := user(store.KindParent, "", "Parent of "+first, last, email, "")
+				if err != nil {
+					return err
+				}
+				if err := store.AddGuardian(ctx, tx, school.ID, st.ID, p.ID, now); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// schoolYear is the calendar year the current school year started in,
+// assuming a northern-hemisphere year that starts in August.
+func schoolYear(now time.Time) int {
+	if now.Month() >= time.August {
+		return now.Year()
+	}
+	return now.Year() - 1
+}

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"cubby/internal/db"
+)
+
+// Class is one class (a group of students with their teachers) in a school.
+type Class struct {
+	ID           int64
+	SchoolID     int64
+	Name         string
+	ArchivedAt   *time.Time
+	CreatedAt    time.Time
+	StudentCount int // filled by list queries
+}
+
+// CreateClass inserts c and makes teacherID its first teacher.
+func CreateClass(ctx context.Context, q db.Querier, c *Class, teacherID int64) error {
+	err := q.QueryRowContext(ctx, `INSERT INTO classes (school_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		c.SchoolID, c.Name, c.CreatedAt).Scan(&c.ID)
+	if err != nil {
+		return db.MapError(err)
+	}
+	return AddClassTeacher(ctx, q, c.SchoolID, c.ID, teacherID, c.CreatedAt)
+}
+
+// AddClassTeacher adds a (co-)teacher to a class.
+func AddClassTeacher(ctx context.Context, q db.Querier, schoolID, classID, userID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO class_teachers (school_id, class_id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
+		schoolID, classID, userID, now)
+	return db.MapError(err)
+}
+
+// ClassByID returns a class or ErrNotFound.
+func ClassByID(ctx context.Context, q db.Querier, id int64) (*Class, error) {
+	var c Class
+	var archived sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT c.id, c.school_id, c.name, c.archived_at, c.created_at,
+		(SELECT count(*) FROM class_students cs WHERE cs.class_id = c.id AND cs.removed_at IS NULL)
+		FROM classes c WHERE c.id = $1`, id).Scan(&c.ID, &c.SchoolID, &c.Name, &archived, &c.CreatedAt, &c.StudentCount)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	c.ArchivedAt = timePtr(archived)
+	return &c, nil
+}
+
+// ClassPage selects a page of classes in id order: after is the last id
+// of the previous page (0 for the first) and limit the page size.
+type ClassPage struct {
+	After int64
+	Limit int
+}
+
+// ClassesForUser lists the classes a user may see: those they teach, and
+// every class of the schools where they are an active leader.
+func ClassesForUser(ctx context.Context, q db.Querier, userID int64, page ClassPage) ([]Class, error) {
+	return listClasses(ctx, q, `SELECT c.id, c.school_id, c.name, c.archived_at, c.created_at,
+		(SELECT count(*) FROM class_students cs WHERE cs.class_id = c.id AND cs.removed_at IS NULL)
+		FROM classes c
+		WHERE c.id > $2 AND (
+			EXISTS (SELECT 1 FROM class_teachers ct WHERE ct.class_id = c.id AND ct.user_id = $1)
+			OR EXISTS (SELECT 1 FROM school_members m WHERE m.school_id = c.school_id AND m.user_id = $1
+			           AND m.role = 'leader' AND m.status = 'active'))
+		ORDER BY c.id LIMIT $3`, userID, page.After, page.Limit)
+}
+
+// ClassesOfSchool lists a school's classes.
+func ClassesOfSchool(ctx context.Context, q db.Querier, schoolID int64) ([]Class, error) {
+	return listClasses(ctx, q, `SELECT c.id, c.school_id, c.name, c.archived_at, c.created_at,
+		(SELECT count(*) FROM class_students cs WHERE cs.class_id = c.id AND cs.removed_at IS NULL)
+		FROM classes c WHERE c.school_id = $1 ORDER BY c.name, c.id`, schoolID)
+}
+
+func listClasses(ctx context.Context, q db.Querier, query string, args ...any) ([]Class, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []Class
+	for rows.Next() {
+		var c Class
+		var archived sql.NullTime
+		if err := rows.Scan(&c.ID, &c.SchoolID, &c.Name, &archived, &c.CreatedAt, &c.StudentCount); err != nil {
+			return nil, db.MapError(err)
+		}
+		c.ArchivedAt = timePtr(archived)
+		out = append(out, c)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// TaughtClassIDs maps each class a user teaches to its school.
+func TaughtClassIDs(ctx context.Context, q db.Querier, userID int64) (map[int64]int64, error) {
+	return idPairs(ctx, q, `SELECT class_id, school_id FROM class_teachers WHERE user_id = $1`, userID)
+}
+
+// idPairs reads two-column id maps (key → school id).
+func idPairs(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var k, v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[k] = v
+	}
+	return out, db.MapError(rows.Err())
+}

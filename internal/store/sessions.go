@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"cubby/internal/db"
+)
+
+// Session is a login on one device or one API client. ID is the SHA-256 of
+// the token the client holds; the token itself is never stored.
+type Session struct {
+	ID         string
+	UserID     int64
+	Kind       string // web | api
+	Browser    string // browser family and major version, e.g. "Firefox 140"
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// CreateSession stores a new session.
+func CreateSession(ctx context.Context, q db.Querier, s *Session) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (id, user_id, kind, browser, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.ID, s.UserID, s.Kind, s.Browser, s.CreatedAt, s.LastSeenAt, s.ExpiresAt)
+	return db.MapError(err)
+}
+
+// SessionByID returns an unexpired session or ErrNotFound.
+func SessionByID(ctx context.Context, q db.Querier, id string, now time.Time) (*Session, error) {
+	var s Session
+	err := q.QueryRowContext(ctx, `SELECT id, user_id, kind, browser, created_at, last_seen_at, expires_at
+		FROM sessions WHERE id = $1 AND expires_at > $2`, id, now).
+		Scan(&s.ID, &s.UserID, &s.Kind, &s.Browser, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	return &s, nil
+}
+
+// TouchSession slides a session's expiry forward. Callers do it at most
+// once a minute per session so reads do not turn into writes.
+func TouchSession(ctx context.Context, q db.Querier, id string, now, expires time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3`, now, expires, id)
+	return db.MapError(err)
+}
+
+// DeleteSession ends one session.
+func DeleteSession(ctx context.Context, q db.Querier, id string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
+	return db.MapError(err)
+}
+
+// DeleteExpiredSessions removes sessions past their expiry and reports how many.
+func DeleteExpiredSessions(ctx context.Context, q db.Querier, now time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now)
+	if err != nil {
+		return 0, db.MapError(err)
+	}
+	return res.RowsAffected()
+}

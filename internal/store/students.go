@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"cubby/internal/db"
+)
+
+// Student is a child's profile in one school, joined with the names from
+// their user account.
+type Student struct {
+	ID         int64
+	SchoolID   int64
+	UserID     int64
+	FirstName  string
+	LastName   string
+	Username   string
+	ParentCode string
+	CreatedAt  time.Time
+	LeftAt     *time.Time
+}
+
+// CreateStudent inserts the student profile for an existing student user.
+func CreateStudent(ctx context.Context, q db.Querier, s *Student) error {
+	err := q.QueryRowContext(ctx, `INSERT INTO students (school_id, user_id, parent_code, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		s.SchoolID, s.UserID, s.ParentCode, s.CreatedAt).Scan(&s.ID)
+	return db.MapError(err)
+}
+
+// EnrollStudent puts a student on a class roster.
+func EnrollStudent(ctx context.Context, q db.Querier, schoolID, classID, studentID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO class_students (school_id, class_id, student_id, added_at) VALUES ($1, $2, $3, $4)`,
+		schoolID, classID, studentID, now)
+	return db.MapError(err)
+}
+
+const studentSelect = `SELECT s.id, s.school_id, s.user_id, u.first_name, u.last_name, u.username, s.parent_code, s.created_at, s.left_at
+	FROM students s JOIN users u ON u.id = s.user_id`
+
+// StudentsOfClass lists a class's current roster by first name.
+func StudentsOfClass(ctx context.Context, q db.Querier, classID int64) ([]Student, error) {
+	return listStudents(ctx, q, studentSelect+` JOIN class_students cs ON cs.student_id = s.id
+		WHERE cs.class_id = $1 AND cs.removed_at IS NULL ORDER BY u.first_name, u.last_name, s.id`, classID)
+}
+
+// ChildrenOfParent lists the students a parent is connected to.
+func ChildrenOfParent(ctx context.Context, q db.Querier, parentID int64) ([]Student, error) {
+	return listStudents(ctx, q, studentSelect+` JOIN guardians g ON g.student_id = s.id
+		WHERE g.user_id = $1 ORDER BY u.first_name, s.id`, parentID)
+}
+
+// StudentByUserID returns the student profile of a student account.
+func StudentByUserID(ctx context.Context, q db.Querier, userID int64) (*Student, error) {
+	list, err := listStudents(ctx, q, studentSelect+` WHERE s.user_id = $1`, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return &list[0], nil
+}
+
+// StudentCount counts the students currently in a school.
+func StudentCount(ctx context.Context, q db.Querier, schoolID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM students WHERE school_id = $1 AND left_at IS NULL`, schoolID).Scan(&n)
+	return n, db.MapError(err)
+}
+
+func listStudents(ctx context.Context, q db.Querier, query string, args ...any) ([]Student, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []Student
+	for rows.Next() {
+		var s Student
+		var username sql.NullString
+		var left sql.NullTime
+		if err := rows.Scan(&s.ID, &s.SchoolID, &s.UserID, &s.FirstName, &s.LastName, &username, &s.ParentCode, &s.CreatedAt, &left); err != nil {
+			return nil, db.MapError(err)
+		}
+		s.Username, s.LeftAt = username.String, timePtr(left)
+		out = append(out, s)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// AddGuardian connects a parent account to a student.
+func AddGuardian(ctx context.Context, q db.Querier, schoolID, studentID, parentID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO guardians (school_id, student_id, user_id, created_at) VALUES ($1, $2, $3, $4)`,
+		schoolID, studentID, parentID, now)
+	return db.MapError(err)
+}
+
+// ChildIDs maps each student a parent is connected to onto its school.
+func ChildIDs(ctx context.Context, q db.Querier, parentID int64) (map[int64]int64, error) {
+	return idPairs(ctx, q, `SELECT student_id, school_id FROM guardians WHERE user_id = $1`, parentID)
+}
