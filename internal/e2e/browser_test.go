@@ -1,0 +1,168 @@
+// Package e2e drives Cubby in a real browser: Debian's Chromium through
+// chromedp. Without Chromium the tests skip with a note, unless
+// CUBBY_REQUIRE_BROWSER=1 (as .ci/run sets), when its absence fails them.
+// Every page visited is saved as a PNG in $CUBBY_SCREENSHOTS (.ci/run sets
+// test-output/screenshots), else in the test's artifact directory (kept
+// with go test -artifacts).
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+type browser struct {
+	t        *testing.T
+	ctx      context.Context
+	mu       sync.Mutex
+	problems []string
+	shots    int
+	size     [2]int64
+}
+
+// Viewports people use: a small phone and a desktop window.
+var (
+	phone   = [2]int64{375, 740}
+	desktop = [2]int64{1280, 800}
+)
+
+func newBrowser(t *testing.T, viewport [2]int64, lang string) *browser {
+	t.Helper()
+	exe := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			exe = p
+			break
+		}
+	}
+	if exe == "" {
+		if os.Getenv("CUBBY_REQUIRE_BROWSER") == "1" {
+			t.Fatal("Chromium is required (CUBBY_REQUIRE_BROWSER=1) but not installed; .ci/run installs it")
+		}
+		t.Skip("browser tests skipped: Chromium is not installed (apt-get install chromium, or run .ci/run)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("lang", lang),
+		chromedp.WindowSize(int(viewport[0]), int(viewport[1])),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	b := &browser{t: t, ctx: ctx, size: viewport}
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(viewport[0], viewport[1])); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	// Any console error — a script exception, a CSP violation, a failed
+	// asset — fails the test.
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				b.mu.Lock()
+				b.problems = append(b.problems, m.String()+" at "+m.URL)
+				b.mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(b.checkConsole)
+	return b
+}
+
+// do runs actions and fails the test on error.
+func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// text returns the text of the first element matching a CSS selector.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// eval evaluates a JavaScript expression returning a string.
+func (b *browser) eval(js string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		b.t.Fatalf("eval %s: %v", js, err)
+	}
+	return s
+}
+
+// shot saves a full-page screenshot for people to look at.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	// Grow the viewport to the page's height and capture that: Chromium's
+	// capture-beyond-viewport mode crops right-to-left pages wrongly.
+	h, err := chromedp.Run(b.ctx, chromedp.Evaluate[int64](`Math.ceil(document.documentElement.scrollHeight)`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.do(chromedp.EmulateViewport(b.size[0], max(h, b.size[1])))
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	b.do(chromedp.EmulateViewport(b.size[0], b.size[1]))
+	if err != nil {
+		b.t.Fatalf("screenshot: %v", err)
+	}
+	b.shots++
+	dir := os.Getenv("CUBBY_SCREENSHOTS")
+	if dir == "" {
+		dir = b.t.ArtifactDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	test := strings.NewReplacer("/", "-", " ", "_").Replace(b.t.Name())
+	path := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", test, b.shots, name))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot %s", path)
+}
+
+func (b *browser) checkConsole() {
+	// Console messages arrive asynchronously; give the last ones a moment.
+	time.Sleep(200 * time.Millisecond)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.problems) > 0 {
+		b.t.Errorf("browser console errors:\n%s", strings.Join(b.problems, "\n"))
+	}
+}
+
+// login fills the login form.
+func (b *browser) login(base, who, password string) {
+	b.t.Helper()
+	b.do(
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.ID("login")),
+		chromedp.SendKeys(chromedp.ID("login"), who),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+}
