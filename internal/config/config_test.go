@@ -1,0 +1,52 @@
+package config
+
+import (
+	"flag"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestZeroConfigIsValid(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./cubby-data" || c.DatabaseURL != "" || c.IsPostgres() {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestFlagsBeatEnvironmentBeatsDefaults(t *testing.T) {
+	t.Setenv("CUBBY_ADDR", ":9000")
+	t.Setenv("CUBBY_DATA_DIR", "/srv/cubby")
+	t.Setenv("CUBBY_SESSION_TTL", "2h")
+	c := Default()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	c.Flags(fs)
+	if err := fs.Parse([]string{"-data-dir", "/elsewhere"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":9000" || c.DataDir != "/elsewhere" || c.SessionTTL != 2*time.Hour {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	c := Default()
+	c.Addr, c.DatabaseURL, c.BaseURL, c.LogLevel, c.Country, c.SessionTTL = "8080", "mysql://x", "cubby.example", "loud", "usa", time.Second
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"CUBBY_ADDR", "CUBBY_DATABASE_URL", "CUBBY_BASE_URL", "CUBBY_LOG_LEVEL", "CUBBY_COUNTRY", "CUBBY_SESSION_TTL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %s in %v", want, err)
+		}
+	}
+	c = Default()
+	c.DatabaseURL = "postgres://u@h/db"
+	if err := c.Validate(); err != nil || !c.IsPostgres() {
+		t.Errorf("postgres URL: %v", err)
+	}
+}
