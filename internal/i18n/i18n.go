@@ -14,6 +14,7 @@ package i18n
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"math"
@@ -29,7 +30,7 @@ import (
 // back to; it is also the answer when negotiation finds nothing better.
 const sourceLocale = "en"
 
-//go:embed locales/*.json
+//go:embed locales
 var localeFiles embed.FS
 
 // Locale describes a catalog for language pickers and the <html> element.
@@ -56,19 +57,63 @@ type Bundle struct {
 // would silently lose text; content problems such as untranslated keys are
 // left to Check so that an incomplete translation never stops the server.
 func Load() (*Bundle, error) {
-	names, err := fs.Glob(localeFiles, "locales/*.json")
+	names, err := fs.Glob(localeFiles, "locales/*/*.json")
 	if err != nil {
 		return nil, fmt.Errorf("i18n: %w", err)
 	}
-	files := make(map[string][]byte, len(names))
+	byLocale := map[string]map[string][]byte{}
 	for _, name := range names {
 		data, err := localeFiles.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
-		files[strings.TrimSuffix(path.Base(name), ".json")] = data
+		code := path.Base(path.Dir(name))
+		if byLocale[code] == nil {
+			byLocale[code] = map[string][]byte{}
+		}
+		byLocale[code][path.Base(name)] = data
+	}
+	files := make(map[string][]byte, len(byLocale))
+	for code, parts := range byLocale {
+		merged, err := mergeFiles(parts)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: locales/%s/%w", code, err)
+		}
+		files[code] = merged
 	}
 	return newBundle(files)
+}
+
+// mergeFiles joins one locale's files into one catalog. Each feature keeps
+// its strings in its own file (core.json, accounts.json, …) so that work on
+// different features does not collide; a key defined in two files is an
+// error, since one of the two texts would silently win.
+func mergeFiles(parts map[string][]byte) ([]byte, error) {
+	merged := map[string]json.RawMessage{}
+	owner := map[string]string{}
+	names := make([]string, 0, len(parts))
+	for name := range parts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		// Parse the file alone first: it catches a key repeated inside it.
+		if _, err := parseCatalog(parts[name]); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(parts[name], &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for k, v := range m {
+			if prev, ok := owner[k]; ok {
+				return nil, fmt.Errorf("%s: key %q is also in %s", name, k, prev)
+			}
+			owner[k] = name
+			merged[k] = v
+		}
+	}
+	return json.Marshal(merged)
 }
 
 // newBundle builds a Bundle from raw catalogs keyed by locale code. It exists
@@ -88,7 +133,7 @@ func newBundle(files map[string][]byte) (*Bundle, error) {
 		}
 		cat, err := parseCatalog(data)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: locales/%s.json: %w", code, err)
+			return nil, fmt.Errorf("i18n: locales/%s: %w", code, err)
 		}
 		cat.code = code
 		cat.tag = tag
