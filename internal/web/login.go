@@ -43,8 +43,13 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// A fresh cookie at every login: any session id planted before login
-	// is worthless after it.
+	// A fresh session at every login, and the one the browser held before
+	// is ended: a session id planted before login is worthless after it.
+	if old, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.app.Logout(r.Context(), old.Value); err != nil {
+			return err
+		}
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies, MaxAge: int(s.app.SessionTTL.Seconds())})
 	s.redirect(w, r, localPath(r.PostForm.Get("next")), "login.welcome")

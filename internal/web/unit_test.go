@@ -1,6 +1,12 @@
 package web
 
-import "testing"
+import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
 
 func TestTruncateIP(t *testing.T) {
 	for in, want := range map[string]string{
@@ -41,5 +47,19 @@ func TestLocalPath(t *testing.T) {
 func TestAvatarIsStable(t *testing.T) {
 	if avatar(42) != avatar(42) || avatar(42) == avatar(43) {
 		t.Error("avatars must be stable per id and differ between ids")
+	}
+}
+
+func TestPanicsBecomeSafe500s(t *testing.T) {
+	var logs strings.Builder
+	s := &Server{log: slog.New(slog.NewTextHandler(&logs, nil))}
+	h := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret internal detail") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != 500 || strings.Contains(rec.Body.String(), "secret") {
+		t.Errorf("got %d %q", rec.Code, rec.Body.String())
+	}
+	if !strings.Contains(logs.String(), "secret internal detail") {
+		t.Error("the panic was not logged")
 	}
 }

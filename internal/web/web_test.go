@@ -258,3 +258,31 @@ func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
 		t.Errorf("missing asset: %d", s)
 	}
 }
+
+func TestCrossOriginPostsAreRefused(t *testing.T) {
+	env := testenv.New(t, dbtest.Engines(t)[0])
+	req, _ := http.NewRequest("POST", env.URL+"/login", strings.NewReader("login=teacher%40demo.cubby.test&password=cubby-demo"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err := env.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site login post: %d", resp.StatusCode)
+	}
+}
+
+func TestLoginReplacesTheOldSession(t *testing.T) {
+	env := testenv.New(t, dbtest.Engines(t)[0])
+	c := login(t, env, demo.TeacherEmail)
+	resp, _ := c.PostForm(env.URL+"/login", url.Values{"login": {demo.TeacherEmail}, "password": {demo.Password}})
+	resp.Body.Close()
+	var n int
+	env.DB.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d sessions after logging in twice in one browser, want 1", n)
+	}
+}
