@@ -34,6 +34,9 @@ const (
 	TypeSession             DataType = "session"
 	TypeParentLink          DataType = "parent_link"
 	TypeRememberedResponses DataType = "remembered_responses"
+	TypeConsent             DataType = "consent"
+	TypeSecondFactor        DataType = "second_factor"
+	TypeEmailedLinks        DataType = "emailed_links"
 )
 
 // DataTypeInfo describes a data type for people.
@@ -71,6 +74,9 @@ var DataTypes = []DataTypeInfo{
 	{TypeSession, "Login sessions", false},
 	{TypeParentLink, "Parent–child connections", false},
 	{TypeRememberedResponses, "Remembered responses for safe retries", false},
+	{TypeConsent, "Consent records", false},
+	{TypeSecondFactor, "Two-factor login", false},
+	{TypeEmailedLinks, "Emailed links (address checks, password resets)", false},
 }
 
 // AccountType is a kind of Cubby account, spelled as users.kind spells it.

@@ -47,7 +47,11 @@ type Table struct {
 	// and erasure walk them. A row can concern several people (a guardian
 	// link concerns the parent and the child).
 	SubjectPaths []SubjectPath
-	Fields       []Field
+	// ContactKeys name the columns (an email address or phone number) by
+	// which rows about people who have no account are found — a parent
+	// asked for consent, someone invited — for their export and erasure.
+	ContactKeys []string
+	Fields      []Field
 
 	declaredSchoolScoped bool
 }
@@ -180,6 +184,7 @@ type rawTable struct {
 	SchoolScoped *bool      `yaml:"school_scoped"`
 	Identity     bool       `yaml:"identity"`
 	SubjectPaths []string   `yaml:"subject_paths"`
+	ContactKeys  []string   `yaml:"contact_keys"`
 	Columns      []rawField `yaml:"columns"`
 }
 
@@ -262,6 +267,7 @@ func parseTable(file string, b []byte) (Table, error) {
 		Description:          strings.TrimSpace(rt.Description),
 		SchoolScoped:         rt.SchoolScoped != nil && *rt.SchoolScoped,
 		Identity:             rt.Identity,
+		ContactKeys:          rt.ContactKeys,
 		declaredSchoolScoped: rt.SchoolScoped != nil,
 	}
 	for _, p := range rt.SubjectPaths {

@@ -93,8 +93,16 @@ func (v *validator) subjectPaths(inv *Inventory, t *Table, personal bool) {
 		}
 		return
 	}
-	if personal && len(t.SubjectPaths) == 0 {
-		v.addf(t.File, t.Name, "holds personal data but has no subject_paths, so export and erasure cannot reach it")
+	if personal && len(t.SubjectPaths) == 0 && len(t.ContactKeys) == 0 {
+		v.addf(t.File, t.Name, "holds personal data but has no subject_paths or contact_keys, so export and erasure cannot reach it")
+	}
+	for _, k := range t.ContactKeys {
+		f, ok := t.Field(k)
+		if !ok {
+			v.addf(t.File, t.Name, "contact key %s is not a column of the table", k)
+		} else if f.DataType != TypeEmail && f.DataType != TypePhoneNumber {
+			v.addf(t.File, t.Name, "contact key %s must be an email address or a phone number", k)
+		}
 	}
 paths:
 	for _, p := range t.SubjectPaths {
