@@ -33,6 +33,7 @@ func commands() []command {
 		{"serve", "cubby serve [flags]", "run Cubby for real: no demo data", runServe},
 		{"demo", "cubby demo [flags]", "run Cubby with a ready demo school and print its logins", runDemo},
 		{"migrate", "cubby migrate [flags]", "apply database migrations and exit", runMigrate},
+		{"outbox", outboxUsage, "show the email/SMS queue; retry-failed queues failed messages again", runOutbox},
 		{"version", "cubby version", "print the version and the database schema version", runVersion},
 	}
 }

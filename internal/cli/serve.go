@@ -65,6 +65,10 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 		return err
 	}
 	srv.SecureCookies = cfg.SecureCookies()
+	worker, err := newOutboxWorker(cfg, database, bundle, log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set CUBBY_ADDR or -addr to another port)", cfg.Addr, err)
@@ -86,6 +90,7 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 		IdleTimeout:       120 * time.Second,
 	}
 	go housekeeping(ctx, a)
+	defer startWorker(ctx, worker)() // stops the outbox worker before the database closes
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(database.Dialect))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

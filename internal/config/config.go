@@ -8,7 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -24,6 +27,16 @@ type Config struct {
 	SessionTTL  time.Duration // CUBBY_SESSION_TTL: how long an idle login lasts
 	Country     string        // CUBBY_COUNTRY: ISO country of the deployment (consent age, school import default)
 	ServerLoc   string        // CUBBY_SERVER_LOCATION: ISO country where the server and its backups are
+
+	// Email and SMS (package notify); see the README's "Email and SMS".
+	SMTPURL              string // CUBBY_SMTP_URL: smtp://user:pass@host:port?tls=none|starttls|tls; empty = emails become files in DataDir/mail
+	SMTPFrom             string // CUBBY_SMTP_FROM: From address of Cubby's emails
+	SMTPProcessorName    string // CUBBY_SMTP_PROCESSOR_NAME: who runs the SMTP server (transparency page)
+	SMTPProcessorCountry string // CUBBY_SMTP_PROCESSOR_COUNTRY: where it runs
+	SMSURL               string // CUBBY_SMS_URL: HTTP gateway for text messages; empty = SMS disabled
+	SMSToken             string // CUBBY_SMS_TOKEN: bearer token for the gateway
+	SMSProcessorName     string // CUBBY_SMS_PROCESSOR_NAME: who runs the gateway (transparency page)
+	SMSProcessorCountry  string // CUBBY_SMS_PROCESSOR_COUNTRY: where it runs
 }
 
 // Default returns the zero-configuration settings.
@@ -54,6 +67,14 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.LogLevel, "log-level", "CUBBY_LOG_LEVEL", "debug, info, warn or error")
 	str(&c.Country, "country", "CUBBY_COUNTRY", "two-letter country code of the deployment")
 	str(&c.ServerLoc, "server-location", "CUBBY_SERVER_LOCATION", "two-letter country code where the server runs")
+	str(&c.SMTPURL, "smtp-url", "CUBBY_SMTP_URL", "smtp://user:pass@host:port?tls=none|starttls|tls; empty writes emails to files (prefer the variable: flags show in ps)")
+	str(&c.SMTPFrom, "smtp-from", "CUBBY_SMTP_FROM", "From address of Cubby's emails, e.g. \"Cubby <cubby@school.example>\"")
+	str(&c.SMTPProcessorName, "smtp-processor-name", "CUBBY_SMTP_PROCESSOR_NAME", "who runs the SMTP server, for the transparency page")
+	str(&c.SMTPProcessorCountry, "smtp-processor-country", "CUBBY_SMTP_PROCESSOR_COUNTRY", "two-letter country code where the SMTP server runs")
+	str(&c.SMSURL, "sms-url", "CUBBY_SMS_URL", "HTTP SMS gateway (POST {to, body}); empty disables SMS")
+	str(&c.SMSToken, "sms-token", "CUBBY_SMS_TOKEN", "bearer token for the SMS gateway (prefer the variable: flags show in ps)")
+	str(&c.SMSProcessorName, "sms-processor-name", "CUBBY_SMS_PROCESSOR_NAME", "who runs the SMS gateway, for the transparency page")
+	str(&c.SMSProcessorCountry, "sms-processor-country", "CUBBY_SMS_PROCESSOR_COUNTRY", "two-letter country code where the SMS gateway runs")
 	if v, ok := os.LookupEnv("CUBBY_SESSION_TTL"); ok {
 		if d, err := time.ParseDuration(v); err == nil {
 			c.SessionTTL = d
@@ -90,6 +111,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s %q must be a two-letter upper-case country code such as DE or US", cc.name, cc.v))
 		}
 	}
+	errs = append(errs, c.validateNotify()...)
 	return errors.Join(errs...)
 }
 
@@ -100,3 +122,46 @@ func (c *Config) IsPostgres() bool {
 
 // SecureCookies reports whether cookies must carry the Secure flag.
 func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// validateNotify checks the email and SMS settings (package notify uses
+// them). A configured provider must say who runs it and where, because
+// the transparency page lists it as a processor of personal data.
+func (c *Config) validateNotify() []error {
+	var errs []error
+	processor := func(what, name, country, nameVar, countryVar string) {
+		if name == "" {
+			errs = append(errs, fmt.Errorf("%s needs %s: who runs it (shown on the transparency page)", what, nameVar))
+		}
+		if len(country) != 2 || strings.ToUpper(country) != country {
+			errs = append(errs, fmt.Errorf("%s needs %s: the two-letter upper-case country where it runs, such as DE", what, countryVar))
+		}
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		switch {
+		case err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "":
+			errs = append(errs, errors.New("CUBBY_SMTP_URL must look like smtp://user:pass@host:port?tls=starttls (or smtps://…)"))
+		case !slices.Contains([]string{"", "none", "starttls", "tls"}, u.Query().Get("tls")):
+			errs = append(errs, errors.New("CUBBY_SMTP_URL: tls= must be none, starttls or tls"))
+		}
+		if c.SMTPFrom == "" {
+			errs = append(errs, errors.New("CUBBY_SMTP_FROM must be set when CUBBY_SMTP_URL is (e.g. \"Cubby <cubby@school.example>\")"))
+		}
+		processor("CUBBY_SMTP_URL", c.SMTPProcessorName, c.SMTPProcessorCountry, "CUBBY_SMTP_PROCESSOR_NAME", "CUBBY_SMTP_PROCESSOR_COUNTRY")
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); c.SMTPFrom != "" && err != nil {
+		errs = append(errs, fmt.Errorf("CUBBY_SMTP_FROM %q is not an email address", c.SMTPFrom))
+	}
+	if c.SMSURL != "" {
+		if u, err := url.Parse(c.SMSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, errors.New("CUBBY_SMS_URL must be an http(s):// URL"))
+		}
+		if c.SMSToken == "" {
+			errs = append(errs, errors.New("CUBBY_SMS_TOKEN must be set when CUBBY_SMS_URL is"))
+		}
+		processor("CUBBY_SMS_URL", c.SMSProcessorName, c.SMSProcessorCountry, "CUBBY_SMS_PROCESSOR_NAME", "CUBBY_SMS_PROCESSOR_COUNTRY")
+	} else if c.SMSToken != "" {
+		errs = append(errs, errors.New("CUBBY_SMS_TOKEN is set but CUBBY_SMS_URL is not"))
+	}
+	return errs
+}
