@@ -101,6 +101,10 @@ func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		x.problem(w, r, http.StatusBadRequest, "validation.invalid_json", nil)
 	case errors.Is(err, app.ErrUnauthorized):
 		x.problem(w, r, http.StatusUnauthorized, "error.unauthorized", nil)
+	case errors.Is(err, app.ErrAccountDisabled):
+		x.problem(w, r, http.StatusForbidden, "login.disabled", nil)
+	case errors.Is(err, app.ErrNotYetAvailable):
+		x.problem(w, r, http.StatusNotImplemented, "delete.not_yet", nil)
 	case errors.Is(err, app.ErrForbidden):
 		x.problem(w, r, http.StatusForbidden, "error.forbidden", nil)
 	case errors.Is(err, app.ErrNotFound):
@@ -122,6 +126,8 @@ type Problem struct {
 	Errors map[string]string `json:"errors,omitempty"`
 }
 
+// problem writes a problem whose detail is the translation of key, with
+// per-field messages from ve.
 func (x *API) problem(w http.ResponseWriter, r *http.Request, status int, key string, ve *app.ValidationError) {
 	l := x.localizer(r)
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: l.T(key)}

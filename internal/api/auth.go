@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"cubby/internal/app"
@@ -33,6 +34,7 @@ type loginRequest struct {
 	Email    string `json:"email"`
 	Username string `json:"username"`
 	Password string `json:"password"`
+	OTP      string `json:"otp"`
 }
 
 func (x *API) login(w http.ResponseWriter, r *http.Request) error {
@@ -44,24 +46,27 @@ func (x *API) login(w http.ResponseWriter, r *http.Request) error {
 	if login == "" {
 		login = req.Username
 	}
-	token, _, err := x.app.Login(r.Context(), app.Credentials{Login: login, Password: req.Password, Kind: "api", Browser: "API"})
+	token, _, err := x.app.Login(r.Context(), app.Credentials{Login: login, Password: req.Password, OTP: req.OTP,
+		Kind: "api", Browser: "API", IP: clientIP(r)})
+	var sfe *app.SecondFactorError
+	if errors.As(err, &sfe) {
+		ve := &app.ValidationError{}
+		ve.Add("otp", "twofactor.prompt")
+		x.problem(w, r, http.StatusUnauthorized, "twofactor.prompt", ve)
+		return nil
+	}
+	if errors.Is(err, app.ErrUnauthorized) {
+		x.problem(w, r, http.StatusUnauthorized, "login.failed", nil)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	sess, err := x.app.Authenticate(r.Context(), token)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"token": token, "user": userJSON(sess.User, sess.Actor.SchoolIDs())})
+	return x.writeSession(w, r, http.StatusOK, token)
 }
 
 func (x *API) logout(w http.ResponseWriter, r *http.Request) error {
-	token := bearerToken(r)
-	if token == "" {
-		if c, err := r.Cookie("cubby_session"); err == nil {
-			token = c.Value
-		}
-	}
+	token := requestToken(r)
 	if err := x.app.Logout(r.Context(), token); err != nil {
 		return err
 	}

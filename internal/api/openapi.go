@@ -15,8 +15,32 @@ var schemas = map[string]any{
 		"errors": map[string]any{"type": "object", "additionalProperties": str(), "description": "field → message, on validation failures"},
 	}, "type", "title", "status", "detail"),
 	"LoginRequest": obj(map[string]any{
-		"email": str(), "username": str(), "password": str(),
+		"email": str(), "username": str(), "password": str(), "otp": map[string]any{"type": "string", "description": "two-factor or recovery code, when the account has two-factor login"},
 	}, "password"),
+	"SignupRequest": obj(map[string]any{
+		"type": enum("teacher", "parent", "leader"), "email": str(), "password": str(), "title": enum("", "Mr.", "Mrs.", "Ms.", "Mx.", "Dr.", "Prof."),
+		"first_name": str(), "last_name": str(), "language": str(),
+	}, "type", "email", "password", "first_name", "last_name"),
+	"StudentSignupRequest": obj(map[string]any{
+		"first_name": str(), "birth_year": integer(), "birth_month": integer(), "language": str(),
+		"username":     map[string]any{"type": "string", "description": "at or over the consent age"},
+		"password":     map[string]any{"type": "string", "description": "at or over the consent age"},
+		"parent_email": map[string]any{"type": "string", "description": "under the consent age"}, "parent_language": str(),
+	}, "first_name", "birth_year", "birth_month"),
+	"TokenRequest":          obj(map[string]any{"token": str(), "password": str()}, "token"),
+	"VerifyResponse":        obj(map[string]any{"email": str(), "verified": map[string]any{"type": "boolean"}}, "email", "verified"),
+	"EmailRequest":          obj(map[string]any{"email": str()}, "email"),
+	"ProfileRequest":        obj(map[string]any{"title": str(), "first_name": str(), "last_name": str(), "language": str()}),
+	"PasswordChangeRequest": obj(map[string]any{"current_password": str(), "new_password": str()}, "current_password", "new_password"),
+	"EmailChangeRequest":    obj(map[string]any{"email": str(), "password": str()}, "email", "password"),
+	"SessionList": obj(map[string]any{"sessions": map[string]any{"type": "array", "items": obj(map[string]any{
+		"id": str(), "kind": enum("web", "api"), "browser": str(), "created_at": str(), "last_seen_at": str(), "current": map[string]any{"type": "boolean"},
+	}, "id", "kind", "created_at", "last_seen_at", "current")}}, "sessions"),
+	"EndedSessions": obj(map[string]any{"ended": integer()}, "ended"),
+	"ConsentList": obj(map[string]any{"consents": map[string]any{"type": "array", "items": obj(map[string]any{
+		"id": str(), "purpose": str(), "granted_by": enum("self", "parent", "school_official"), "notice_version": str(), "method": str(),
+		"granted_at": str(), "withdrawn_at": map[string]any{"type": []string{"string", "null"}},
+	}, "id", "purpose", "granted_by", "granted_at")}}, "consents"),
 	"LoginResponse": obj(map[string]any{"token": str(), "user": ref("User")}, "token", "user"),
 	"User": obj(map[string]any{
 		"id": str(), "type": enum("teacher", "parent", "leader", "student"), "title": str(),

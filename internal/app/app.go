@@ -4,11 +4,21 @@
 package app
 
 import (
+	"context"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"cubby/internal/db"
+	"cubby/internal/notify"
+	"cubby/internal/privacy"
 )
+
+// Mailer queues an email inside the caller's transaction, so the email
+// exists if and only if the action that causes it commits (notify.Outbox).
+type Mailer interface {
+	Email(ctx context.Context, q db.Querier, e notify.Email, now time.Time) error
+}
 
 // App is the set of use cases over one database.
 type App struct {
@@ -17,6 +27,21 @@ type App struct {
 	Password PasswordParams
 	// SessionTTL is how long an idle session lives.
 	SessionTTL time.Duration
+	// Mail queues emails; BaseURL is where emailed links point.
+	Mail    Mailer
+	BaseURL string
+	// Country is the deployment's country, whose digital age of consent
+	// applies to children signing up on their own.
+	Country string
+	// Languages are the language codes people may choose.
+	Languages []string
+	// Inventory is the privacy inventory, from which notices are generated.
+	Inventory *privacy.Inventory
+
+	loginFailures *limiter // per account
+	ipFailures    *limiter // per client address
+	resetRequests *limiter // per email address, against mail bombing
+	signupsPerIP  *limiter
 	// clock is replaceable so tests can simulate time (retention, expiry).
 	clock func() time.Time
 }
@@ -28,7 +53,17 @@ func New(database *db.DB, log *slog.Logger) *App {
 		Log:        log,
 		Password:   DefaultPasswordParams,
 		SessionTTL: 30 * 24 * time.Hour,
+		BaseURL:    "http://localhost:8080",
+		Country:    "US",
+		Languages:  []string{"en"},
 		clock:      time.Now,
+		// Ten wrong passwords per account per 15 minutes stops guessing
+		// without locking a child out for long; a classroom shares one
+		// address, so the per-address limit is generous.
+		loginFailures: newLimiter(10, 15*time.Minute),
+		ipFailures:    newLimiter(100, 15*time.Minute),
+		resetRequests: newLimiter(3, time.Hour),
+		signupsPerIP:  newLimiter(20, time.Hour),
 	}
 }
 
@@ -37,3 +72,5 @@ func (a *App) SetClock(now func() time.Time) { a.clock = now }
 
 // Now is the current time in UTC at the precision both databases keep.
 func (a *App) Now() time.Time { return a.clock().UTC().Truncate(time.Microsecond) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

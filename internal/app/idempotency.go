@@ -35,19 +35,3 @@ func (a *App) RememberedResponse(ctx context.Context, s *Session, key, requestHa
 func (a *App) RememberResponse(ctx context.Context, s *Session, key string, r *store.IdempotentResponse) error {
 	return store.SaveIdempotentResponse(ctx, a.DB.W, s.User.ID, key, r, a.Now())
 }
-
-// Housekeeping removes expired sessions and idempotency records. The
-// server runs it hourly; it logs counts only.
-func (a *App) Housekeeping(ctx context.Context) error {
-	now := a.Now()
-	sessions, err := store.DeleteExpiredSessions(ctx, a.DB.W, now)
-	if err != nil {
-		return err
-	}
-	keys, err := store.DeleteIdempotencyKeysBefore(ctx, a.DB.W, now.Add(-IdempotencyWindow))
-	if err != nil {
-		return err
-	}
-	a.Log.Info("housekeeping", "expired_sessions", sessions, "expired_idempotency_keys", keys)
-	return nil
-}

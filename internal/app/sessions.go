@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,17 +17,32 @@ import (
 type Credentials struct {
 	Login    string
 	Password string
-	Kind     string // "web" or "api": which kind of session to start
-	Browser  string // browser family and version, shown in the sessions list
+	// OTP is a two-factor or recovery code, for API clients that send it
+	// with the password; the web asks for it on a second page.
+	OTP     string
+	Kind    string // "web" or "api": which kind of session to start
+	Browser string // browser family and version, shown in the sessions list
+	// IP is the client's address, used only in memory to throttle guessing.
+	IP string
 }
 
 // dummyHash makes a login for an unknown account cost as much as one for a
 // known account, so response time does not reveal who has an account.
 var dummyHash, _ = HashPassword("cubby-no-such-account", DefaultPasswordParams)
 
+// SecondFactorError means the password was right and a two-factor code is
+// needed. Token (for the web's second step) identifies the half-done login.
+type SecondFactorError struct{ Token string }
+
+func (e *SecondFactorError) Error() string { return "two-factor code required" }
+
+// ErrAccountDisabled means the account exists but may not be used (e.g. a
+// parent withdrew the consent it rests on).
+var ErrAccountDisabled = errors.New("account disabled")
+
 // Login checks credentials and starts a session, returning the token the
 // client must present. Unknown accounts and wrong passwords give the same
-// ErrUnauthorized.
+// ErrUnauthorized; too many failures give a *RateLimitError.
 func (a *App) Login(ctx context.Context, c Credentials) (string, *store.User, error) {
 	var v ValidationError
 	login := strings.ToLower(strings.TrimSpace(c.Login))
@@ -36,12 +52,51 @@ func (a *App) Login(ctx context.Context, c Credentials) (string, *store.User, er
 	if c.Password == "" {
 		v.Add("password", "validation.required")
 	}
-	if len(login) > 254 || len(c.Password) > 1024 {
-		return "", nil, ErrUnauthorized
-	}
 	if err := v.Err(); err != nil {
 		return "", nil, err
 	}
+	if len(login) > 254 || len(c.Password) > MaxPasswordLength*4 {
+		return "", nil, ErrUnauthorized
+	}
+	now := a.Now()
+	acctKey, ipKey := "login:"+login, "ip:"+c.IP
+	if wait := max(a.loginFailures.check(acctKey, now), a.ipFailures.check(ipKey, now)); wait > 0 {
+		return "", nil, &RateLimitError{RetryAfter: wait}
+	}
+	u, err := a.checkPassword(ctx, login, c.Password)
+	if errors.Is(err, ErrUnauthorized) {
+		a.loginFailures.add(acctKey, now)
+		a.ipFailures.add(ipKey, now)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	if u.DisabledAt != nil {
+		return "", nil, ErrAccountDisabled
+	}
+	if u.TOTPEnabledAt != nil {
+		if c.OTP == "" {
+			token := NewToken()
+			err := store.CreateUserToken(ctx, a.DB.W, &store.UserToken{ID: HashToken(token), UserID: u.ID,
+				Purpose: store.TokenSecondFactor, CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)})
+			if err != nil {
+				return "", nil, err
+			}
+			return "", nil, &SecondFactorError{Token: token}
+		}
+		if err := a.checkSecondFactor(ctx, u.ID, c.OTP); err != nil {
+			a.loginFailures.add(acctKey, now)
+			return "", nil, err
+		}
+	}
+	a.loginFailures.reset(acctKey)
+	token, err := a.StartSession(ctx, u.ID, c.Kind, c.Browser)
+	return token, u, err
+}
+
+// checkPassword finds the account and checks its password in constant
+// time whether or not the account exists.
+func (a *App) checkPassword(ctx context.Context, login, password string) (*store.User, error) {
 	var u *store.User
 	var err error
 	if strings.Contains(login, "@") {
@@ -50,20 +105,49 @@ func (a *App) Login(ctx context.Context, c Credentials) (string, *store.User, er
 		u, err = store.UserByUsername(ctx, a.DB.R, login)
 	}
 	if errors.Is(err, db.ErrNotFound) || (err == nil && u.PasswordHash == "") {
-		CheckPassword(dummyHash, c.Password)
-		return "", nil, ErrUnauthorized
+		CheckPassword(dummyHash, password)
+		return nil, ErrUnauthorized
 	}
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	ok, err := CheckPassword(u.PasswordHash, c.Password)
+	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if !ok {
+		return nil, ErrUnauthorized
+	}
+	return u, nil
+}
+
+// CompleteSecondFactor finishes a login that stopped for a two-factor code.
+func (a *App) CompleteSecondFactor(ctx context.Context, pending, code, browser string) (string, *store.User, error) {
+	now := a.Now()
+	t, err := store.PeekUserToken(ctx, a.DB.R, HashToken(pending), store.TokenSecondFactor, now)
+	if errors.Is(err, db.ErrNotFound) {
 		return "", nil, ErrUnauthorized
 	}
-	token, err := a.StartSession(ctx, u.ID, c.Kind, c.Browser)
+	if err != nil {
+		return "", nil, err
+	}
+	key := "2fa:" + strconv.FormatInt(t.UserID, 10)
+	if wait := a.loginFailures.check(key, now); wait > 0 {
+		return "", nil, &RateLimitError{RetryAfter: wait}
+	}
+	if err := a.checkSecondFactor(ctx, t.UserID, code); err != nil {
+		a.loginFailures.add(key, now)
+		return "", nil, err
+	}
+	if _, err := store.UseUserToken(ctx, a.DB.W, t.ID, store.TokenSecondFactor, now); err != nil {
+		return "", nil, ErrUnauthorized
+	}
+	a.loginFailures.reset(key)
+	u, err := store.UserByID(ctx, a.DB.R, t.UserID)
+	if err != nil {
+		return "", nil, err
+	}
+	token, err := a.StartSession(ctx, u.ID, "web", browser)
 	return token, u, err
 }
 
@@ -89,6 +173,7 @@ func (a *App) Logout(ctx context.Context, token string) error {
 
 // Session is an authenticated request's view of who is asking.
 type Session struct {
+	ID    string // the session's stored id (hash of its token)
 	User  *store.User
 	Actor *authz.Actor
 }
@@ -118,17 +203,20 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 	if err != nil {
 		return nil, err
 	}
+	if u.DisabledAt != nil {
+		return nil, ErrUnauthorized
+	}
 	actor, err := a.loadActor(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	return &Session{User: u, Actor: actor}, nil
+	return &Session{ID: s.ID, User: u, Actor: actor}, nil
 }
 
 // loadActor gathers what authz needs to know about a user: their staff
 // memberships, classes, children and own student profile.
 func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error) {
-	actor := &authz.Actor{UserID: u.ID, Kind: authz.Kind(u.Kind), Schools: map[int64]authz.Staff{}}
+	actor := &authz.Actor{UserID: u.ID, Kind: authz.Kind(u.Kind), Schools: map[int64]authz.Staff{}, EmailVerified: u.EmailVerifiedAt != nil}
 	var err error
 	switch u.Kind {
 	case store.KindTeacher, store.KindLeader:

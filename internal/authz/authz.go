@@ -38,6 +38,9 @@ type Actor struct {
 	// StudentID is the actor's own student profile, if a student.
 	StudentID       int64
 	StudentSchoolID int64
+	// EmailVerified is false until the person opened the link sent to
+	// their address; unverified accounts cannot message or invite anyone.
+	EmailVerified bool
 }
 
 // LoggedIn reports whether the actor is a signed-in user.
@@ -124,4 +127,16 @@ func CanViewStudentRecords(a *Actor, s StudentRef) bool {
 	}
 	st, ok := a.Schools[s.SchoolID]
 	return ok && (st.Leader || st.Verified)
+}
+
+// CanContactOthers: messaging and inviting reach people outside Cubby's
+// walls, so they need a proven email address (students never invite).
+func CanContactOthers(a *Actor) bool {
+	return a.LoggedIn() && a.EmailVerified && a.Kind != Student
+}
+
+// CanUseTwoFactor: staff, who see many children's records, can turn on
+// two-factor login.
+func CanUseTwoFactor(a *Actor) bool {
+	return a.LoggedIn() && (a.Kind == Teacher || a.Kind == Leader)
 }

@@ -15,6 +15,8 @@ import (
 	"cubby/internal/app"
 	"cubby/internal/config"
 	"cubby/internal/db"
+	"cubby/internal/i18n"
+	"cubby/internal/privacy"
 )
 
 // command is one subcommand.
@@ -119,10 +121,20 @@ func openDB(ctx context.Context, cfg config.Config) (*db.DB, error) {
 	return database, nil
 }
 
-func newApp(cfg config.Config, database *db.DB, log *slog.Logger) *app.App {
+// newApp builds the use cases with the deployment's settings, the
+// languages Cubby speaks, the privacy inventory notices are generated
+// from, and the outbox emails go through.
+func newApp(cfg config.Config, database *db.DB, log *slog.Logger, bundle *i18n.Bundle, mail app.Mailer) (*app.App, error) {
+	inv, err := privacy.LoadInventory()
+	if err != nil {
+		return nil, err
+	}
 	a := app.New(database, log)
-	a.SessionTTL = cfg.SessionTTL
-	return a
+	a.SessionTTL, a.Country, a.BaseURL, a.Inventory, a.Mail = cfg.SessionTTL, cfg.Country, cfg.BaseURL, inv, mail
+	for _, l := range bundle.Locales() {
+		a.Languages = append(a.Languages, l.Code)
+	}
+	return a, nil
 }
 
 func runMigrate(ctx context.Context, e *env, args []string) error {

@@ -55,8 +55,15 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 		return err
 	}
 	defer database.Close()
-	a := newApp(cfg, database, log)
 	bundle, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	worker, err := newOutboxWorker(cfg, database, bundle, log)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(cfg, database, log, bundle, worker.Outbox())
 	if err != nil {
 		return err
 	}
@@ -65,10 +72,6 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 		return err
 	}
 	srv.SecureCookies = cfg.SecureCookies()
-	worker, err := newOutboxWorker(cfg, database, bundle, log)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set CUBBY_ADDR or -addr to another port)", cfg.Addr, err)
@@ -77,6 +80,7 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 	if url == "" {
 		url = "http://" + displayAddr(ln.Addr())
 	}
+	a.BaseURL = url
 	if before != nil {
 		if err := before(ctx, a, url); err != nil {
 			ln.Close()

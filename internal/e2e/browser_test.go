@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,9 +26,12 @@ type browser struct {
 	ctx      context.Context
 	mu       sync.Mutex
 	problems []string
-	shots    int
 	size     [2]int64
 }
+
+// shots numbers screenshots across browsers, so two browsers in one test
+// (a child and a parent) never overwrite each other's pictures.
+var shots atomic.Int32
 
 // Viewports people use: a small phone and a desktop window.
 var (
@@ -129,7 +133,6 @@ func (b *browser) shot(name string) {
 	if err != nil {
 		b.t.Fatalf("screenshot: %v", err)
 	}
-	b.shots++
 	dir := os.Getenv("CUBBY_SCREENSHOTS")
 	if dir == "" {
 		dir = b.t.ArtifactDir()
@@ -137,7 +140,7 @@ func (b *browser) shot(name string) {
 		b.t.Fatal(err)
 	}
 	test := strings.NewReplacer("/", "-", " ", "_").Replace(b.t.Name())
-	path := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", test, b.shots, name))
+	path := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", test, shots.Add(1), name))
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}

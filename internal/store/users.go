@@ -29,6 +29,8 @@ type User struct {
 	PasswordHash    string
 	Language        string
 	EmailVerifiedAt *time.Time
+	TOTPEnabledAt   *time.Time
+	DisabledAt      *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -50,18 +52,19 @@ func (u *User) FullName() string {
 	return u.FirstName + " " + u.LastName
 }
 
-const userColumns = `id, kind, title, first_name, last_name, email, username, password_hash, language, email_verified_at, created_at, updated_at`
+const userColumns = `id, kind, title, first_name, last_name, email, username, password_hash, language, email_verified_at, totp_enabled_at, disabled_at, created_at, updated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var email, username sql.NullString
-	var verified sql.NullTime
+	var verified, totp, disabled sql.NullTime
 	err := row.Scan(&u.ID, &u.Kind, &u.Title, &u.FirstName, &u.LastName, &email, &username,
-		&u.PasswordHash, &u.Language, &verified, &u.CreatedAt, &u.UpdatedAt)
+		&u.PasswordHash, &u.Language, &verified, &totp, &disabled, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, db.MapError(err)
 	}
 	u.Email, u.Username, u.EmailVerifiedAt = email.String, username.String, timePtr(verified)
+	u.TOTPEnabledAt, u.DisabledAt = timePtr(totp), timePtr(disabled)
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return &u, nil
 }

@@ -5,11 +5,13 @@ package testenv
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -18,6 +20,8 @@ import (
 	"cubby/internal/db/dbtest"
 	"cubby/internal/demo"
 	"cubby/internal/i18n"
+	"cubby/internal/notify"
+	"cubby/internal/privacy"
 	"cubby/internal/web"
 )
 
@@ -28,11 +32,28 @@ type Env struct {
 	Server *httptest.Server
 	URL    string
 	Logs   *SyncBuffer
+	// Worker delivers the outbox; it runs in the background only when
+	// the env was started WithSMTP.
+	Worker *notify.Worker
 }
 
+// Option changes how New starts Cubby.
+type Option func(*options)
+
+type options struct{ smtpURL string }
+
+// WithSMTP sends email through a real SMTP server (see StartMailpit) with
+// a delivery worker running; without it, emails are rendered into the
+// outbox and written as files, and tests read them from the outbox table.
+func WithSMTP(url string) Option { return func(o *options) { o.smtpURL = url } }
+
 // New starts Cubby on a fresh database of dialect d with the demo school.
-func New(t testing.TB, d db.Dialect) *Env {
+func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	database := dbtest.Open(t, d)
 	logs := &SyncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -44,13 +65,64 @@ func New(t testing.TB, d db.Dialect) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inv, err := privacy.LoadInventory()
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := web.New(a, bundle, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	hs.Start()
 	t.Cleanup(hs.Close)
-	return &Env{DB: database, App: a, Server: hs, URL: hs.URL, Logs: logs}
+	outbox, err := notify.NewOutbox(bundle, notify.Settings{BaseURL: hs.URL, From: "Cubby <cubby@demo.cubby.test>",
+		SMTPURL: o.smtpURL, MailDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Mail, a.BaseURL, a.Inventory = outbox, hs.URL, inv
+	for _, l := range bundle.Locales() {
+		a.Languages = append(a.Languages, l.Code)
+	}
+	// Tests hash many passwords; the cheapest argon2id settings keep them
+	// fast without changing what is tested.
+	a.Password = app.PasswordParams{Time: 1, Memory: 1024, Threads: 1}
+	env := &Env{DB: database, App: a, Server: hs, URL: hs.URL, Logs: logs, Worker: notify.NewWorker(database, outbox, log)}
+	if o.smtpURL != "" {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { env.Worker.Run(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	return env
+}
+
+// LastEmail returns the text body of the newest email queued for an
+// address, or "" if there is none.
+func (e *Env) LastEmail(t testing.TB, to string) string {
+	t.Helper()
+	var body string
+	err := e.DB.R.QueryRow(`SELECT body_text FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1`, to).Scan(&body)
+	if err != nil && err != sql.ErrNoRows {
+		t.Fatal(err)
+	}
+	return body
+}
+
+// LinkIn returns the first link in text starting with prefix (e.g.
+// env.URL+"/verify"), or fails the test.
+func LinkIn(t testing.TB, text, prefix string) string {
+	t.Helper()
+	i := strings.Index(text, prefix)
+	if i < 0 {
+		t.Fatalf("no link %s… in:\n%s", prefix, text)
+	}
+	link := text[i:]
+	if j := strings.IndexAny(link, " \n\r\t<>\")"); j >= 0 {
+		link = link[:j]
+	}
+	return link
 }
 
 // Client returns an HTTP client with its own cookie jar that does not

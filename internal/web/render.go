@@ -24,6 +24,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset":  s.assets.URL,
 		"avatar": avatar,
+		"list":   func(v ...string) []string { return v },
+		"errfor": errFor,
 	}
 	pages := map[string]*template.Template{}
 	entries, err := fs.Glob(templateFiles, "templates/pages/*.html")
@@ -96,7 +98,7 @@ func (s *Server) nav(p *Page) []NavItem {
 	case store.KindTeacher, store.KindLeader:
 		items = append(items, item("nav.classes", "/classes"))
 	}
-	return items
+	return append(items, item("nav.settings", "/settings"))
 }
 
 // render writes a page with the given status.
@@ -195,4 +197,18 @@ func localPath(p string) string {
 		return "/"
 	}
 	return p
+}
+
+// isNotFound reports an error meaning "no such thing (for you)".
+func isNotFound(err error) bool { return errors.Is(err, app.ErrNotFound) }
+
+// fieldErr is a field's error message as templates show it.
+type fieldErr struct{ ID, Msg string }
+
+// errFor returns the error of one form field, or nil.
+func errFor(p *Page, field string) *fieldErr {
+	if msg, ok := p.Errors[field]; ok {
+		return &fieldErr{ID: field, Msg: msg}
+	}
+	return nil
 }
