@@ -89,7 +89,14 @@ func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *app.ValidationError
 	var rl *app.RateLimitError
 	var mbe *http.MaxBytesError
+	var absent *app.AbsentError
 	switch {
+	case errors.As(err, &absent):
+		ve := &app.ValidationError{}
+		for _, sid := range absent.StudentIDs {
+			ve.Add("student_ids."+id(sid), "points.absent")
+		}
+		x.problem(w, r, http.StatusConflict, "points.absent", ve)
 	case errors.As(err, &ve):
 		x.problem(w, r, http.StatusBadRequest, "error.validation", ve)
 	case errors.As(err, &rl):

@@ -11,17 +11,11 @@ import (
 	"cubby/internal/testenv"
 )
 
-// forbidden lists, per operation, the account types the policy refuses
-// (403). Everything not listed is allowed to every logged-in account; a
-// visitor gets 401 from every operation that is not public.
-var forbidden = map[string][]string{
-	"listClasses": {"parent", "student"},
-}
-
 // TestAccessMatrix calls every API operation as every account type and as
-// a visitor, with a harmless body, and checks the answer against the
-// policy: never a 500, 401 exactly for visitors on private operations,
-// 403 exactly where the policy refuses.
+// a visitor, with an empty body, and checks what holds for all of them:
+// never a 500, and 401 exactly for visitors on private operations. The
+// exact allow/deny answers with meaningful bodies are in the per-feature
+// matrices (classroom_test.go).
 func TestAccessMatrix(t *testing.T) {
 	env := testenv.New(t, dbtest.Engines(t)[0])
 	accounts := map[string]string{"teacher": demo.TeacherEmail, "leader": demo.LeaderEmail, "parent": demo.ParentEmail, "student": demo.StudentUsername}
@@ -48,13 +42,6 @@ func TestAccessMatrix(t *testing.T) {
 				t.Errorf("%s %s as visitor: %d, want 401", op.Method, op.Path, status)
 			case kind != "visitor" && status == 401 && !op.Public:
 				t.Errorf("%s %s as %s: 401", op.Method, op.Path, kind)
-			}
-			want403 := false
-			for _, k := range forbidden[op.ID] {
-				want403 = want403 || k == kind
-			}
-			if kind != "visitor" && (status == 403) != want403 {
-				t.Errorf("%s %s as %s: %d; policy says forbidden=%v", op.Method, op.Path, kind, status, want403)
 			}
 		}
 	}

@@ -54,4 +54,37 @@ func (x *API) routes() {
 	x.add(Op{Method: "GET", Path: "/classes", ID: "listClasses", Tag: "classes",
 		Summary:  "The classes the caller teaches or, for school leaders, every class of their schools. Paginated.",
 		Response: "ClassList", Success: http.StatusOK, Errors: []int{400, 401, 403}, Handle: x.listClasses})
+	x.add(Op{Method: "POST", Path: "/classes", ID: "createClass", Tag: "classes", Idempotent: true,
+		Summary: "Create a class in a school where the caller is staff; it starts with default skills in the caller's language.",
+		Request: "ClassCreate", Response: "Class", Success: http.StatusCreated, Errors: []int{400, 401, 404}, Handle: x.createClass})
+	x.add(Op{Method: "GET", Path: "/classes/{id}", ID: "getClass", Tag: "classes",
+		Summary: "A class and its roster; usernames and parent codes only for the class's teachers.", Response: "ClassRoster",
+		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.classRoster})
+	x.add(Op{Method: "POST", Path: "/classes/{id}/students", ID: "addStudent", Tag: "classes", Idempotent: true,
+		Summary: "Add a student to a class the caller teaches. A child the school already has is put on the roster (200) rather than duplicated (201).",
+		Request: "StudentCreate", Response: "Student", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: x.addStudent})
+	x.add(Op{Method: "GET", Path: "/classes/{id}/skills", ID: "listSkills", Tag: "points",
+		Summary: "The skills of a class, its own and the school's, weights -5 to +5 (0 allowed).", Response: "SkillList",
+		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.listSkills})
+	x.add(Op{Method: "POST", Path: "/classes/{id}/skills", ID: "addSkill", Tag: "points",
+		Summary: "Add a skill to a class the caller teaches.", Request: "SkillCreate", Response: "Skill",
+		Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: x.addSkill})
+	x.add(Op{Method: "POST", Path: "/classes/{id}/points", ID: "awardPoints", Tag: "points", Idempotent: true,
+		Summary: "Give a point for a skill to students of the class (or whole_class: everyone present). 409 when a named student is marked absent today.",
+		Request: "AwardRequest", Response: "AwardList", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409}, Handle: x.awardPoints})
+	x.add(Op{Method: "DELETE", Path: "/points/{id}", ID: "undoPoint", Tag: "points",
+		Summary: "Take back a point the caller gave in the last 30 seconds.", Success: http.StatusNoContent,
+		Errors: []int{400, 401, 404}, Handle: x.undoPoint})
+	x.add(Op{Method: "PUT", Path: "/classes/{id}/attendance/{date}", ID: "putAttendance", Tag: "attendance",
+		Summary: "Save attendance for a day (YYYY-MM-DD): teachers of the class for today, school leaders for any past day.",
+		Request: "AttendanceRequest", Response: "AttendanceDay", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.putAttendance})
+	x.add(Op{Method: "GET", Path: "/students/{id}/points", ID: "studentPoints", Tag: "points",
+		Summary:  "A student's points in ?from=&to= (dates, default the last 30 days). Class teachers, verified staff and leaders of the school, the student and their parents; 404 for anyone else.",
+		Response: "StudentPoints", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.studentPoints})
+	x.add(Op{Method: "GET", Path: "/students/{id}/attendance", ID: "studentAttendance", Tag: "attendance",
+		Summary: "A student's attendance in ?from=&to=; the same people as for points.", Response: "StudentAttendance",
+		Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.studentAttendance})
+	x.add(Op{Method: "POST", Path: "/connections", ID: "connect", Tag: "families",
+		Summary: "A parent connects to their child with the child's parent code.", Request: "ConnectRequest", Response: "Connection",
+		Success: http.StatusCreated, Errors: []int{400, 401, 403, 429}, Handle: x.connect})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cubby/internal/db"
+	"cubby/internal/i18n"
 	"cubby/internal/notify"
 	"cubby/internal/privacy"
 )
@@ -37,7 +38,15 @@ type App struct {
 	Languages []string
 	// Inventory is the privacy inventory, from which notices are generated.
 	Inventory *privacy.Inventory
+	// I18n gives default content (such as starter skills) in a person's language.
+	I18n *i18n.Bundle
+	// Location is the schools' time zone: it decides what "today" is for
+	// attendance and the day's points.
+	Location *time.Location
+	// Events tells live pages about new points.
+	Events *Hub
 
+	codeGuesses   *limiter // parent and class codes, per person or address
 	loginFailures *limiter // per account
 	ipFailures    *limiter // per client address
 	resetRequests *limiter // per email address, against mail bombing
@@ -57,6 +66,8 @@ func New(database *db.DB, log *slog.Logger) *App {
 		Country:    "US",
 		Languages:  []string{"en"},
 		clock:      time.Now,
+		Location:   time.Local,
+		Events:     NewHub(),
 		// Ten wrong passwords per account per 15 minutes stops guessing
 		// without locking a child out for long; a classroom shares one
 		// address, so the per-address limit is generous.
@@ -64,6 +75,7 @@ func New(database *db.DB, log *slog.Logger) *App {
 		ipFailures:    newLimiter(100, 15*time.Minute),
 		resetRequests: newLimiter(3, time.Hour),
 		signupsPerIP:  newLimiter(20, time.Hour),
+		codeGuesses:   newLimiter(20, 15*time.Minute),
 	}
 }
 
@@ -74,3 +86,12 @@ func (a *App) SetClock(now func() time.Time) { a.clock = now }
 func (a *App) Now() time.Time { return a.clock().UTC().Truncate(time.Microsecond) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Today is the current date in the schools' time zone, as YYYY-MM-DD.
+func (a *App) Today() string { return a.clock().In(a.Location).Format(time.DateOnly) }
+
+// dayStart is midnight at the start of day (YYYY-MM-DD) in the schools' zone.
+func (a *App) dayStart(day string) (time.Time, error) {
+	t, err := time.ParseInLocation(time.DateOnly, day, a.Location)
+	return t.UTC(), err
+}

@@ -140,3 +140,46 @@ func CanContactOthers(a *Actor) bool {
 func CanUseTwoFactor(a *Actor) bool {
 	return a.LoggedIn() && (a.Kind == Teacher || a.Kind == Leader)
 }
+
+// CanCreateClass: active staff of the school.
+func CanCreateClass(a *Actor, schoolID int64) bool {
+	return a.LoggedIn() && (a.Kind == Teacher || a.Kind == Leader) && CanViewSchool(a, schoolID)
+}
+
+// CanTeachClass: the class's own teachers manage its roster, give points
+// and take attendance. (Leaders see every class, and correct attendance,
+// but points come from the people in the room.)
+func CanTeachClass(a *Actor, c ClassRef) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	_, ok := a.Classes[c.ID]
+	return ok
+}
+
+// CanCorrectAttendance: a class's teachers (for today) and the school's
+// leaders (any day).
+func CanCorrectAttendance(a *Actor, c ClassRef) bool {
+	return CanTeachClass(a, c) || (a.LoggedIn() && a.IsLeaderOf(c.SchoolID))
+}
+
+// CanManageSchoolSkills: leaders set the skills every class of the school shows.
+func CanManageSchoolSkills(a *Actor, schoolID int64) bool {
+	return a.LoggedIn() && a.IsLeaderOf(schoolID)
+}
+
+// IsFamilyOf reports whether the actor is the student or one of their
+// parents — the people a class's "hide points from families" applies to.
+func IsFamilyOf(a *Actor, studentID int64) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	if a.StudentID == studentID {
+		return true
+	}
+	_, ok := a.Children[studentID]
+	return ok
+}
+
+// CanConnectChild: parents connect to children with a parent code.
+func CanConnectChild(a *Actor) bool { return a.LoggedIn() && a.Kind == Parent }

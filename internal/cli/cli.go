@@ -130,7 +130,7 @@ func newApp(cfg config.Config, database *db.DB, log *slog.Logger, bundle *i18n.B
 		return nil, err
 	}
 	a := app.New(database, log)
-	a.SessionTTL, a.Country, a.BaseURL, a.Inventory, a.Mail = cfg.SessionTTL, cfg.Country, cfg.BaseURL, inv, mail
+	a.SessionTTL, a.Country, a.BaseURL, a.Inventory, a.Mail, a.I18n = cfg.SessionTTL, cfg.Country, cfg.BaseURL, inv, mail, bundle
 	for _, l := range bundle.Locales() {
 		a.Languages = append(a.Languages, l.Code)
 	}

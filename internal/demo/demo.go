@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -84,7 +85,7 @@ func Seed(ctx context.Context, a *app.App) (*Logins, error) {
 	}
 	now := a.Now()
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
-		return seed(ctx, tx, logins.SchoolName, hash, now)
+		return seed(ctx, a, tx, logins.SchoolName, hash, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seed demo school: %w", err)
@@ -92,7 +93,7 @@ func Seed(ctx context.Context, a *app.App) (*Logins, error) {
 	return logins, nil
 }
 
-func seed(ctx context.Context, tx db.Querier, schoolName, hash string, now time.Time) error {
+func seed(ctx context.Context, a *app.App, tx db.Querier, schoolName, hash string, now time.Time) error {
 	lat, lon := 44.9778, -93.2650
 	school := &store.School{
 		Name: schoolName, Address: "1200 Maple Grove Ave", City: "Minneapolis", Region: "MN",
@@ -141,10 +142,15 @@ func seed(ctx context.Context, tx db.Querier, schoolName, hash string, now time.
 		return err
 	}
 	for ci, name := range []string{"Class 3 Sunflowers", "Class 4 Explorers"} {
-		class := &store.Class{SchoolID: school.ID, Name: name, CreatedAt: now}
+		// The classes started four weeks ago, so the demo has history.
+		class := &store.Class{SchoolID: school.ID, Name: name, CreatedAt: now.AddDate(0, 0, -28)}
 		if err := store.CreateClass(ctx, tx, class, teachers[ci].ID); err != nil {
 			return err
 		}
+		if err := a.AddStarterSkills(ctx, tx, class, "en"); err != nil {
+			return err
+		}
+		var roster []int64
 		for i := 0; i < 25; i++ {
 			n := ci*25 + i
 			first, last := firstNames[n], lastNames[n]
@@ -157,9 +163,10 @@ func seed(ctx context.Context, tx db.Querier, schoolName, hash string, now time.
 			if err := store.CreateStudent(ctx, tx, st); err != nil {
 				return err
 			}
-			if err := store.EnrollStudent(ctx, tx, school.ID, class.ID, st.ID, now); err != nil {
+			if err := store.EnrollStudent(ctx, tx, school.ID, class.ID, st.ID, class.CreatedAt); err != nil {
 				return err
 			}
+			roster = append(roster, st.ID)
 			// The demo parent has one child in each class (Ava and Elena
 			// Martin); every fourth other student has a parent of their own.
 			switch {
@@ -174,6 +181,58 @@ func seed(ctx context.Context, tx db.Querier, schoolName, hash string, now time.
 					return err
 				}
 				if err := store.AddGuardian(ctx, tx, school.ID, st.ID, p.ID, now); err != nil {
+					return err
+				}
+			}
+		}
+		if err := history(ctx, a, tx, class, teachers[ci].ID, roster, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// history gives a demo class four weeks of school days: attendance with
+// an absence or two, and a few points per student per day, mostly for
+// positive skills. A fixed seed keeps every demo the same.
+func history(ctx context.Context, a *app.App, tx db.Querier, class *store.Class, teacherID int64, roster []int64, now time.Time) error {
+	skills, err := store.SkillsForClass(ctx, tx, class.SchoolID, class.ID)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(uint64(class.ID), 42))
+	today := now.In(a.Location)
+	for back := 28; back >= 1; back-- {
+		day := today.AddDate(0, 0, -back)
+		if day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+			continue
+		}
+		date := day.Format(time.DateOnly)
+		start := time.Date(day.Year(), day.Month(), day.Day(), 8, 30, 0, 0, a.Location).UTC()
+		absent := map[int64]bool{roster[rng.IntN(len(roster))]: true}
+		for _, sid := range roster {
+			status := store.Present
+			switch {
+			case absent[sid]:
+				status = store.Absent
+			case rng.IntN(30) == 0:
+				status = store.Late
+			}
+			if err := store.SaveAttendance(ctx, tx, &store.AttendanceRecord{SchoolID: class.SchoolID, ClassID: class.ID, StudentID: sid,
+				Day: date, Status: status, RecordedBy: teacherID, RecordedAt: start}); err != nil {
+				return err
+			}
+			if status == store.Absent {
+				continue
+			}
+			for n := rng.IntN(4); n > 0; n-- {
+				sk := skills[rng.IntN(len(skills))]
+				if sk.Weight < 0 && rng.IntN(3) > 0 {
+					sk = skills[rng.IntN(6)] // mostly positive
+				}
+				at := start.Add(time.Duration(rng.IntN(6*60)) * time.Minute)
+				if err := store.AddPoint(ctx, tx, &store.Point{SchoolID: class.SchoolID, ClassID: class.ID, StudentID: sid, SkillID: sk.ID,
+					SkillName: sk.Name, Weight: sk.Weight, AwardedBy: teacherID, AwardedAt: at}); err != nil {
 					return err
 				}
 			}

@@ -117,3 +117,68 @@ func idPairs(ctx context.Context, q db.Querier, query string, args ...any) (map[
 	}
 	return out, db.MapError(rows.Err())
 }
+
+// ClassSettings are what a teacher switches per class.
+type ClassSettings struct {
+	HidePoints bool
+}
+
+// ClassSettingsOf reads a class's settings.
+func ClassSettingsOf(ctx context.Context, q db.Querier, classID int64) (ClassSettings, error) {
+	var s ClassSettings
+	err := q.QueryRowContext(ctx, `SELECT hide_points FROM classes WHERE id = $1`, classID).Scan(&s.HidePoints)
+	return s, db.MapError(err)
+}
+
+// SetHidePoints changes whether families see a class's points.
+func SetHidePoints(ctx context.Context, q db.Querier, classID int64, hide bool) error {
+	_, err := q.ExecContext(ctx, `UPDATE classes SET hide_points = $1 WHERE id = $2`, hide, classID)
+	return db.MapError(err)
+}
+
+// SetClassCode stores the hash of a class's new login code.
+func SetClassCode(ctx context.Context, q db.Querier, classID int64, hash string, expires time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE classes SET code_hash = $1, code_expires_at = $2 WHERE id = $3`, hash, expires, classID)
+	return db.MapError(err)
+}
+
+// ClassByCode finds the class whose live code has this hash.
+func ClassByCode(ctx context.Context, q db.Querier, hash string, now time.Time) (*Class, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM classes WHERE code_hash = $1 AND code_expires_at > $2 AND archived_at IS NULL`, hash, now).Scan(&id)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	return ClassByID(ctx, q, id)
+}
+
+// ClassCodeExpiry reports when a class's code expires (zero if none).
+func ClassCodeExpiry(ctx context.Context, q db.Querier, classID int64) (time.Time, error) {
+	var t sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT code_expires_at FROM classes WHERE id = $1`, classID).Scan(&t)
+	return t.Time, db.MapError(err)
+}
+
+// ArchiveClass marks a class archived (at a year's end).
+func ArchiveClass(ctx context.Context, q db.Querier, classID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE classes SET archived_at = $1, code_hash = NULL WHERE id = $2`, now, classID)
+	return db.MapError(err)
+}
+
+// TeachersOf lists a class's teachers' user ids.
+func TeachersOf(ctx context.Context, q db.Querier, classID int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT user_id FROM class_teachers WHERE class_id = $1 ORDER BY created_at`, classID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, id)
+	}
+	return out, db.MapError(rows.Err())
+}

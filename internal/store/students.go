@@ -101,3 +101,121 @@ func AddGuardian(ctx context.Context, q db.Querier, schoolID, studentID, parentI
 func ChildIDs(ctx context.Context, q db.Querier, parentID int64) (map[int64]int64, error) {
 	return idPairs(ctx, q, `SELECT student_id, school_id FROM guardians WHERE user_id = $1`, parentID)
 }
+
+// StudentByID returns a student profile with names.
+func StudentByID(ctx context.Context, q db.Querier, id int64) (*Student, error) {
+	list, err := listStudents(ctx, q, studentSelect+` WHERE s.id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return &list[0], nil
+}
+
+// StudentByParentCode finds the student a parent code belongs to.
+func StudentByParentCode(ctx context.Context, q db.Querier, code string) (*Student, error) {
+	list, err := listStudents(ctx, q, studentSelect+` WHERE s.parent_code = $1`, code)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return &list[0], nil
+}
+
+// CurrentClassIDs lists the classes a student is currently on the roster of.
+func CurrentClassIDs(ctx context.Context, q db.Querier, studentID int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT class_id FROM class_students WHERE student_id = $1 AND removed_at IS NULL ORDER BY class_id`, studentID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, id)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// RemoveFromClass takes a student off a roster, keeping their history.
+func RemoveFromClass(ctx context.Context, q db.Querier, classID, studentID int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE class_students SET removed_at = $1 WHERE class_id = $2 AND student_id = $3 AND removed_at IS NULL`, now, classID, studentID)
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReEnrollStudent puts a removed student back on a roster, or enrolls them.
+func ReEnrollStudent(ctx context.Context, q db.Querier, schoolID, classID, studentID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO class_students (school_id, class_id, student_id, added_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (class_id, student_id) DO UPDATE SET removed_at = NULL`, schoolID, classID, studentID, now)
+	return db.MapError(err)
+}
+
+// RemoveGuardian disconnects a parent from a student.
+func RemoveGuardian(ctx context.Context, q db.Querier, studentID, parentID int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM guardians WHERE student_id = $1 AND user_id = $2`, studentID, parentID)
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Guardian is a parent connected to a student.
+type Guardian struct {
+	UserID    int64
+	Title     string
+	FirstName string
+	LastName  string
+	CreatedAt time.Time
+}
+
+// GuardiansOf lists the parents connected to a student.
+func GuardiansOf(ctx context.Context, q db.Querier, studentID int64) ([]Guardian, error) {
+	rows, err := q.QueryContext(ctx, `SELECT u.id, u.title, u.first_name, u.last_name, g.created_at FROM guardians g JOIN users u ON u.id = g.user_id
+		WHERE g.student_id = $1 ORDER BY g.created_at`, studentID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []Guardian
+	for rows.Next() {
+		var g Guardian
+		if err := rows.Scan(&g.UserID, &g.Title, &g.FirstName, &g.LastName, &g.CreatedAt); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, g)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// UsernameTaken reports whether a username is in use.
+func UsernameTaken(ctx context.Context, q db.Querier, username string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = $1`, username).Scan(&n)
+	return n > 0, db.MapError(err)
+}
+
+// StudentByName finds a school's current student by first and last name
+// (case-insensitively), so adding a child twice reuses their profile.
+func StudentByName(ctx context.Context, q db.Querier, schoolID int64, first, last string) (*Student, error) {
+	list, err := listStudents(ctx, q, studentSelect+` WHERE s.school_id = $1 AND s.left_at IS NULL
+		AND lower(u.first_name) = lower($2) AND lower(u.last_name) = lower($3) ORDER BY s.id LIMIT 1`, schoolID, first, last)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return &list[0], nil
+}

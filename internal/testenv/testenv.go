@@ -58,9 +58,6 @@ func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 	logs := &SyncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a := app.New(database, log)
-	if _, err := demo.Seed(context.Background(), a); err != nil {
-		t.Fatal(err)
-	}
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -81,13 +78,16 @@ func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Mail, a.BaseURL, a.Inventory = outbox, hs.URL, inv
+	a.Mail, a.BaseURL, a.Inventory, a.I18n = outbox, hs.URL, inv, bundle
 	for _, l := range bundle.Locales() {
 		a.Languages = append(a.Languages, l.Code)
 	}
 	// Tests hash many passwords; the cheapest argon2id settings keep them
 	// fast without changing what is tested.
 	a.Password = app.PasswordParams{Time: 1, Memory: 1024, Threads: 1}
+	if _, err := demo.Seed(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
 	env := &Env{DB: database, App: a, Server: hs, URL: hs.URL, Logs: logs, Worker: notify.NewWorker(database, outbox, log)}
 	if o.smtpURL != "" {
 		ctx, cancel := context.WithCancel(context.Background())

@@ -1,0 +1,167 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"cubby/internal/authz"
+	"cubby/internal/db"
+	"cubby/internal/store"
+)
+
+// normalizeCode makes typed codes forgiving: case, spaces and dashes do
+// not matter.
+func normalizeCode(c string) string {
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(c)))
+}
+
+// ConnectChild connects a parent to a child with the child's parent code.
+// Codes are reusable, so every guardian can connect their own account.
+// Guesses are throttled; a wrong code says so without telling whose it is.
+func (a *App) ConnectChild(ctx context.Context, s *Session, code string) (*store.Student, error) {
+	if !authz.CanConnectChild(s.Actor) {
+		return nil, ErrForbidden
+	}
+	code = normalizeCode(code)
+	v := &ValidationError{}
+	if code == "" {
+		v.Add("parent_code", "validation.required")
+		return nil, v
+	}
+	now := a.Now()
+	key := "parentcode:" + strconv.FormatInt(s.User.ID, 10)
+	if wait := a.codeGuesses.check(key, now); wait > 0 {
+		return nil, &RateLimitError{RetryAfter: wait}
+	}
+	st, err := store.StudentByParentCode(ctx, a.DB.R, code)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && st.LeftAt != nil) {
+		a.codeGuesses.add(key, now)
+		v.Add("parent_code", "connect.unknown_code")
+		return nil, v
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = store.AddGuardian(ctx, a.DB.W, st.SchoolID, st.ID, s.User.ID, now)
+	if errors.Is(err, ErrConflict) {
+		v.Add("parent_code", "connect.already")
+		return nil, v
+	}
+	return st, err
+}
+
+// DisconnectParent removes a parent's connection to a student; the
+// student's teachers can do it (e.g. a code reached the wrong person).
+func (a *App) DisconnectParent(ctx context.Context, s *Session, studentID, parentID int64) error {
+	if err := a.mustTeachStudent(ctx, s, studentID); err != nil {
+		return err
+	}
+	ok, err := store.RemoveGuardian(ctx, a.DB.W, studentID, parentID)
+	if err == nil && !ok {
+		err = ErrNotFound
+	}
+	return err
+}
+
+// Guardians lists a student's connected parents, for their teachers.
+func (a *App) Guardians(ctx context.Context, s *Session, studentID int64) ([]store.Guardian, error) {
+	if err := a.mustTeachStudent(ctx, s, studentID); err != nil {
+		return nil, err
+	}
+	return store.GuardiansOf(ctx, a.DB.R, studentID)
+}
+
+func (a *App) mustTeachStudent(ctx context.Context, s *Session, studentID int64) error {
+	st, ref, err := a.studentRef(ctx, studentID)
+	if err != nil {
+		return err
+	}
+	for _, c := range ref.Classes {
+		if authz.CanTeachClass(s.Actor, authz.ClassRef{ID: c, SchoolID: st.SchoolID}) {
+			return nil
+		}
+	}
+	if authz.CanViewStudentRecords(s.Actor, ref) {
+		return ErrForbidden
+	}
+	return ErrNotFound
+}
+
+// ClassCodeTTL is how long a class code works: a school day.
+const ClassCodeTTL = 6 * time.Hour
+
+// RotateClassCode makes a new class code (the old one stops working) for
+// the classroom screen.
+func (a *App) RotateClassCode(ctx context.Context, s *Session, classID int64) (string, time.Time, error) {
+	if _, err := a.teachClass(ctx, s, classID); err != nil {
+		return "", time.Time{}, err
+	}
+	code := NewCode(6)
+	expires := a.Now().Add(ClassCodeTTL)
+	return code, expires, store.SetClassCode(ctx, a.DB.W, classID, HashToken(code), expires)
+}
+
+// ClassByCode opens a class by its code for the shared-device login: the
+// roster's first names and avatars, nothing more.
+func (a *App) ClassByCode(ctx context.Context, code, ip string) (*store.Class, []store.Student, error) {
+	code = normalizeCode(code)
+	now := a.Now()
+	key := "classcode:" + ip
+	if wait := a.codeGuesses.check(key, now); wait > 0 {
+		return nil, nil, &RateLimitError{RetryAfter: wait}
+	}
+	c, err := store.ClassByCode(ctx, a.DB.R, HashToken(code), now)
+	if errors.Is(err, db.ErrNotFound) {
+		a.codeGuesses.add(key, now)
+		v := &ValidationError{}
+		v.Add("code", "classcode.unknown")
+		return nil, nil, v
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	return c, roster, err
+}
+
+// LoginWithClassCode logs a student in who picked their name after
+// entering their class's code.
+func (a *App) LoginWithClassCode(ctx context.Context, code string, studentID int64, ip, browser string) (string, error) {
+	_, roster, err := a.ClassByCode(ctx, code, ip)
+	if err != nil {
+		return "", err
+	}
+	for _, st := range roster {
+		if st.ID == studentID {
+			return a.studentSession(ctx, st.UserID, browser)
+		}
+	}
+	return "", ErrNotFound
+}
+
+func (a *App) studentSession(ctx context.Context, userID int64, browser string) (string, error) {
+	u, err := store.UserByID(ctx, a.DB.R, userID)
+	if err != nil {
+		return "", err
+	}
+	if u.DisabledAt != nil {
+		return "", ErrAccountDisabled
+	}
+	return a.StartSession(ctx, u.ID, "web", browser)
+}
+
+// SwitchToChild starts a session as a connected child, so a parent can
+// hand a device to the child.
+func (a *App) SwitchToChild(ctx context.Context, s *Session, studentID int64, browser string) (string, error) {
+	if _, ok := s.Actor.Children[studentID]; !ok {
+		return "", ErrNotFound
+	}
+	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	if err != nil {
+		return "", err
+	}
+	return a.studentSession(ctx, st.UserID, browser)
+}

@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"cubby/internal/authz"
+	"cubby/internal/db"
+	"cubby/internal/store"
+)
+
+// UndoWindow is how long a teacher can take back a point they just gave.
+const UndoWindow = 30 * time.Second
+
+// Skills lists the skills a class shows (its own and the school's).
+func (a *App) Skills(ctx context.Context, s *Session, classID int64) ([]store.Skill, error) {
+	c, err := a.viewClass(ctx, s, classID)
+	if err != nil {
+		return nil, err
+	}
+	return store.SkillsForClass(ctx, a.DB.R, c.SchoolID, c.ID)
+}
+
+// AddSkill adds a skill to a class, or school-wide (classID 0) for leaders.
+func (a *App) AddSkill(ctx context.Context, s *Session, schoolID, classID int64, name string, weight int) (*store.Skill, error) {
+	if classID != 0 {
+		c, err := a.teachClass(ctx, s, classID)
+		if err != nil {
+			return nil, err
+		}
+		schoolID = c.SchoolID
+	} else if !authz.CanManageSchoolSkills(s.Actor, schoolID) {
+		return nil, ErrNotFound
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	v := &ValidationError{}
+	if name == "" {
+		v.Add("name", "validation.required")
+	} else if utf8.RuneCountInString(name) > 60 {
+		v.Add("name", "validation.too_long", "max", 60)
+	}
+	if weight < -5 || weight > 5 {
+		v.Add("weight", "skill.bad_weight")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sk := &store.Skill{SchoolID: schoolID, ClassID: classID, Name: name, Weight: weight, CreatedAt: a.Now()}
+	return sk, store.CreateSkill(ctx, a.DB.W, sk)
+}
+
+// Award asks for points for students of a class.
+type Award struct {
+	StudentIDs []int64
+	// WholeClass gives the point to every student on the roster who is not
+	// marked absent today; StudentIDs is then ignored.
+	WholeClass bool
+	SkillID    int64
+	Note       string
+}
+
+// AbsentError says some students named in an award are marked absent
+// today: points go only to students present (409 on the API).
+type AbsentError struct{ StudentIDs []int64 }
+
+func (e *AbsentError) Error() string { return fmt.Sprintf("students marked absent today: %v", e.StudentIDs) }
+
+// AwardPoints gives a feedback point to one, several or all students of
+// a class the actor teaches. Only students present today can receive
+// points when attendance has been taken.
+func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Award) ([]store.Point, error) {
+	c, err := a.teachClass(ctx, s, classID)
+	if err != nil {
+		return nil, err
+	}
+	v := &ValidationError{}
+	if utf8.RuneCountInString(in.Note) > 280 {
+		v.Add("note", "validation.too_long", "max", 280)
+	}
+	skills, err := store.SkillsForClass(ctx, a.DB.R, c.SchoolID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(skills, func(k store.Skill) bool { return k.ID == in.SkillID })
+	if i < 0 {
+		v.Add("skill_id", "points.bad_skill")
+	}
+	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	onRoster := map[int64]bool{}
+	for _, st := range roster {
+		onRoster[st.ID] = true
+	}
+	absent, err := store.AbsentOn(ctx, a.DB.R, c.ID, a.Today())
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	if in.WholeClass {
+		for _, st := range roster {
+			if !absent[st.ID] {
+				ids = append(ids, st.ID)
+			}
+		}
+	} else {
+		if len(in.StudentIDs) == 0 {
+			v.Add("student_ids", "points.no_students")
+		}
+		if len(in.StudentIDs) > 500 {
+			v.Add("student_ids", "roster.too_many", "max", 500)
+		}
+		for _, id := range in.StudentIDs {
+			if !onRoster[id] {
+				v.Add("student_ids", "points.not_in_class")
+			}
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var away []int64
+	for _, id := range ids {
+		if absent[id] {
+			away = append(away, id)
+		}
+	}
+	if len(away) > 0 {
+		return nil, &AbsentError{StudentIDs: away}
+	}
+	skill := skills[i]
+	now := a.Now()
+	out := make([]store.Point, 0, len(ids))
+	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+		for _, id := range ids {
+			p := store.Point{SchoolID: c.SchoolID, ClassID: c.ID, StudentID: id, SkillID: skill.ID, SkillName: skill.Name,
+				Weight: skill.Weight, Note: strings.TrimSpace(in.Note), AwardedBy: s.User.ID, AwardedAt: now}
+			if err := store.AddPoint(ctx, tx, &p); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range out {
+		a.Events.Publish(PointEvent{StudentID: p.StudentID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight})
+	}
+	return out, nil
+}
+
+// UndoPoint takes back a point its teacher gave moments ago.
+func (a *App) UndoPoint(ctx context.Context, s *Session, pointID int64) error {
+	p, err := store.PointByID(ctx, a.DB.R, pointID)
+	if err != nil {
+		return err
+	}
+	if p.AwardedBy != s.User.ID {
+		return ErrNotFound
+	}
+	if a.Now().Sub(p.AwardedAt) > UndoWindow {
+		return &ValidationError{Fields: map[string]FieldError{"point": {Key: "points.undo_expired"}}}
+	}
+	if err := store.DeletePoint(ctx, a.DB.W, p.ID); err != nil {
+		return err
+	}
+	a.Events.Publish(PointEvent{StudentID: p.StudentID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight, Undone: true})
+	return nil
+}
+
+// StudentPoints is a student's points over a period.
+type StudentPoints struct {
+	Student store.Student
+	Totals  store.Totals
+	Points  []store.Point
+}
+
+// PointsOf returns a student's points in [from, to) for those allowed to
+// see them; everyone else gets ErrNotFound. When every class the student
+// is in hides points from families, the student and their parents get
+// ErrNotFound too.
+func (a *App) PointsOf(ctx context.Context, s *Session, studentID int64, from, to time.Time) (*StudentPoints, error) {
+	st, ref, err := a.studentRef(ctx, studentID)
+	if err != nil {
+		return nil, err
+	}
+	if !authz.CanViewStudentRecords(s.Actor, ref) {
+		return nil, ErrNotFound
+	}
+	if authz.IsFamilyOf(s.Actor, studentID) {
+		hidden, err := a.pointsHiddenFromFamily(ctx, ref.Classes)
+		if err != nil {
+			return nil, err
+		}
+		if hidden {
+			return nil, ErrNotFound
+		}
+	}
+	points, err := store.PointsOfStudent(ctx, a.DB.R, studentID, from, to, 1000)
+	if err != nil {
+		return nil, err
+	}
+	totals, err := store.StudentTotals(ctx, a.DB.R, studentID, from, to)
+	return &StudentPoints{Student: *st, Totals: totals, Points: points}, err
+}
+
+func (a *App) pointsHiddenFromFamily(ctx context.Context, classes []int64) (bool, error) {
+	if len(classes) == 0 {
+		return false, nil
+	}
+	for _, c := range classes {
+		set, err := store.ClassSettingsOf(ctx, a.DB.R, c)
+		if err != nil {
+			return false, err
+		}
+		if !set.HidePoints {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// SetHidePoints changes whether families see a class's points.
+func (a *App) SetHidePoints(ctx context.Context, s *Session, classID int64, hide bool) error {
+	if _, err := a.teachClass(ctx, s, classID); err != nil {
+		return err
+	}
+	return store.SetHidePoints(ctx, a.DB.W, classID, hide)
+}
+
+// ParseRange reads a from/to date range (YYYY-MM-DD, both inclusive) in
+// the schools' zone, defaulting to the last 30 days.
+func (a *App) ParseRange(from, to string) (time.Time, time.Time, error) {
+	v := &ValidationError{}
+	today := a.Today()
+	if to == "" {
+		to = today
+	}
+	end, err := a.dayStart(to)
+	if err != nil {
+		v.Add("to", "range.bad_date")
+	}
+	if from == "" {
+		from = end.In(a.Location).AddDate(0, 0, -29).Format(time.DateOnly)
+	}
+	start, err := a.dayStart(from)
+	if err != nil {
+		v.Add("from", "range.bad_date")
+	}
+	if err := v.Err(); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	end = end.In(a.Location).AddDate(0, 0, 1).UTC()
+	if !start.Before(end) {
+		v.Add("from", "range.backwards")
+	} else if end.Sub(start) > 2*366*24*time.Hour {
+		v.Add("from", "range.too_long")
+	}
+	return start, end, v.Err()
+}
+

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"cubby/internal/db"
+)
+
+// Attendance statuses.
+const (
+	Present   = "present"
+	Absent    = "absent"
+	Late      = "late"
+	LeftEarly = "left_early"
+)
+
+// AttendanceRecord is one student's attendance in one class on one day.
+type AttendanceRecord struct {
+	SchoolID   int64
+	ClassID    int64
+	StudentID  int64
+	Day        string // YYYY-MM-DD
+	Status     string
+	RecordedBy int64
+	RecordedAt time.Time
+}
+
+// SaveAttendance inserts or replaces a record.
+func SaveAttendance(ctx context.Context, q db.Querier, r *AttendanceRecord) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO attendance (school_id, class_id, student_id, day, status, recorded_by, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (class_id, student_id, day) DO UPDATE SET status = EXCLUDED.status, recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`,
+		r.SchoolID, r.ClassID, r.StudentID, r.Day, r.Status, nullID(r.RecordedBy), r.RecordedAt)
+	return db.MapError(err)
+}
+
+// AttendanceOfClassDay returns a class's records for one day by student.
+func AttendanceOfClassDay(ctx context.Context, q db.Querier, classID int64, day string) (map[int64]AttendanceRecord, error) {
+	list, err := listAttendance(ctx, q, `WHERE class_id = $1 AND day = $2`, classID, day)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]AttendanceRecord, len(list))
+	for _, r := range list {
+		out[r.StudentID] = r
+	}
+	return out, nil
+}
+
+// AttendanceOfStudent lists a student's records in [from, to] (days),
+// newest first.
+func AttendanceOfStudent(ctx context.Context, q db.Querier, studentID int64, from, to string) ([]AttendanceRecord, error) {
+	return listAttendance(ctx, q, `WHERE student_id = $1 AND day >= $2 AND day <= $3 ORDER BY day DESC, class_id`, studentID, from, to)
+}
+
+// AttendanceOfClass lists a class's records in [from, to] (days).
+func AttendanceOfClass(ctx context.Context, q db.Querier, classID int64, from, to string) ([]AttendanceRecord, error) {
+	return listAttendance(ctx, q, `WHERE class_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, student_id`, classID, from, to)
+}
+
+// AbsentOn reports which of the given students are marked absent in the
+// class on day (late and left-early students are in class and may get points).
+func AbsentOn(ctx context.Context, q db.Querier, classID int64, day string) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT student_id FROM attendance WHERE class_id = $1 AND day = $2 AND status = 'absent'`, classID, day)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[id] = true
+	}
+	return out, db.MapError(rows.Err())
+}
+
+func listAttendance(ctx context.Context, q db.Querier, where string, args ...any) ([]AttendanceRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT school_id, class_id, student_id, day, status, COALESCE(recorded_by, 0), recorded_at FROM attendance `+where, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []AttendanceRecord
+	for rows.Next() {
+		var r AttendanceRecord
+		if err := rows.Scan(&r.SchoolID, &r.ClassID, &r.StudentID, &r.Day, &r.Status, &r.RecordedBy, &r.RecordedAt); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, r)
+	}
+	return out, db.MapError(rows.Err())
+}

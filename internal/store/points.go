@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"cubby/internal/db"
+)
+
+// Skill is what a point is for. ClassID 0 means school-wide.
+type Skill struct {
+	ID         int64
+	SchoolID   int64
+	ClassID    int64
+	Name       string
+	Weight     int
+	ArchivedAt *time.Time
+	CreatedAt  time.Time
+}
+
+// CreateSkill inserts a skill.
+func CreateSkill(ctx context.Context, q db.Querier, s *Skill) error {
+	err := q.QueryRowContext(ctx, `INSERT INTO skills (school_id, class_id, name, weight, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		s.SchoolID, nullID(s.ClassID), s.Name, s.Weight, s.CreatedAt).Scan(&s.ID)
+	return db.MapError(err)
+}
+
+// SkillsForClass lists a class's live skills and its school's school-wide
+// ones: positive first, then zero, then needs-work, by name.
+func SkillsForClass(ctx context.Context, q db.Querier, schoolID, classID int64) ([]Skill, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, created_at FROM skills
+		WHERE school_id = $1 AND (class_id = $2 OR class_id IS NULL) AND archived_at IS NULL
+		ORDER BY CASE WHEN weight > 0 THEN 0 WHEN weight = 0 THEN 1 ELSE 2 END, name, id`, schoolID, classID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []Skill
+	for rows.Next() {
+		var s Skill
+		if err := rows.Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &s.CreatedAt); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, s)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// ArchiveSkill retires a skill; its past points keep their copied name.
+func ArchiveSkill(ctx context.Context, q db.Querier, id int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE skills SET archived_at = $1 WHERE id = $2`, now, id)
+	return db.MapError(err)
+}
+
+// Point is one feedback point given to one student.
+type Point struct {
+	ID        int64
+	SchoolID  int64
+	ClassID   int64
+	StudentID int64
+	SkillID   int64
+	SkillName string
+	Weight    int
+	Note      string
+	AwardedBy int64
+	AwardedAt time.Time
+}
+
+// AddPoint inserts a point.
+func AddPoint(ctx context.Context, q db.Querier, p *Point) error {
+	err := q.QueryRowContext(ctx, `INSERT INTO points (school_id, class_id, student_id, skill_id, skill_name, weight, note, awarded_by, awarded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		p.SchoolID, p.ClassID, p.StudentID, nullID(p.SkillID), p.SkillName, p.Weight, p.Note, nullID(p.AwardedBy), p.AwardedAt).Scan(&p.ID)
+	return db.MapError(err)
+}
+
+// PointByID returns one point.
+func PointByID(ctx context.Context, q db.Querier, id int64) (*Point, error) {
+	list, err := listPoints(ctx, q, `WHERE id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return &list[0], nil
+}
+
+// DeletePoint removes a point (an undo).
+func DeletePoint(ctx context.Context, q db.Querier, id int64) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM points WHERE id = $1`, id)
+	return db.MapError(err)
+}
+
+// PointsOfStudent lists a student's points in [from, to), newest first.
+func PointsOfStudent(ctx context.Context, q db.Querier, studentID int64, from, to time.Time, limit int) ([]Point, error) {
+	return listPoints(ctx, q, `WHERE student_id = $1 AND awarded_at >= $2 AND awarded_at < $3 ORDER BY awarded_at DESC, id DESC LIMIT $4`,
+		studentID, from, to, limit)
+}
+
+// PointsOfClass lists a class's points in [from, to), oldest first.
+func PointsOfClass(ctx context.Context, q db.Querier, classID int64, from, to time.Time) ([]Point, error) {
+	return listPoints(ctx, q, `WHERE class_id = $1 AND awarded_at >= $2 AND awarded_at < $3 ORDER BY awarded_at, id`, classID, from, to)
+}
+
+func listPoints(ctx context.Context, q db.Querier, where string, args ...any) ([]Point, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, school_id, class_id, student_id, COALESCE(skill_id, 0), skill_name, weight, note, COALESCE(awarded_by, 0), awarded_at
+		FROM points `+where, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []Point
+	for rows.Next() {
+		var p Point
+		if err := rows.Scan(&p.ID, &p.SchoolID, &p.ClassID, &p.StudentID, &p.SkillID, &p.SkillName, &p.Weight, &p.Note, &p.AwardedBy, &p.AwardedAt); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, p)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// Totals sums points: the net total and the positive and needs-work sums.
+type Totals struct {
+	Total, Positive, NeedsWork, Count int
+}
+
+// ClassTotalsSince returns each student's totals in a class since from —
+// the class view's "today" bubbles in one indexed query.
+func ClassTotalsSince(ctx context.Context, q db.Querier, classID int64, from time.Time) (map[int64]Totals, error) {
+	rows, err := q.QueryContext(ctx, `SELECT student_id, COALESCE(SUM(weight), 0),
+		COALESCE(SUM(CASE WHEN weight > 0 THEN weight ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN weight < 0 THEN -weight ELSE 0 END), 0), COUNT(*)
+		FROM points WHERE class_id = $1 AND awarded_at >= $2 GROUP BY student_id`, classID, from)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]Totals{}
+	for rows.Next() {
+		var id int64
+		var t Totals
+		if err := rows.Scan(&id, &t.Total, &t.Positive, &t.NeedsWork, &t.Count); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[id] = t
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// StudentTotals sums a student's points in [from, to).
+func StudentTotals(ctx context.Context, q db.Querier, studentID int64, from, to time.Time) (Totals, error) {
+	var t Totals
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(weight), 0),
+		COALESCE(SUM(CASE WHEN weight > 0 THEN weight ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN weight < 0 THEN -weight ELSE 0 END), 0), COUNT(*)
+		FROM points WHERE student_id = $1 AND awarded_at >= $2 AND awarded_at < $3`, studentID, from, to).
+		Scan(&t.Total, &t.Positive, &t.NeedsWork, &t.Count)
+	return t, db.MapError(err)
+}
+
