@@ -165,3 +165,61 @@ func (a *App) SwitchToChild(ctx context.Context, s *Session, studentID int64, br
 	}
 	return a.studentSession(ctx, st.UserID, browser)
 }
+
+// LoginCard is one student's printable login card.
+type LoginCard struct {
+	Student store.Student
+	Link    string // personal login link, shown as a QR code
+}
+
+// LoginCardTTL is how long a printed card works.
+const LoginCardTTL = 365 * 24 * time.Hour
+
+// PrintLoginCards makes a fresh personal login link for every student of
+// a class (old cards stop working) for the teacher to print.
+func (a *App) PrintLoginCards(ctx context.Context, s *Session, classID int64) ([]LoginCard, error) {
+	c, err := a.teachClass(ctx, s, classID)
+	if err != nil {
+		return nil, err
+	}
+	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	cards := make([]LoginCard, 0, len(roster))
+	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+		for _, st := range roster {
+			token := NewToken()
+			if err := store.ReplaceLoginLink(ctx, tx, c.SchoolID, st.ID, s.User.ID, HashToken(token), now, now.Add(LoginCardTTL)); err != nil {
+				return err
+			}
+			cards = append(cards, LoginCard{Student: st, Link: a.link("/login/card", token)})
+		}
+		return nil
+	})
+	return cards, err
+}
+
+// StudentByCard returns the student a login-card link belongs to.
+func (a *App) StudentByCard(ctx context.Context, token, ip string) (*store.Student, error) {
+	now := a.Now()
+	key := "card:" + ip
+	if wait := a.codeGuesses.check(key, now); wait > 0 {
+		return nil, &RateLimitError{RetryAfter: wait}
+	}
+	st, err := store.StudentByLoginLink(ctx, a.DB.R, HashToken(token), now)
+	if errors.Is(err, db.ErrNotFound) {
+		a.codeGuesses.add(key, now)
+	}
+	return st, err
+}
+
+// LoginWithCard logs a student in from their login card.
+func (a *App) LoginWithCard(ctx context.Context, token, ip, browser string) (string, error) {
+	st, err := a.StudentByCard(ctx, token, ip)
+	if err != nil {
+		return "", err
+	}
+	return a.studentSession(ctx, st.UserID, browser)
+}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"cubby/internal/app"
 	"cubby/internal/store"
 )
 
@@ -18,33 +17,42 @@ func (s *Server) classes(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.page(w, r, "classes.title")
-	p.Data = classes
+	p.Data = classesPage{Classes: classes, Schools: sess.Actor.SchoolIDs()}
 	s.render(w, r, http.StatusOK, "classes", p)
 	return nil
 }
 
-// classPage is the data of one class's page.
-type classPage struct {
-	Class  *store.Class
-	Roster []store.Student
+// classesPage lists classes and offers to create one.
+type classesPage struct {
+	Classes []store.Class
+	Schools []int64 // where the actor may create a class
 }
 
-func (s *Server) class(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) createClassSubmit(w http.ResponseWriter, r *http.Request) error {
 	sess, err := requireLogin(r)
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return app.ErrNotFound
-	}
-	c, roster, err := s.app.Class(r.Context(), sess, id)
-	if err != nil {
+	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	p := s.page(w, r, "classes.title")
-	p.Title = c.Name
-	p.Data = classPage{Class: c, Roster: roster}
-	s.render(w, r, http.StatusOK, "class", p)
+	schoolID, _ := strconv.ParseInt(r.PostForm.Get("school_id"), 10, 64)
+	c, err := s.app.CreateClass(r.Context(), sess, schoolID, r.PostForm.Get("name"))
+	if err != nil {
+		p := s.page(w, r, "classes.title")
+		status, ok := s.formError(w, p, err)
+		if !ok {
+			return err
+		}
+		keepForm(p, r, "name")
+		classes, err := s.app.Classes(r.Context(), sess, store.ClassPage{Limit: 200})
+		if err != nil {
+			return err
+		}
+		p.Data = classesPage{Classes: classes, Schools: sess.Actor.SchoolIDs()}
+		s.render(w, r, status, "classes", p)
+		return nil
+	}
+	s.redirect(w, r, "/classes/"+strconv.FormatInt(c.ID, 10)+"/students", "classes.created")
 	return nil
 }

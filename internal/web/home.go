@@ -23,7 +23,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		p.Data = classes
+		p.Data = classesPage{Classes: classes, Schools: sess.Actor.SchoolIDs()}
 		s.render(w, r, http.StatusOK, "home_teacher", p)
 	case store.KindLeader:
 		schools, err := s.app.LedSchools(ctx, sess)
@@ -33,18 +33,22 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		p.Data = schools
 		s.render(w, r, http.StatusOK, "home_leader", p)
 	case store.KindParent:
-		children, err := s.app.Children(ctx, sess)
+		days, err := s.app.FamilyView(ctx, sess)
 		if err != nil {
 			return err
 		}
-		p.Data = children
+		p.Data = days
 		s.render(w, r, http.StatusOK, "home_parent", p)
 	default:
-		self, err := s.app.StudentSelf(ctx, sess)
-		if err != nil && err != app.ErrNotFound {
+		days, err := s.app.FamilyView(ctx, sess)
+		if err != nil {
 			return err
 		}
-		p.Data = self
+		var me *app.ChildDay
+		if len(days) > 0 {
+			me = &days[0]
+		}
+		p.Data = me
 		s.render(w, r, http.StatusOK, "home_student", p)
 	}
 	return nil

@@ -25,6 +25,12 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"asset":  s.assets.URL,
 		"avatar": avatar,
 		"list":   func(v ...string) []string { return v },
+		"childDay": func(l *i18n.Localizer, c app.ChildDay) any {
+			return struct {
+				L *i18n.Localizer
+				C app.ChildDay
+			}{l, c}
+		},
 		"errfor": errFor,
 	}
 	pages := map[string]*template.Template{}
@@ -56,6 +62,9 @@ type Page struct {
 	Errors  map[string]string // field → translated message
 	Error   string            // form-level message
 	Data    any
+	// ParentWaiting: a student view a parent switched into, with the
+	// parent's own session kept to switch back to.
+	ParentWaiting bool
 }
 
 // NavItem is one entry of the account type's navigation.
@@ -71,6 +80,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *
 	p := &Page{L: l, Title: l.T(titleKey), Locales: s.i18n.Locales(), Path: r.URL.Path, Form: url.Values{}}
 	if sess := app.SessionFrom(r.Context()); sess != nil {
 		p.User = sess.User
+		if _, err := r.Cookie(parentCookie); err == nil && sess.User.Kind == store.KindStudent {
+			p.ParentWaiting = true
+		}
 	}
 	p.Nav = s.nav(p)
 	if c, err := r.Cookie(flashCookie); err == nil {

@@ -73,8 +73,12 @@ func TestPages(t *testing.T) {
 			}
 			id := classID(t, body, "Class 3 Sunflowers")
 			status, body, _ = get(t, teacher, env.URL+"/classes/"+id)
-			if status != 200 || !strings.Contains(body, "Ava") || !strings.Contains(body, "ava.m") || !strings.Contains(body, "<svg class=\"avatar\"") {
+			if status != 200 || !strings.Contains(body, "Ava") || !strings.Contains(body, "<svg class=\"avatar\"") || !strings.Contains(body, "Helping others") {
 				t.Errorf("class page: %d", status)
+			}
+			status, body, _ = get(t, teacher, env.URL+"/classes/"+id+"/students")
+			if status != 200 || !strings.Contains(body, "ava.m") {
+				t.Errorf("roster page: %d", status)
 			}
 
 			// Another teacher's class is not theirs to know about.

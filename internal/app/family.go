@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"cubby/internal/authz"
+	"cubby/internal/store"
+)
+
+// ChildDay is what a family sees at a glance about one child.
+type ChildDay struct {
+	Student store.Student
+	// PointsHidden is true when the child's classes hide points from families.
+	PointsHidden bool
+	Today        store.Totals
+	Week         store.Totals
+	Recent       []store.Point
+	Attendance   []store.AttendanceRecord // today's, one per class
+}
+
+// FamilyView returns the children a parent follows — or, for a student,
+// themself — with today's points and attendance and the week's recent
+// points.
+func (a *App) FamilyView(ctx context.Context, s *Session) ([]ChildDay, error) {
+	var ids []int64
+	switch {
+	case s.Actor.Kind == authz.Parent:
+		children, err := store.ChildrenOfParent(ctx, a.DB.R, s.User.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range children {
+			ids = append(ids, c.ID)
+		}
+	case s.Actor.StudentID != 0:
+		ids = []int64{s.Actor.StudentID}
+	}
+	today := a.Today()
+	dayStart, _ := a.dayStart(today)
+	weekStart := dayStart.In(a.Location).AddDate(0, 0, -6).UTC()
+	end := a.Now().Add(time.Second)
+	var out []ChildDay
+	for _, id := range ids {
+		st, ref, err := a.studentRef(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		cd := ChildDay{Student: *st}
+		if cd.PointsHidden, err = a.pointsHiddenFromFamily(ctx, ref.Classes); err != nil {
+			return nil, err
+		}
+		if !cd.PointsHidden {
+			if cd.Today, err = store.StudentTotals(ctx, a.DB.R, id, dayStart, end); err != nil {
+				return nil, err
+			}
+			if cd.Week, err = store.StudentTotals(ctx, a.DB.R, id, weekStart, end); err != nil {
+				return nil, err
+			}
+			if cd.Recent, err = store.PointsOfStudent(ctx, a.DB.R, id, weekStart, end, 8); err != nil {
+				return nil, err
+			}
+		}
+		if cd.Attendance, err = store.AttendanceOfStudent(ctx, a.DB.R, id, today, today); err != nil {
+			return nil, err
+		}
+		out = append(out, cd)
+	}
+	return out, nil
+}
+
+// LiveStudents lists the students whose new points the actor may hear
+// about live: their own children (or themself) whose points are not
+// hidden from families.
+func (a *App) LiveStudents(ctx context.Context, s *Session) ([]int64, error) {
+	days, err := a.FamilyView(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, d := range days {
+		if !d.PointsHidden {
+			ids = append(ids, d.Student.ID)
+		}
+	}
+	return ids, nil
+}

@@ -1,0 +1,198 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"cubby/internal/app"
+	"cubby/internal/store"
+)
+
+// pathID reads a numeric id from the path; anything else is not found.
+func pathID(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, app.ErrNotFound
+	}
+	return n, nil
+}
+
+// classPage is the class screen's data.
+type classPage struct {
+	*app.ClassView
+	Mode    string // points, attendance, students
+	Display func(st store.Student) string
+	// Password is a just-generated student password to show once.
+	Password     string
+	PasswordFor  string
+	AbsentToday  map[int64]bool
+	AttendanceOK bool // attendance was taken today
+}
+
+func (s *Server) classData(r *http.Request, sess *app.Session, mode string) (*classPage, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	cv, err := s.app.Classroom(r.Context(), sess, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &classPage{ClassView: cv, Mode: mode, AbsentToday: map[int64]bool{}, AttendanceOK: len(cv.Attendance) > 0,
+		Display: func(st store.Student) string { return st.FirstName }}
+	for sid, rec := range cv.Attendance {
+		if rec.Status == store.Absent {
+			d.AbsentToday[sid] = true
+		}
+	}
+	return d, nil
+}
+
+// class is the teacher's class screen: a grid of student tiles to give
+// points with one tap (with JavaScript; without it, each tile opens a
+// page of skill buttons).
+func (s *Server) class(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.classData(r, sess, "points")
+	if err != nil {
+		return err
+	}
+	p := s.page(w, r, "classes.title")
+	p.Title = d.Class.Name
+	p.Data = d
+	if sel := r.URL.Query().Get("student"); sel != "" {
+		p.Form.Set("student", sel)
+	}
+	s.render(w, r, http.StatusOK, "class", p)
+	return nil
+}
+
+// awardForm is the no-JavaScript way to give a point: the form posts the
+// student (or the whole class) and the skill.
+func (s *Server) awardForm(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	in := app.Award{WholeClass: r.PostForm.Get("whole_class") == "1", Note: r.PostForm.Get("note")}
+	in.SkillID, _ = strconv.ParseInt(r.PostForm.Get("skill_id"), 10, 64)
+	for _, v := range r.PostForm["student_id"] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		in.StudentIDs = append(in.StudentIDs, n)
+	}
+	points, err := s.app.AwardPoints(r.Context(), sess, id, in)
+	if err != nil {
+		return s.classError(w, r, sess, "points", err)
+	}
+	key := "points.given_one"
+	if len(points) != 1 {
+		key = "points.given_many"
+	}
+	s.redirect(w, r, "/classes/"+strconv.FormatInt(id, 10), key)
+	return nil
+}
+
+// classError shows a class page again with what was wrong with the
+// action, or returns errors that are not about the input.
+func (s *Server) classError(w http.ResponseWriter, r *http.Request, sess *app.Session, mode string, err error) error {
+	p := s.page(w, r, "classes.title")
+	var absent *app.AbsentError
+	status, ok := s.formError(w, p, err)
+	switch {
+	case errors.As(err, &absent):
+		status, p.Error = http.StatusConflict, p.L.T("points.absent")
+	case ok:
+		for _, msg := range p.Errors {
+			p.Error = msg // one action, one message
+		}
+	default:
+		return err
+	}
+	d, derr := s.classData(r, sess, mode)
+	if derr != nil {
+		return derr
+	}
+	p.Title, p.Data = d.Class.Name, d
+	s.render(w, r, status, "class", p)
+	return nil
+}
+
+func (s *Server) attendanceForm(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.classData(r, sess, "attendance")
+	if err != nil {
+		return err
+	}
+	p := s.page(w, r, "attendance.title")
+	p.Title = d.Class.Name
+	p.Data = d
+	s.render(w, r, http.StatusOK, "class", p)
+	return nil
+}
+
+func (s *Server) attendanceSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	var marks []app.Mark
+	for key, vals := range r.PostForm {
+		sid, ok := cutPrefixID(key, "s")
+		if ok && len(vals) > 0 {
+			marks = append(marks, app.Mark{StudentID: sid, Status: vals[0]})
+		}
+	}
+	if _, err := s.app.TakeAttendance(r.Context(), sess, id, r.PostForm.Get("date"), marks); err != nil {
+		return s.classError(w, r, sess, "attendance", err)
+	}
+	s.redirect(w, r, "/classes/"+strconv.FormatInt(id, 10), "attendance.saved")
+	return nil
+}
+
+func cutPrefixID(key, prefix string) (int64, bool) {
+	if len(key) <= len(prefix) || key[:len(prefix)] != prefix {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(key[len(prefix):], 10, 64)
+	return n, err == nil
+}
+
+func (s *Server) classSettings(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	if err := s.app.SetHidePoints(r.Context(), sess, id, r.PostForm.Get("hide_points") == "1"); err != nil {
+		return err
+	}
+	s.redirect(w, r, "/classes/"+strconv.FormatInt(id, 10)+"/students", "settings.saved")
+	return nil
+}

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+func (s *Server) connectSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	if _, err := s.app.ConnectChild(r.Context(), sess, r.PostForm.Get("parent_code")); err != nil {
+		p := s.page(w, r, "nav.home")
+		status, ok := s.formError(w, p, err)
+		if !ok {
+			return err
+		}
+		p.Form.Set("parent_code", r.PostForm.Get("parent_code"))
+		if p.Data, err = s.app.FamilyView(r.Context(), sess); err != nil {
+			return err
+		}
+		s.render(w, r, status, "home_parent", p)
+		return nil
+	}
+	s.redirect(w, r, "/", "connect.done")
+	return nil
+}
+
+// events streams a family's new points as server-sent events, so a
+// parent sees a point appear without reloading.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	ids, err := s.app.LiveStudents(r.Context(), sess)
+	if err != nil {
+		return err
+	}
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 5000\n\n")
+	if err := rc.Flush(); err != nil {
+		return nil
+	}
+	ch, stop := s.app.Events.Subscribe(ids)
+	defer stop()
+	keepalive := time.NewTicker(25 * time.Second)
+	defer keepalive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-keepalive.C:
+			fmt.Fprint(w, ": keepalive\n\n")
+		case e := <-ch:
+			b, _ := json.Marshal(map[string]any{"student_id": strconv.FormatInt(e.StudentID, 10), "point_id": strconv.FormatInt(e.PointID, 10),
+				"skill": e.SkillName, "weight": e.Weight, "undone": e.Undone})
+			fmt.Fprintf(w, "event: point\ndata: %s\n\n", b)
+		}
+		if err := rc.Flush(); err != nil {
+			return nil
+		}
+	}
+}
+
+// parentCookie keeps a parent's own session while their child uses the
+// device, so the parent can switch back without logging in again.
+const parentCookie = "cubby_parent"
+
+func (s *Server) switchToChild(w http.ResponseWriter, r *http.Request) error {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	token, err := s.app.SwitchToChild(r.Context(), sess, id, browserOf(r.UserAgent()))
+	if err != nil {
+		return err
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		http.SetCookie(w, &http.Cookie{Name: parentCookie, Value: c.Value, Path: "/", HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies, MaxAge: int(s.app.SessionTTL.Seconds())})
+	}
+	s.setSessionCookie(w, token)
+	s.redirect(w, r, "/", "children.switched")
+	return nil
+}
+
+func (s *Server) switchBack(w http.ResponseWriter, r *http.Request) error {
+	c, err := r.Cookie(parentCookie)
+	if err != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	if cur, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.app.Logout(r.Context(), cur.Value); err != nil {
+			return err
+		}
+	}
+	if _, err := s.app.Authenticate(r.Context(), c.Value); err != nil {
+		s.clearSessionCookie(w)
+		http.SetCookie(w, &http.Cookie{Name: parentCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	s.setSessionCookie(w, c.Value)
+	http.SetCookie(w, &http.Cookie{Name: parentCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
+	s.redirect(w, r, "/", "children.back")
+	return nil
+}
+
