@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -67,7 +68,9 @@ type Award struct {
 // today: points go only to students present (409 on the API).
 type AbsentError struct{ StudentIDs []int64 }
 
-func (e *AbsentError) Error() string { return fmt.Sprintf("students marked absent today: %v", e.StudentIDs) }
+func (e *AbsentError) Error() string {
+	return fmt.Sprintf("students marked absent today: %v", e.StudentIDs)
+}
 
 // AwardPoints gives a feedback point to one, several or all students of
 // a class the actor teaches. Only students present today can receive
@@ -81,33 +84,28 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	if utf8.RuneCountInString(in.Note) > 280 {
 		v.Add("note", "validation.too_long", "max", 280)
 	}
-	skills, err := store.SkillsForClass(ctx, a.DB.R, c.SchoolID, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	i := slices.IndexFunc(skills, func(k store.Skill) bool { return k.ID == in.SkillID })
-	if i < 0 {
+	skill, err := store.SkillOfClass(ctx, a.DB.R, c.SchoolID, c.ID, in.SkillID)
+	if errors.Is(err, ErrNotFound) {
 		v.Add("skill_id", "points.bad_skill")
+	} else if err != nil {
+		return nil, err
 	}
-	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	today, err := store.RosterToday(ctx, a.DB.R, c.ID, a.Today())
 	if err != nil {
 		return nil, err
 	}
-	onRoster := map[int64]bool{}
-	for _, st := range roster {
-		onRoster[st.ID] = true
-	}
-	absent, err := store.AbsentOn(ctx, a.DB.R, c.ID, a.Today())
-	if err != nil {
-		return nil, err
+	onRoster, absent := map[int64]bool{}, map[int64]bool{}
+	for id, status := range today {
+		onRoster[id], absent[id] = true, status == store.Absent
 	}
 	var ids []int64
 	if in.WholeClass {
-		for _, st := range roster {
-			if !absent[st.ID] {
-				ids = append(ids, st.ID)
+		for id := range onRoster {
+			if !absent[id] {
+				ids = append(ids, id)
 			}
 		}
+		slices.Sort(ids)
 	} else {
 		if len(in.StudentIDs) == 0 {
 			v.Add("student_ids", "points.no_students")
@@ -136,7 +134,6 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	if len(away) > 0 {
 		return nil, &AbsentError{StudentIDs: away}
 	}
-	skill := skills[i]
 	now := a.Now()
 	out := make([]store.Point, 0, len(ids))
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
@@ -268,4 +265,3 @@ func (a *App) ParseRange(from, to string) (time.Time, time.Time, error) {
 	}
 	return start, end, v.Err()
 }
-

@@ -186,7 +186,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 		return nil, ErrUnauthorized
 	}
 	now := a.Now()
-	s, err := store.SessionByID(ctx, a.DB.R, HashToken(token), now)
+	s, u, err := store.SessionWithUser(ctx, a.DB.R, HashToken(token), now)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, ErrUnauthorized
 	}
@@ -198,10 +198,6 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 		if err := store.TouchSession(ctx, a.DB.W, s.ID, now, now.Add(a.SessionTTL)); err != nil {
 			return nil, err
 		}
-	}
-	u, err := store.UserByID(ctx, a.DB.R, s.UserID)
-	if err != nil {
-		return nil, err
 	}
 	if u.DisabledAt != nil {
 		return nil, ErrUnauthorized
@@ -220,18 +216,14 @@ func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error
 	var err error
 	switch u.Kind {
 	case store.KindTeacher, store.KindLeader:
-		ms, err := store.MembershipsOfUser(ctx, a.DB.R, u.ID)
+		schools, classes, err := store.StaffLinks(ctx, a.DB.R, u.ID)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range ms {
-			if m.Status == "active" {
-				actor.Schools[m.SchoolID] = authz.Staff{Leader: m.Role == store.RoleLeader, Verified: m.VerifiedAt != nil}
-			}
+		for id, f := range schools {
+			actor.Schools[id] = authz.Staff{Leader: f[0], Verified: f[1]}
 		}
-		if actor.Classes, err = store.TaughtClassIDs(ctx, a.DB.R, u.ID); err != nil {
-			return nil, err
-		}
+		actor.Classes = classes
 	case store.KindParent:
 		if actor.Children, err = store.ChildIDs(ctx, a.DB.R, u.ID); err != nil {
 			return nil, err

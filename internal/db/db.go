@@ -58,19 +58,21 @@ func OpenSQLite(path string) (*DB, error) {
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_time_format=sqlite&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	w, err := sql.Open("sqlite-cached", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite-cached", base+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
-	r.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+	// Readers are cheap and many requests read several times; a pool
+	// larger than the core count keeps concurrent requests from queueing.
+	r.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
+	r.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
 	d := &DB{W: w, R: r, Dialect: SQLite}
 	if err := d.Ping(context.Background()); err != nil {
 		d.Close()

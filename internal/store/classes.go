@@ -182,3 +182,62 @@ func TeachersOf(ctx context.Context, q db.Querier, classID int64) ([]int64, erro
 	}
 	return out, db.MapError(rows.Err())
 }
+
+// ClassRefByID reads just what access decisions need about a class: its
+// school and whether it is archived (no roster count, unlike ClassByID).
+func ClassRefByID(ctx context.Context, q db.Querier, id int64) (*Class, error) {
+	var c Class
+	var archived sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT id, school_id, name, archived_at, created_at FROM classes WHERE id = $1`, id).
+		Scan(&c.ID, &c.SchoolID, &c.Name, &archived, &c.CreatedAt)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	c.ArchivedAt = timePtr(archived)
+	return &c, nil
+}
+
+// RosterIDs lists the ids of a class's current students.
+func RosterIDs(ctx context.Context, q db.Querier, classID int64) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT student_id FROM class_students WHERE class_id = $1 AND removed_at IS NULL`, classID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[id] = true
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// StaffLinks reads, in one query, a staff member's active memberships
+// (school → leader?, verified?) and the classes they teach (class →
+// school): what every request of theirs needs for access decisions.
+func StaffLinks(ctx context.Context, q db.Querier, userID int64) (schools map[int64][2]bool, classes map[int64]int64, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT 'm', school_id, CASE WHEN role = 'leader' THEN 1 ELSE 0 END, CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END
+		FROM school_members WHERE user_id = $1 AND status = 'active'
+		UNION ALL SELECT 'c', class_id, school_id, 0 FROM class_teachers WHERE user_id = $1`, userID)
+	if err != nil {
+		return nil, nil, db.MapError(err)
+	}
+	defer rows.Close()
+	schools, classes = map[int64][2]bool{}, map[int64]int64{}
+	for rows.Next() {
+		var kind string
+		var a, b, c int64
+		if err := rows.Scan(&kind, &a, &b, &c); err != nil {
+			return nil, nil, db.MapError(err)
+		}
+		if kind == "m" {
+			schools[a] = [2]bool{b == 1, c == 1}
+		} else {
+			classes[a] = b
+		}
+	}
+	return schools, classes, db.MapError(rows.Err())
+}

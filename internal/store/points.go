@@ -160,3 +160,38 @@ func StudentTotals(ctx context.Context, q db.Querier, studentID int64, from, to 
 	return t, db.MapError(err)
 }
 
+// SkillOfClass returns a live skill usable in a class: the class's own or
+// its school's; anything else is ErrNotFound.
+func SkillOfClass(ctx context.Context, q db.Querier, schoolID, classID, skillID int64) (*Skill, error) {
+	var s Skill
+	err := q.QueryRowContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, created_at FROM skills
+		WHERE id = $1 AND school_id = $2 AND (class_id = $3 OR class_id IS NULL) AND archived_at IS NULL`, skillID, schoolID, classID).
+		Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &s.CreatedAt)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	return &s, nil
+}
+
+// RosterToday maps each current student of a class to their attendance
+// status on day ("" when not taken): the two facts an award checks, in
+// one query.
+func RosterToday(ctx context.Context, q db.Querier, classID int64, day string) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT cs.student_id, COALESCE(a.status, '') FROM class_students cs
+		LEFT JOIN attendance a ON a.class_id = cs.class_id AND a.student_id = cs.student_id AND a.day = $2
+		WHERE cs.class_id = $1 AND cs.removed_at IS NULL`, classID, day)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[id] = status
+	}
+	return out, db.MapError(rows.Err())
+}

@@ -59,3 +59,27 @@ func DeleteExpiredSessions(ctx context.Context, q db.Querier, now time.Time) (in
 	}
 	return res.RowsAffected()
 }
+
+// SessionWithUser returns an unexpired session and its user in one query:
+// every authenticated request needs both.
+func SessionWithUser(ctx context.Context, q db.Querier, id string, now time.Time) (*Session, *User, error) {
+	var s Session
+	row := q.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.kind, s.browser, s.created_at, s.last_seen_at, s.expires_at,
+		u.id, u.kind, u.title, u.first_name, u.last_name, u.email, u.username, u.password_hash, u.language, u.email_verified_at,
+		u.totp_enabled_at, u.disabled_at, u.created_at, u.updated_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.expires_at > $2`, id, now)
+	u, err := scanUser(prefixScanner{row, []any{&s.ID, &s.UserID, &s.Kind, &s.Browser, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &s, u, nil
+}
+
+// prefixScanner scans leading columns into its own destinations and
+// passes the rest to the caller's, so scanUser can read a joined row.
+type prefixScanner struct {
+	row    interface{ Scan(...any) error }
+	prefix []any
+}
+
+func (p prefixScanner) Scan(dest ...any) error { return p.row.Scan(append(p.prefix, dest...)...) }

@@ -122,4 +122,3 @@ func (s *Server) switchBack(w http.ResponseWriter, r *http.Request) error {
 	s.redirect(w, r, "/", "children.back")
 	return nil
 }
-
