@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"cubby/internal/db"
+)
+
+// Reports aggregate in SQL what both engines share — GROUP BY, CASE, SUM —
+// so a year of a school's points never crosses into Go row by row. Time
+// buckets (days, weeks, months in the school's zone) are computed by the
+// caller as UTC instants and handed to a CASE expression, because the two
+// engines share no way to convert a timestamp to a local date.
+
+// PointScope picks whose points a report sums: exactly one field is set.
+type PointScope struct {
+	StudentID int64
+	ClassID   int64
+	SchoolID  int64
+}
+
+// where returns the scope's condition on the points table as parameter $1.
+func (s PointScope) where() (string, int64) {
+	switch {
+	case s.StudentID != 0:
+		return "student_id = $1", s.StudentID
+	case s.ClassID != 0:
+		return "class_id = $1", s.ClassID
+	default:
+		return "school_id = $1", s.SchoolID
+	}
+}
+
+// pointSums is the SELECT list shared by every points aggregate; it scans
+// into a Totals with scanTotals.
+const pointSums = `COALESCE(SUM(weight), 0),
+	COALESCE(SUM(CASE WHEN weight > 0 THEN weight ELSE 0 END), 0),
+	COALESCE(SUM(CASE WHEN weight < 0 THEN -weight ELSE 0 END), 0), COUNT(*)`
+
+// SkillCount is how often one skill was given and the points it carried.
+// Points keep the skill's name as it was when given, so a renamed or
+// archived skill still counts under the name the family saw.
+type SkillCount struct {
+	Name string
+	Totals
+}
+
+// PointsBySkill sums a scope's points in [from, to) per skill name, most
+// given first.
+func PointsBySkill(ctx context.Context, q db.Querier, scope PointScope, from, to time.Time) ([]SkillCount, error) {
+	cond, id := scope.where()
+	rows, err := q.QueryContext(ctx, `SELECT skill_name, `+pointSums+` FROM points
+		WHERE `+cond+` AND awarded_at >= $2 AND awarded_at < $3
+		GROUP BY skill_name ORDER BY COUNT(*) DESC, skill_name`, id, from, to)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []SkillCount
+	for rows.Next() {
+		var s SkillCount
+		if err := rows.Scan(&s.Name, &s.Total, &s.Positive, &s.NeedsWork, &s.Count); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, s)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// PointsByPeriod sums a scope's points per period. bounds are n+1
+// ascending instants: period i is [bounds[i], bounds[i+1]). The result has
+// one Totals per period, zero where nothing was given.
+func PointsByPeriod(ctx context.Context, q db.Querier, scope PointScope, bounds []time.Time) ([]Totals, error) {
+	if len(bounds) < 2 {
+		return nil, nil
+	}
+	n := len(bounds) - 1
+	cond, id := scope.where()
+	args := []any{id, bounds[0], bounds[n]}
+	// CASE picks the first period whose end lies after the point; the range
+	// condition already keeps points inside [bounds[0], bounds[n]).
+	var bucket strings.Builder
+	bucket.WriteString("CASE")
+	for i := 1; i < n; i++ {
+		args = append(args, bounds[i])
+		fmt.Fprintf(&bucket, " WHEN awarded_at < $%d THEN %d", len(args), i-1)
+	}
+	fmt.Fprintf(&bucket, " ELSE %d END", n-1)
+	rows, err := q.QueryContext(ctx, `SELECT `+bucket.String()+`, `+pointSums+` FROM points
+		WHERE `+cond+` AND awarded_at >= $2 AND awarded_at < $3 GROUP BY 1`, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := make([]Totals, n)
+	for rows.Next() {
+		var i int
+		var t Totals
+		if err := rows.Scan(&i, &t.Total, &t.Positive, &t.NeedsWork, &t.Count); err != nil {
+			return nil, db.MapError(err)
+		}
+		if i >= 0 && i < n {
+			out[i] = t
+		}
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// PointTotalsByClass sums a school's points in [from, to) per class.
+func PointTotalsByClass(ctx context.Context, q db.Querier, schoolID int64, from, to time.Time) (map[int64]Totals, error) {
+	return totalsBy(ctx, q, `SELECT class_id, `+pointSums+` FROM points
+		WHERE school_id = $1 AND awarded_at >= $2 AND awarded_at < $3 GROUP BY class_id`, schoolID, from, to)
+}
+
+// PointTotalsByStudent sums a class's points in [from, to) per student.
+func PointTotalsByStudent(ctx context.Context, q db.Querier, classID int64, from, to time.Time) (map[int64]Totals, error) {
+	return totalsBy(ctx, q, `SELECT student_id, `+pointSums+` FROM points
+		WHERE class_id = $1 AND awarded_at >= $2 AND awarded_at < $3 GROUP BY student_id`, classID, from, to)
+}
+
+func totalsBy(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]Totals, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]Totals{}
+	for rows.Next() {
+		var id int64
+		var t Totals
+		if err := rows.Scan(&id, &t.Total, &t.Positive, &t.NeedsWork, &t.Count); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[id] = t
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// AttendanceCounts counts attendance records by status.
+type AttendanceCounts struct {
+	Present, Absent, Late, LeftEarly int
+}
+
+// Add counts n records of a status.
+func (c *AttendanceCounts) Add(status string, n int) {
+	switch status {
+	case Present:
+		c.Present += n
+	case Absent:
+		c.Absent += n
+	case Late:
+		c.Late += n
+	case LeftEarly:
+		c.LeftEarly += n
+	}
+}
+
+// Plus returns the sum of two counts.
+func (c AttendanceCounts) Plus(o AttendanceCounts) AttendanceCounts {
+	return AttendanceCounts{c.Present + o.Present, c.Absent + o.Absent, c.Late + o.Late, c.LeftEarly + o.LeftEarly}
+}
+
+// Total is the number of records counted.
+func (c AttendanceCounts) Total() int { return c.Present + c.Absent + c.Late + c.LeftEarly }
+
+// Attended counts the records of someone who came to class, even if late
+// or leaving early.
+func (c AttendanceCounts) Attended() int { return c.Present + c.Late + c.LeftEarly }
+
+// Worst is the most serious status counted — absent, late, left early,
+// present — or "" when nothing was recorded: a child in two classes who
+// missed one of them shows as absent that day.
+func (c AttendanceCounts) Worst() string {
+	switch {
+	case c.Absent > 0:
+		return Absent
+	case c.Late > 0:
+		return Late
+	case c.LeftEarly > 0:
+		return LeftEarly
+	case c.Present > 0:
+		return Present
+	}
+	return ""
+}
+
+// DayAttendance is one day's attendance in a report's scope. For one
+// student it is normally a single record (one per class they are in).
+type DayAttendance struct {
+	Day string // YYYY-MM-DD
+	AttendanceCounts
+}
+
+// AttendanceByDay counts a scope's attendance per day and status over the
+// days [from, to] (inclusive, YYYY-MM-DD), in day order.
+func AttendanceByDay(ctx context.Context, q db.Querier, scope PointScope, from, to string) ([]DayAttendance, error) {
+	cond, id := scope.where()
+	rows, err := q.QueryContext(ctx, `SELECT day, status, COUNT(*) FROM attendance
+		WHERE `+cond+` AND day >= $2 AND day <= $3 GROUP BY day, status ORDER BY day`, id, from, to)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []DayAttendance
+	for rows.Next() {
+		var day, status string
+		var n int
+		if err := rows.Scan(&day, &status, &n); err != nil {
+			return nil, db.MapError(err)
+		}
+		if len(out) == 0 || out[len(out)-1].Day != day {
+			out = append(out, DayAttendance{Day: day})
+		}
+		out[len(out)-1].Add(status, n)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// AttendanceByClass counts a school's attendance per class over [from, to].
+func AttendanceByClass(ctx context.Context, q db.Querier, schoolID int64, from, to string) (map[int64]AttendanceCounts, error) {
+	return countsBy(ctx, q, `SELECT class_id, status, COUNT(*) FROM attendance
+		WHERE school_id = $1 AND day >= $2 AND day <= $3 GROUP BY class_id, status`, schoolID, from, to)
+}
+
+// AttendanceByStudent counts a class's attendance per student over [from, to].
+func AttendanceByStudent(ctx context.Context, q db.Querier, classID int64, from, to string) (map[int64]AttendanceCounts, error) {
+	return countsBy(ctx, q, `SELECT student_id, status, COUNT(*) FROM attendance
+		WHERE class_id = $1 AND day >= $2 AND day <= $3 GROUP BY student_id, status`, classID, from, to)
+}
+
+func countsBy(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]AttendanceCounts, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]AttendanceCounts{}
+	for rows.Next() {
+		var id int64
+		var status string
+		var n int
+		if err := rows.Scan(&id, &status, &n); err != nil {
+			return nil, db.MapError(err)
+		}
+		c := out[id]
+		c.Add(status, n)
+		out[id] = c
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// StudentsEverInClass lists everyone who has been on a class's roster,
+// including those who left it, by name: a class's history names them too.
+func StudentsEverInClass(ctx context.Context, q db.Querier, classID int64) ([]Student, error) {
+	return listStudents(ctx, q, studentSelect+` JOIN class_students cs ON cs.student_id = s.id
+		WHERE cs.class_id = $1 ORDER BY u.first_name, u.last_name, s.id`, classID)
+}
