@@ -70,11 +70,3 @@ func (a *App) LedSchools(ctx context.Context, s *Session) ([]SchoolSummary, erro
 	}
 	return out, nil
 }
-
-// StudentSelf returns the student profile behind a student account, if any.
-func (a *App) StudentSelf(ctx context.Context, s *Session) (*store.Student, error) {
-	if s.Actor.StudentID == 0 {
-		return nil, ErrNotFound
-	}
-	return store.StudentByUserID(ctx, a.DB.R, s.User.ID)
-}

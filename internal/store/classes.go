@@ -95,11 +95,6 @@ func listClasses(ctx context.Context, q db.Querier, query string, args ...any) (
 	return out, db.MapError(rows.Err())
 }
 
-// TaughtClassIDs maps each class a user teaches to its school.
-func TaughtClassIDs(ctx context.Context, q db.Querier, userID int64) (map[int64]int64, error) {
-	return idPairs(ctx, q, `SELECT class_id, school_id FROM class_teachers WHERE user_id = $1`, userID)
-}
-
 // idPairs reads two-column id maps (key → school id).
 func idPairs(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]int64, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
@@ -195,24 +190,6 @@ func ClassRefByID(ctx context.Context, q db.Querier, id int64) (*Class, error) {
 	}
 	c.ArchivedAt = timePtr(archived)
 	return &c, nil
-}
-
-// RosterIDs lists the ids of a class's current students.
-func RosterIDs(ctx context.Context, q db.Querier, classID int64) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT student_id FROM class_students WHERE class_id = $1 AND removed_at IS NULL`, classID)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out[id] = true
-	}
-	return out, db.MapError(rows.Err())
 }
 
 // StaffLinks reads, in one query, a staff member's active memberships

@@ -26,18 +26,6 @@ func CreateSession(ctx context.Context, q db.Querier, s *Session) error {
 	return db.MapError(err)
 }
 
-// SessionByID returns an unexpired session or ErrNotFound.
-func SessionByID(ctx context.Context, q db.Querier, id string, now time.Time) (*Session, error) {
-	var s Session
-	err := q.QueryRowContext(ctx, `SELECT id, user_id, kind, browser, created_at, last_seen_at, expires_at
-		FROM sessions WHERE id = $1 AND expires_at > $2`, id, now).
-		Scan(&s.ID, &s.UserID, &s.Kind, &s.Browser, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	return &s, nil
-}
-
 // TouchSession slides a session's expiry forward. Callers do it at most
 // once a minute per session so reads do not turn into writes.
 func TouchSession(ctx context.Context, q db.Querier, id string, now, expires time.Time) error {
