@@ -83,12 +83,16 @@ func PointsByPeriod(ctx context.Context, q db.Querier, scope PointScope, bounds 
 	// CASE picks the first period whose end lies after the point; the range
 	// condition already keeps points inside [bounds[0], bounds[n]).
 	var bucket strings.Builder
-	bucket.WriteString("CASE")
-	for i := 1; i < n; i++ {
-		args = append(args, bounds[i])
-		fmt.Fprintf(&bucket, " WHEN awarded_at < $%d THEN %d", len(args), i-1)
+	if n == 1 {
+		bucket.WriteString("0") // CASE needs at least one WHEN
+	} else {
+		bucket.WriteString("CASE")
+		for i := 1; i < n; i++ {
+			args = append(args, bounds[i])
+			fmt.Fprintf(&bucket, " WHEN awarded_at < $%d THEN %d", len(args), i-1)
+		}
+		fmt.Fprintf(&bucket, " ELSE %d END", n-1)
 	}
-	fmt.Fprintf(&bucket, " ELSE %d END", n-1)
 	rows, err := q.QueryContext(ctx, `SELECT `+bucket.String()+`, `+pointSums+` FROM points
 		WHERE `+cond+` AND awarded_at >= $2 AND awarded_at < $3 GROUP BY 1`, args...)
 	if err != nil {
