@@ -35,6 +35,7 @@ type Op struct {
 	Tag      string
 	Public   bool   // no login needed
 	Request  string // schema name of the JSON body, if any
+	Upload   string // schema name of a multipart/form-data body (file uploads), if any
 	Response string // schema name of the success body, if any
 	Success  int    // success status
 	Errors   []int  // error statuses it can answer
@@ -116,6 +117,8 @@ func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		x.problem(w, r, http.StatusForbidden, "error.forbidden", nil)
 	case errors.Is(err, app.ErrNotFound):
 		x.problem(w, r, http.StatusNotFound, "error.not_found", nil)
+	case errors.Is(err, app.ErrArchived):
+		x.problem(w, r, http.StatusConflict, "archived.read_only", nil)
 	case errors.Is(err, app.ErrConflict):
 		x.problem(w, r, http.StatusConflict, "error.conflict", nil)
 	default:

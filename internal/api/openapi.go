@@ -127,6 +127,10 @@ func (x *API) Document() map[string]any {
 			body["required"] = true
 			o["requestBody"] = body
 		}
+		if op.Upload != "" {
+			o["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"multipart/form-data": map[string]any{"schema": ref(op.Upload)}}}
+		}
 		responses := map[string]any{}
 		success := map[string]any{"description": http.StatusText(op.Success)}
 		if op.Response != "" {

@@ -31,6 +31,9 @@ func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day
 	if !authz.CanCorrectAttendance(s.Actor, ref) {
 		return nil, ErrForbidden
 	}
+	if c.ArchivedAt != nil {
+		return nil, ErrArchived
+	}
 	v := &ValidationError{}
 	_, err = time.ParseInLocation(time.DateOnly, day, a.Location)
 	today := a.Today()
@@ -115,7 +118,7 @@ type ClassView struct {
 	Roster     []store.Student
 	Skills     []store.Skill
 	Today      string
-	Totals     map[int64]store.Totals           // today's points per student
+	Totals     map[int64]store.Totals          // today's points per student
 	Attendance map[int64]store.AttendanceRecord // today's, when taken
 	Settings   store.ClassSettings
 	CanTeach   bool
@@ -133,7 +136,6 @@ func (a *App) Classroom(ctx context.Context, s *Session, classID int64) (*ClassV
 	if cv.Roster, err = store.StudentsOfClass(ctx, a.DB.R, c.ID); err != nil {
 		return nil, err
 	}
-	c.StudentCount = len(cv.Roster)
 	if cv.Skills, err = store.SkillsForClass(ctx, a.DB.R, c.SchoolID, c.ID); err != nil {
 		return nil, err
 	}

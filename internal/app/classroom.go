@@ -13,7 +13,7 @@ import (
 
 // viewClass loads a class the actor may see, or ErrNotFound.
 func (a *App) viewClass(ctx context.Context, s *Session, classID int64) (*store.Class, error) {
-	c, err := store.ClassRefByID(ctx, a.DB.R, classID)
+	c, err := store.ClassByID(ctx, a.DB.R, classID)
 	if err != nil {
 		return nil, err
 	}
@@ -23,8 +23,9 @@ func (a *App) viewClass(ctx context.Context, s *Session, classID int64) (*store.
 	return c, nil
 }
 
-// teachClass loads a class the actor teaches: ErrNotFound when they cannot
-// even see it, ErrForbidden when they see it but do not teach it.
+// teachClass loads a class the actor teaches, to change it: ErrNotFound
+// when they cannot even see it, ErrForbidden when they see it but do not
+// teach it, ErrArchived when it is last year's class (read-only).
 func (a *App) teachClass(ctx context.Context, s *Session, classID int64) (*store.Class, error) {
 	c, err := a.viewClass(ctx, s, classID)
 	if err != nil {
@@ -32,6 +33,9 @@ func (a *App) teachClass(ctx context.Context, s *Session, classID int64) (*store
 	}
 	if !authz.CanTeachClass(s.Actor, authz.ClassRef{ID: c.ID, SchoolID: c.SchoolID}) {
 		return nil, ErrForbidden
+	}
+	if c.ArchivedAt != nil {
+		return nil, ErrArchived
 	}
 	return c, nil
 }

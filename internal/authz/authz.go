@@ -183,3 +183,44 @@ func IsFamilyOf(a *Actor, studentID int64) bool {
 
 // CanConnectChild: parents connect to children with a parent code.
 func CanConnectChild(a *Actor) bool { return a.LoggedIn() && a.Kind == Parent }
+
+// CanManageClassTeachers: a class's teachers add and remove co-teachers;
+// the school's leaders staff every class of their school.
+func CanManageClassTeachers(a *Actor, c ClassRef) bool {
+	return CanTeachClass(a, c) || (a.LoggedIn() && a.IsLeaderOf(c.SchoolID))
+}
+
+// CanRollOverClass: a class's teachers, or the school's leaders, start
+// next year's class from it and archive it.
+func CanRollOverClass(a *Actor, c ClassRef) bool { return CanManageClassTeachers(a, c) }
+
+// CanImportRoster: active staff bring in their school's rosters (a
+// OneRoster export creates classes, as staff may).
+func CanImportRoster(a *Actor, schoolID int64) bool { return CanCreateClass(a, schoolID) }
+
+// CanMergeStudents: two profiles of one child in the same school are
+// merged by the school's leaders, or by a teacher of either profile's
+// current class (who is the one to notice the duplicate on their roster).
+func CanMergeStudents(a *Actor, keep, drop StudentRef) bool {
+	if !a.LoggedIn() || keep.SchoolID != drop.SchoolID {
+		return false
+	}
+	if a.IsLeaderOf(keep.SchoolID) {
+		return true
+	}
+	if _, staff := a.Schools[keep.SchoolID]; !staff {
+		return false
+	}
+	for _, c := range append(append([]int64{}, keep.Classes...), drop.Classes...) {
+		if CanTeachClass(a, ClassRef{ID: c, SchoolID: keep.SchoolID}) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanManageSchoolSettings: leaders change school-wide settings such as
+// showing students by initials.
+func CanManageSchoolSettings(a *Actor, schoolID int64) bool {
+	return a.LoggedIn() && a.IsLeaderOf(schoolID)
+}

@@ -126,9 +126,12 @@ func StudentByParentCode(ctx context.Context, q db.Querier, code string) (*Stude
 	return &list[0], nil
 }
 
-// CurrentClassIDs lists the classes a student is currently on the roster of.
+// CurrentClassIDs lists the classes a student is currently on the roster
+// of. Archived classes (past years) are history, not current: their
+// teachers no longer reach the student through them.
 func CurrentClassIDs(ctx context.Context, q db.Querier, studentID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT class_id FROM class_students WHERE student_id = $1 AND removed_at IS NULL ORDER BY class_id`, studentID)
+	rows, err := q.QueryContext(ctx, `SELECT cs.class_id FROM class_students cs JOIN classes c ON c.id = cs.class_id
+		WHERE cs.student_id = $1 AND cs.removed_at IS NULL AND c.archived_at IS NULL ORDER BY cs.class_id`, studentID)
 	if err != nil {
 		return nil, db.MapError(err)
 	}

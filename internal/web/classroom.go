@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"cubby/internal/app"
+	"cubby/internal/authz"
 	"cubby/internal/store"
 )
 
@@ -23,6 +24,11 @@ type classPage struct {
 	*app.ClassView
 	Mode    string // points, attendance, students
 	Display func(st store.Student) string
+	// CanStaff: may manage the class's teachers and roll it over (its
+	// teachers and the school's leaders); they see the students tab.
+	CanStaff bool
+	// Extra is the roster page's management sections (students mode).
+	Extra *rosterExtra
 	// Password is a just-generated student password to show once.
 	Password     string
 	PasswordFor  string
@@ -39,8 +45,22 @@ func (s *Server) classData(r *http.Request, sess *app.Session, mode string) (*cl
 	if err != nil {
 		return nil, err
 	}
+	// Students appear by first name, or by initials where the school
+	// chose so (the roster table, the teacher's own list, keeps full names).
+	display, err := s.app.NameStyle(r.Context(), cv.Class.SchoolID)
+	if err != nil {
+		return nil, err
+	}
+	if cv.Class.ArchivedAt != nil {
+		cv.CanTeach = false // last year's class is read-only: it shows, nothing changes
+	}
 	d := &classPage{ClassView: cv, Mode: mode, AbsentToday: map[int64]bool{}, AttendanceOK: len(cv.Attendance) > 0,
-		Display: func(st store.Student) string { return st.FirstName }}
+		Display: display, CanStaff: authz.CanManageClassTeachers(sess.Actor, authz.ClassRef{ID: cv.Class.ID, SchoolID: cv.Class.SchoolID})}
+	if mode == "students" {
+		if d.Extra, err = s.rosterData(r, sess, d); err != nil {
+			return nil, err
+		}
+	}
 	for sid, rec := range cv.Attendance {
 		if rec.Status == store.Absent {
 			d.AbsentToday[sid] = true

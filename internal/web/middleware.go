@@ -219,9 +219,14 @@ func bearerToken(r *http.Request) string {
 	return ""
 }
 
-// maxBody caps request bodies; bigger uploads get their own limits later.
+// maxBody caps request bodies; the upload routes (import.go) have their
+// own, larger limit.
 func maxBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := limit
+		if n := uploadLimit(r); n > 0 {
+			limit = n
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})

@@ -165,6 +165,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 	case errors.Is(err, app.ErrForbidden):
 		s.errorPage(w, r, http.StatusForbidden, "error.forbidden")
+	case errors.Is(err, app.ErrArchived):
+		s.errorPage(w, r, http.StatusConflict, "archived.read_only")
 	case errors.As(err, &mbe):
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 	default:

@@ -18,7 +18,7 @@ func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !d.CanTeach {
+	if !d.CanStaff {
 		return app.ErrForbidden
 	}
 	p := s.page(w, r, "roster.title")
@@ -186,13 +186,21 @@ func (s *Server) loginCardsSubmit(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p := s.page(w, r, "cards.title")
+	display, err := s.app.NameStyle(r.Context(), c.SchoolID)
+	if err != nil {
+		return err
+	}
 	var out []card
 	for _, lc := range cards {
-		qr, err := qrSVG(lc.Link, p.L.T("cards.qr_label", "name", lc.Student.FirstName))
+		qr, err := qrSVG(lc.Link, p.L.T("cards.qr_label", "name", display(lc.Student)))
 		if err != nil {
 			return err
 		}
-		out = append(out, card{Name: lc.Student.FirstName + " " + lc.Student.LastName, Username: lc.Student.Username, ID: lc.Student.ID, QR: qr})
+		name := lc.Student.FirstName + " " + lc.Student.LastName
+		if initials := display(lc.Student); initials != lc.Student.FirstName {
+			name = initials
+		}
+		out = append(out, card{Name: name, Username: lc.Student.Username, ID: lc.Student.ID, QR: qr})
 	}
 	p.Title = c.Name
 	p.Data = struct {

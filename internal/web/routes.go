@@ -47,7 +47,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /children/{id}/switch", s.handler(s.switchToChild))
 	mux.HandleFunc("POST /children/back", s.handler(s.switchBack))
 	mux.HandleFunc("GET /events", s.handler(s.events))
-	s.reportRoutes(mux)
+	s.rosterRoutes(mux)
 	mux.HandleFunc("/", s.handler(func(w http.ResponseWriter, r *http.Request) error {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 		return nil

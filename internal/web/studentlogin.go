@@ -15,6 +15,7 @@ type classLoginPage struct {
 	Code      string
 	ClassName string
 	Roster    []store.Student
+	Display   func(store.Student) string // first name, or initials
 }
 
 func (s *Server) classLoginForm(w http.ResponseWriter, r *http.Request) error {
@@ -48,7 +49,11 @@ func (s *Server) classLoginNames(w http.ResponseWriter, r *http.Request, p *Page
 		s.render(w, r, status, "class_login", p)
 		return nil
 	}
-	p.Data = classLoginPage{Code: code, ClassName: c.Name, Roster: roster}
+	display, err := s.app.NameStyle(r.Context(), c.SchoolID)
+	if err != nil {
+		return err
+	}
+	p.Data = classLoginPage{Code: code, ClassName: c.Name, Roster: roster, Display: display}
 	s.render(w, r, http.StatusOK, "class_login", p)
 	return nil
 }
