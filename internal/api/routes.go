@@ -84,6 +84,12 @@ func (x *API) routes() {
 	x.add(Op{Method: "GET", Path: "/students/{id}/attendance", ID: "studentAttendance", Tag: "attendance",
 		Summary: "A student's attendance in ?from=&to=; the same people as for points.", Response: "StudentAttendance",
 		Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.studentAttendance})
+	x.add(Op{Method: "GET", Path: "/students/{id}/report", ID: "studentReport", Tag: "reports",
+		Summary:  "A student's report for ?from=&to= (dates, default the last 30 days): totals, positive and needs-work shares, points per skill, a trend per day, week or month by the period's length, and attendance with each day's status. The same people as for points; when every class of the student hides points from families, the student and their parents get attendance with points null.",
+		Response: "StudentReport", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.studentReport})
+	x.add(Op{Method: "GET", Path: "/classes/{id}/report", ID: "classReport", Tag: "reports",
+		Summary:  "A class's report for ?from=&to=: the class's totals, skills, trend and attendance per day, and a line per student in name order. The class's teachers and the school's leaders; 404 for anyone else.",
+		Response: "ClassReport", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.classReport})
 	x.add(Op{Method: "POST", Path: "/connections", ID: "connect", Tag: "families",
 		Summary: "A parent connects to their child with the child's parent code.", Request: "ConnectRequest", Response: "Connection",
 		Success: http.StatusCreated, Errors: []int{400, 401, 403, 429}, Handle: x.connect})

@@ -118,7 +118,7 @@ type ClassView struct {
 	Roster     []store.Student
 	Skills     []store.Skill
 	Today      string
-	Totals     map[int64]store.Totals          // today's points per student
+	Totals     map[int64]store.Totals           // today's points per student
 	Attendance map[int64]store.AttendanceRecord // today's, when taken
 	Settings   store.ClassSettings
 	CanTeach   bool
@@ -136,6 +136,7 @@ func (a *App) Classroom(ctx context.Context, s *Session, classID int64) (*ClassV
 	if cv.Roster, err = store.StudentsOfClass(ctx, a.DB.R, c.ID); err != nil {
 		return nil, err
 	}
+	c.StudentCount = len(cv.Roster)
 	if cv.Skills, err = store.SkillsForClass(ctx, a.DB.R, c.SchoolID, c.ID); err != nil {
 		return nil, err
 	}

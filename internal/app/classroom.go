@@ -13,7 +13,7 @@ import (
 
 // viewClass loads a class the actor may see, or ErrNotFound.
 func (a *App) viewClass(ctx context.Context, s *Session, classID int64) (*store.Class, error) {
-	c, err := store.ClassByID(ctx, a.DB.R, classID)
+	c, err := store.ClassRefByID(ctx, a.DB.R, classID)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /children/back", s.handler(s.switchBack))
 	mux.HandleFunc("GET /events", s.handler(s.events))
 	s.rosterRoutes(mux)
+	s.reportRoutes(mux)
 	mux.HandleFunc("/", s.handler(func(w http.ResponseWriter, r *http.Request) error {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 		return nil
