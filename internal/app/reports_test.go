@@ -60,7 +60,7 @@ func TestReportNumbers(t *testing.T) {
 			point(zoe, "Helping", 5, local("2025-02-28", 23, 59)) // before the range
 			point(kai, "Helping", 1, local("2025-03-10", 10, 0))
 			for _, r := range []struct {
-				student      int64
+				student     int64
 				day, status string
 			}{{zoe, "2025-03-03", "present"}, {zoe, "2025-03-04", "late"}, {zoe, "2025-03-05", "absent"}, {zoe, "2025-03-10", "present"}, {kai, "2025-03-03", "absent"}} {
 				if err := store.SaveAttendance(ctx, env.DB.W, &store.AttendanceRecord{SchoolID: c.SchoolID, ClassID: c.ID, StudentID: r.student,
