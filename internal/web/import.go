@@ -46,7 +46,7 @@ func noteViews(l *i18n.Localizer, notes []app.ImportNote) []noteView {
 	})
 	out := make([]noteView, 0, len(notes))
 	for _, n := range notes {
-		where := n.File
+		where := "" // a note about a whole file names it itself
 		if n.Line > 0 {
 			where = l.T("import.where", "file", n.File, "line", n.Line)
 			if n.File == "" {
