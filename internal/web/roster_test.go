@@ -118,6 +118,26 @@ func TestRosterPagesWithoutJavaScript(t *testing.T) {
 		t.Errorf("a parent importing: %d", s)
 	}
 
+	// Ava typed in again with an accent: offered as a likely duplicate,
+	// merged with one tap.
+	if s, _, _ := post(t, teacher, class+"/students", url.Values{"names": {"Ava Martín"}}); s != 303 {
+		t.Fatalf("paste: %d", s)
+	}
+	_, roster, _ = get(t, teacher, class+"/students")
+	keep := regexp.MustCompile(`name="keep_id" value="(\d+)"><input type="hidden" name="duplicate_id" value="(\d+)">`).FindStringSubmatch(roster)
+	if keep == nil || !strings.Contains(roster, "Possible duplicates") {
+		t.Fatal("the duplicate is not offered for merging")
+	}
+	if s, _, loc := post(t, teacher, class+"/merge", url.Values{"keep_id": {keep[1]}, "duplicate_id": {keep[2]}}); s != 303 || !strings.HasSuffix(loc, "/students") {
+		t.Errorf("merge: %d %s", s, loc)
+	}
+	if _, roster, _ = get(t, teacher, class+"/students"); strings.Contains(roster, "Martín") || strings.Contains(roster, "Possible duplicates") {
+		t.Error("the merged profile is still on the roster")
+	}
+	if s, body, _ := post(t, teacher, class+"/merge", url.Values{"keep_id": {keep[1]}}); s != 400 || !strings.Contains(body, `id="duplicate_id-error"`) {
+		t.Errorf("merge without a duplicate: %d", s)
+	}
+
 	// A co-teacher, by email; errors next to the field.
 	s, body, _ = post(t, teacher, class+"/teachers", url.Values{"email": {"nobody@example.org"}})
 	if s != 400 || !strings.Contains(body, `id="email-error"`) || !strings.Contains(body, `value="nobody@example.org"`) {
@@ -197,6 +217,34 @@ func TestRosterPagesWithoutJavaScript(t *testing.T) {
 	_, body, _ = get(t, teacher, env.URL+loc[:strings.LastIndex(loc, "/")])
 	if names := regexp.MustCompile(`class="student-name">([^<]+)<`).FindAllStringSubmatch(body, -1); len(names) == 0 || !regexp.MustCompile(`^\p{Lu}\. \p{Lu}\.$`).MatchString(names[0][1]) {
 		t.Errorf("with initials on, the class screen shows %v", names)
+	}
+	// ...and so do the class-code picker and the login cards; the student's
+	// own page keeps their name.
+	newClass := env.URL + loc[:strings.LastIndex(loc, "/")]
+	_, body, _ = post(t, teacher, newClass+"/code", nil)
+	code := regexp.MustCompile(`class="big-code"[^>]*>(\w{3}) (\w{3})<`).FindStringSubmatch(body)
+	if code == nil {
+		t.Fatal("no class code")
+	}
+	kid := env.Client()
+	_, body, _ = get(t, kid, env.URL+"/login/class?code="+code[1]+code[2])
+	if names := regexp.MustCompile(`class="student-name">([^<]+)<`).FindAllStringSubmatch(body, -1); len(names) == 0 || !regexp.MustCompile(`^\p{Lu}\. \p{Lu}\.$`).MatchString(names[0][1]) {
+		t.Errorf("the class-code picker shows %v", names)
+	}
+	_, body, _ = post(t, teacher, newClass+"/cards", nil)
+	if names := regexp.MustCompile(`class="login-card-name">([^<]+)<`).FindAllStringSubmatch(body, -1); len(names) == 0 || !regexp.MustCompile(`^\p{Lu}\. \p{Lu}\.$`).MatchString(names[0][1]) {
+		t.Errorf("login cards show %v", names)
+	}
+	ava := login(t, env, demo.StudentUsername)
+	if _, body, _ := get(t, ava, env.URL+"/"); !strings.Contains(body, "Ava") {
+		t.Error("the student's own page lost her name")
+	}
+	// Leaders see every class of the school, taught by them or not.
+	_, body, _ = get(t, leader, env.URL+"/classes")
+	for _, name := range []string{"Class 3 Sunflowers", "Class 4 Explorers", "Class 4 Sunflowers", "Grade 4A Otters", "Grade 4B Herons"} {
+		if !strings.Contains(body, name) {
+			t.Errorf("the leader's class list lacks %s", name)
+		}
 	}
 }
 
