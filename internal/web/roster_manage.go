@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -39,6 +40,8 @@ type rosterExtra struct {
 	// CSV is what an upload just did; Problems why one was refused.
 	CSV      *csvReport
 	Problems []noteView
+	// Merge asks to confirm a merge: it cannot be undone.
+	Merge *app.DuplicatePair // A is kept, B removed
 }
 
 // csvReport is a spreadsheet upload's outcome.
@@ -52,7 +55,7 @@ type csvReport struct {
 func (s *Server) rosterData(r *http.Request, sess *app.Session, d *classPage) (*rosterExtra, error) {
 	c := d.Class
 	ref := authz.ClassRef{ID: c.ID, SchoolID: c.SchoolID}
-	x := &rosterExtra{Archived: c.ArchivedAt != nil, CanStaff: authz.CanManageClassTeachers(sess.Actor, ref), NextName: nextYearName(c.Name)}
+	x := &rosterExtra{Archived: c.ArchivedAt != nil, CanStaff: authz.CanManageClassTeachers(sess.Actor, ref), NextName: nextYearName(c.Name, s.app.Now())}
 	var err error
 	if x.Teachers, err = s.app.ClassTeachers(r.Context(), sess, c.ID); err != nil {
 		return nil, err
@@ -68,8 +71,10 @@ func (s *Server) rosterData(r *http.Request, sess *app.Session, d *classPage) (*
 var yearInName = regexp.MustCompile(`\b(20\d\d)(?:([-/–])(\d\d(?:\d\d)?))?\b`)
 
 // nextYearName suggests a name for next year's class: "Class 3 2025-26"
-// becomes "Class 3 2026-27"; a name without a year gets next year's.
-func nextYearName(name string) string {
+// becomes "Class 3 2026-27"; a name without a year gets the school year
+// that starts next (a rollover in June or September is for the year
+// starting that autumn; one late in the autumn, for the year after).
+func nextYearName(name string, now time.Time) string {
 	if m := yearInName.FindStringSubmatchIndex(name); m != nil {
 		y, _ := strconv.Atoi(name[m[2]:m[3]])
 		next := strconv.Itoa(y + 1)
@@ -78,17 +83,17 @@ func nextYearName(name string) string {
 			e, _ := strconv.Atoi(end)
 			nextEnd := strconv.Itoa(e + 1)
 			if len(end) == 2 {
-				nextEnd = strconv.Itoa((e + 1) % 100)
-				if len(nextEnd) == 1 {
-					nextEnd = "0" + nextEnd
-				}
+				nextEnd = fmt.Sprintf("%02d", (e+1)%100)
 			}
 			next += name[m[4]:m[5]] + nextEnd
 		}
 		return name[:m[0]] + next + name[m[1]:]
 	}
-	y := time.Now().Year()
-	return name + " " + strconv.Itoa(y) + "-" + strconv.Itoa((y+1)%100)
+	y := now.Year()
+	if now.Month() > time.October {
+		y++
+	}
+	return fmt.Sprintf("%s %d-%02d", name, y, (y+1)%100)
 }
 
 // rosterError shows the roster page again with a form's problem next to
@@ -173,10 +178,51 @@ func (s *Server) mergeSubmit(w http.ResponseWriter, r *http.Request) error {
 		v.Add("duplicate_id", "merge.choose")
 		return s.rosterError(w, r, sess, v)
 	}
+	if r.PostForm.Get("confirm") != "1" {
+		return s.confirmMerge(w, r, sess, keep, drop)
+	}
 	if _, err := s.app.MergeStudents(r.Context(), sess, keep, drop); err != nil {
 		return s.rosterError(w, r, sess, err)
 	}
 	s.redirect(w, r, classRosterURL(id), "merge.done")
+	return nil
+}
+
+// confirmMerge shows the roster page asking to confirm a merge, naming
+// both profiles: deleting one cannot be undone, so it takes a second tap.
+func (s *Server) confirmMerge(w http.ResponseWriter, r *http.Request, sess *app.Session, keep, drop int64) error {
+	d, err := s.classData(r, sess, "students")
+	if err != nil {
+		return err
+	}
+	find := func(id int64) *store.Student {
+		for i := range d.Roster {
+			if d.Roster[i].ID == id {
+				return &d.Roster[i]
+			}
+		}
+		for _, p := range d.Extra.Duplicates {
+			for _, st := range []store.Student{p.A, p.B} {
+				if st.ID == id {
+					return &st
+				}
+			}
+		}
+		return nil
+	}
+	k, dr := find(keep), find(drop)
+	if k == nil || dr == nil || keep == drop || !d.CanTeach {
+		v := &app.ValidationError{}
+		v.Add("duplicate_id", "merge.choose")
+		if keep == drop {
+			v.Fields["duplicate_id"] = app.FieldError{Key: "merge.same"}
+		}
+		return s.rosterError(w, r, sess, v)
+	}
+	d.Extra.Merge = &app.DuplicatePair{A: *k, B: *dr}
+	p := s.page(w, r, "roster.title")
+	p.Title, p.Data = d.Class.Name, d
+	s.render(w, r, http.StatusOK, "class", p)
 	return nil
 }
 

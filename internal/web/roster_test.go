@@ -128,13 +128,21 @@ func TestRosterPagesWithoutJavaScript(t *testing.T) {
 	if keep == nil || !strings.Contains(roster, "Possible duplicates") {
 		t.Fatal("the duplicate is not offered for merging")
 	}
-	if s, _, loc := post(t, teacher, class+"/merge", url.Values{"keep_id": {keep[1]}, "duplicate_id": {keep[2]}}); s != 303 || !strings.HasSuffix(loc, "/students") {
+	// Deleting a profile cannot be undone: the first tap asks.
+	s, body, _ = post(t, teacher, class+"/merge", url.Values{"keep_id": {keep[1]}, "duplicate_id": {keep[2]}})
+	if s != 200 || !strings.Contains(body, "Merge these two profiles?") || !strings.Contains(body, `name="confirm" value="1"`) {
+		t.Errorf("merge confirmation: %d", s)
+	}
+	if _, roster, _ = get(t, teacher, class+"/students"); !strings.Contains(roster, "Martín") {
+		t.Error("merged before it was confirmed")
+	}
+	if s, _, loc := post(t, teacher, class+"/merge", url.Values{"keep_id": {keep[1]}, "duplicate_id": {keep[2]}, "confirm": {"1"}}); s != 303 || !strings.HasSuffix(loc, "/students") {
 		t.Errorf("merge: %d %s", s, loc)
 	}
 	if _, roster, _ = get(t, teacher, class+"/students"); strings.Contains(roster, "Martín") || strings.Contains(roster, "Possible duplicates") {
 		t.Error("the merged profile is still on the roster")
 	}
-	if s, body, _ := post(t, teacher, class+"/merge", url.Values{"keep_id": {keep[1]}}); s != 400 || !strings.Contains(body, `id="duplicate_id-error"`) {
+	if s, body, _ := post(t, teacher, class+"/merge", url.Values{"keep_id": {keep[1]}, "confirm": {"1"}}); s != 400 || !strings.Contains(body, `id="duplicate_id-error"`) {
 		t.Errorf("merge without a duplicate: %d", s)
 	}
 
