@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -180,8 +181,13 @@ func (x *API) endOtherSessions(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"ended": n})
 }
 
+// deleteMe schedules the account's erasure; asking again answers the same.
 func (x *API) deleteMe(w http.ResponseWriter, r *http.Request) error {
-	return x.app.DeleteAccount(r.Context(), app.SessionFrom(r.Context()))
+	due, err := x.app.DeleteAccount(r.Context(), app.SessionFrom(r.Context()))
+	if err != nil && !errors.Is(err, app.ErrDeletionPending) {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"status": "scheduled", "erase_at": due.UTC()})
 }
 
 type studentSignupRequest struct {

@@ -42,6 +42,11 @@ var schemas = map[string]any{
 		"granted_at": str(), "withdrawn_at": map[string]any{"type": []string{"string", "null"}},
 	}, "id", "purpose", "granted_by", "granted_at")}}, "consents"),
 	"LoginResponse": obj(map[string]any{"token": str(), "user": ref("User")}, "token", "user"),
+
+	"DeletionScheduled": obj(map[string]any{"status": enum("scheduled"), "erase_at": map[string]any{"type": "string", "format": "date-time", "description": "when the erasure runs unless the person logs in and cancels it"}}, "status", "erase_at"),
+	"ExportStarted":     obj(map[string]any{"export_id": str(), "status": enum("queued")}, "export_id", "status"),
+	"ExportProgress": obj(map[string]any{"export_id": str(), "status": enum("queued", "running"), "progress": integer(), "total": integer(),
+		"archive": map[string]any{"description": "with 200 the body is the zip (application/zip), not JSON"}}, "export_id", "status"),
 	"User": obj(map[string]any{
 		"id": str(), "type": enum("teacher", "parent", "leader", "student"), "title": str(),
 		"first_name": str(), "last_name": str(), "email": str(), "username": str(), "language": str(),

@@ -34,8 +34,14 @@ func (x *API) routes() {
 		Summary: "Change title, names or language; omitted fields stay as they are.", Request: "ProfileRequest", Response: "User",
 		Success: http.StatusOK, Errors: []int{400, 401}, Handle: x.updateMe})
 	x.add(Op{Method: "DELETE", Path: "/me", ID: "deleteMe", Tag: "auth",
-		Summary: "Close the account. Not available in this version: answers 501 and deletes nothing.",
-		Success: http.StatusAccepted, Errors: []int{401, 501}, Handle: x.deleteMe})
+		Summary:  "Delete the account: every session ends now, and after the grace period the server sets (CUBBY_DELETION_GRACE) everything about the person is erased as the privacy inventory declares. Logging in before then and cancelling in the settings keeps the account. Asking again answers the same.",
+		Response: "DeletionScheduled", Success: http.StatusAccepted, Errors: []int{401}, Handle: x.deleteMe})
+	x.add(Op{Method: "POST", Path: "/me/export", ID: "requestExport", Tag: "privacy",
+		Summary:  "Ask for everything Cubby holds about the caller (and, for a parent, each connected child) as one zip: export.json, a readable export.html and the files. It is built in the background; the answer's export_id is the download's secret.",
+		Response: "ExportStarted", Success: http.StatusAccepted, Errors: []int{401, 409}, Handle: x.requestExport})
+	x.add(Op{Method: "GET", Path: "/me/export/{export_id}", ID: "getExport", Tag: "privacy",
+		Summary:  "While the archive is being built: 202 with the progress (Retry-After: 2). Then 200 with the zip (application/zip), once: the archive is deleted after it is downloaded, and a second download, or one after 24 hours, answers 410.",
+		Response: "ExportProgress", Success: http.StatusOK, Errors: []int{401, 404, 410}, Handle: x.getExport})
 	x.add(Op{Method: "POST", Path: "/me/password", ID: "changePassword", Tag: "auth",
 		Summary: "Change the password (the current one is required); other sessions end.", Request: "PasswordChangeRequest",
 		Success: http.StatusNoContent, Errors: []int{400, 401}, Handle: x.changePassword})

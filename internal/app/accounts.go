@@ -349,9 +349,5 @@ func (a *App) LogoutOtherSessions(ctx context.Context, s *Session) (int64, error
 // product's plan but not in this version.
 var ErrNotYetAvailable = errors.New("not available in this version")
 
-// DeleteAccount is the entry point for closing an account. Erasure that
-// walks the privacy inventory is not built yet, so it refuses honestly
-// rather than pretend to delete.
-func (a *App) DeleteAccount(ctx context.Context, s *Session) error {
-	return ErrNotYetAvailable
-}
+// DeleteAccount (erasure.go) schedules the account's erasure after the
+// deployment's grace period.

@@ -45,6 +45,9 @@ type App struct {
 	Location *time.Location
 	// Events tells live pages about new points.
 	Events *Hub
+	// Privacy holds the deployment's privacy settings and the file store
+	// that export, erasure and retention use (privacy*.go).
+	Privacy Privacy
 
 	codeGuesses   *limiter // parent and class codes, per person or address
 	loginFailures *limiter // per account

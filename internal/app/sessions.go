@@ -163,6 +163,9 @@ func (a *App) StartSession(ctx context.Context, userID int64, kind, browser stri
 		ID: HashToken(token), UserID: userID, Kind: kind, Browser: browser,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.SessionTTL),
 	})
+	if err == nil {
+		err = store.MarkActive(ctx, a.DB.W, userID, now)
+	}
 	return token, err
 }
 
@@ -196,6 +199,11 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 	// Slide the expiry, but write at most once a minute per session.
 	if now.Sub(s.LastSeenAt) > time.Minute {
 		if err := store.TouchSession(ctx, a.DB.W, s.ID, now, now.Add(a.SessionTTL)); err != nil {
+			return nil, err
+		}
+		// Unused accounts are deleted after a while (privacy inventory,
+		// users.inactive_accounts); using one keeps it.
+		if err := store.MarkActive(ctx, a.DB.W, s.UserID, now); err != nil {
 			return nil, err
 		}
 	}

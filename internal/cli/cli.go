@@ -36,6 +36,8 @@ func commands() []command {
 		{"demo", "cubby demo [flags]", "run Cubby with a ready demo school and print its logins", runDemo},
 		{"migrate", "cubby migrate [flags]", "apply database migrations and exit", runMigrate},
 		{"outbox", outboxUsage, "show the email/SMS queue; retry-failed queues failed messages again", runOutbox},
+		{"privacy", privacyUsage, "audit the privacy inventory, verify the audit log, run retention (see cubby privacy -h)", runPrivacy},
+		{"news", newsUsage, "send product news to the adults who opted in", runNews},
 		{"version", "cubby version", "print the version and the database schema version", runVersion},
 	}
 }
@@ -131,6 +133,10 @@ func newApp(cfg config.Config, database *db.DB, log *slog.Logger, bundle *i18n.B
 	}
 	a := app.New(database, log)
 	a.SessionTTL, a.Country, a.BaseURL, a.Inventory, a.Mail, a.I18n = cfg.SessionTTL, cfg.Country, cfg.BaseURL, inv, mail, bundle
+	a.Privacy.Deployment, a.Privacy.Files = deployment(cfg), privacy.DirStore{Dir: filesDir(cfg)}
+	if err := checkGrace(inv, a.Privacy.Deployment); err != nil {
+		return nil, err
+	}
 	for _, l := range bundle.Locales() {
 		a.Languages = append(a.Languages, l.Code)
 	}

@@ -94,6 +94,11 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 		IdleTimeout:       120 * time.Second,
 	}
 	go housekeeping(ctx, a)
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { privacyJobs(jobsCtx, a); close(jobsDone) }()
+	// The request log is flushed before the database closes.
+	defer func() { stopJobs(); <-jobsDone }()
 	defer startWorker(ctx, worker)() // stops the outbox worker before the database closes
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(database.Dialect))
 	errc := make(chan error, 1)

@@ -37,6 +37,10 @@ type Config struct {
 	SMSToken             string // CUBBY_SMS_TOKEN: bearer token for the gateway
 	SMSProcessorName     string // CUBBY_SMS_PROCESSOR_NAME: who runs the gateway (transparency page)
 	SMSProcessorCountry  string // CUBBY_SMS_PROCESSOR_COUNTRY: where it runs
+
+	// Privacy: who answers for the data, and the processors' agreements;
+	// see privacy.go. Empty values show as "not set by the operator".
+	Privacy
 }
 
 // Default returns the zero-configuration settings.
@@ -48,6 +52,7 @@ func Default() Config {
 		SessionTTL: 30 * 24 * time.Hour,
 		Country:    "US",
 		ServerLoc:  "US",
+		Privacy:    defaultPrivacy(),
 	}
 }
 
@@ -75,6 +80,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.SMSToken, "sms-token", "CUBBY_SMS_TOKEN", "bearer token for the SMS gateway (prefer the variable: flags show in ps)")
 	str(&c.SMSProcessorName, "sms-processor-name", "CUBBY_SMS_PROCESSOR_NAME", "who runs the SMS gateway, for the transparency page")
 	str(&c.SMSProcessorCountry, "sms-processor-country", "CUBBY_SMS_PROCESSOR_COUNTRY", "two-letter country code where the SMS gateway runs")
+	c.privacyFlags(str)
 	if v, ok := os.LookupEnv("CUBBY_SESSION_TTL"); ok {
 		if d, err := time.ParseDuration(v); err == nil {
 			c.SessionTTL = d
@@ -112,6 +118,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateNotify()...)
+	errs = append(errs, c.validatePrivacy()...)
 	return errors.Join(errs...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Period is an ISO 8601 duration kept in its calendar units. Retention rules
@@ -96,4 +97,54 @@ func ParseDuration(iso string) (Period, error) {
 		i = j + 1
 	}
 	return p, nil
+}
+
+// Approx is the period's rough length (a year of 365.25 days, a month of
+// 30.44), for ordering periods; clocks use Before and After, which follow the
+// calendar.
+func (p Period) Approx() time.Duration {
+	days := float64(p.Years)*365.25 + float64(p.Months)*30.44 + float64(p.Days)
+	return time.Duration(days*24*float64(time.Hour)) +
+		time.Duration(p.Hours)*time.Hour + time.Duration(p.Minutes)*time.Minute + time.Duration(p.Seconds)*time.Second
+}
+
+// Before returns t moved back by the period, in calendar units: the cutoff
+// before which a value whose clock started is due.
+func (p Period) Before(t time.Time) time.Time {
+	return t.AddDate(-p.Years, -p.Months, -p.Days).Add(-(time.Duration(p.Hours)*time.Hour +
+		time.Duration(p.Minutes)*time.Minute + time.Duration(p.Seconds)*time.Second))
+}
+
+// After returns t moved forward by the period, in calendar units.
+func (p Period) After(t time.Time) time.Time {
+	return t.AddDate(p.Years, p.Months, p.Days).Add(time.Duration(p.Hours)*time.Hour +
+		time.Duration(p.Minutes)*time.Minute + time.Duration(p.Seconds)*time.Second)
+}
+
+// String writes the period back in ISO 8601.
+func (p Period) String() string {
+	if p.IsZero() {
+		return "PT0S"
+	}
+	s := "P"
+	for _, u := range []struct {
+		n    int
+		unit string
+	}{{p.Years, "Y"}, {p.Months, "M"}, {p.Days, "D"}} {
+		if u.n != 0 {
+			s += strconv.Itoa(u.n) + u.unit
+		}
+	}
+	if p.Hours != 0 || p.Minutes != 0 || p.Seconds != 0 {
+		s += "T"
+		for _, u := range []struct {
+			n    int
+			unit string
+		}{{p.Hours, "H"}, {p.Minutes, "M"}, {p.Seconds, "S"}} {
+			if u.n != 0 {
+				s += strconv.Itoa(u.n) + u.unit
+			}
+		}
+	}
+	return s
 }

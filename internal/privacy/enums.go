@@ -37,6 +37,8 @@ const (
 	TypeConsent             DataType = "consent"
 	TypeSecondFactor        DataType = "second_factor"
 	TypeEmailedLinks        DataType = "emailed_links"
+	TypeAccessLog           DataType = "access_log"
+	TypeDataRequests        DataType = "data_requests"
 )
 
 // DataTypeInfo describes a data type for people.
@@ -77,6 +79,8 @@ var DataTypes = []DataTypeInfo{
 	{TypeConsent, "Consent records", false},
 	{TypeSecondFactor, "Two-factor login", false},
 	{TypeEmailedLinks, "Emailed links (address checks, password resets)", false},
+	{TypeAccessLog, "Record of access to students' records", false},
+	{TypeDataRequests, "Data requests (exports, deletions, corrections)", false},
 }
 
 // AccountType is a kind of Cubby account, spelled as users.kind spells it.
@@ -87,10 +91,13 @@ const (
 	Parent  AccountType = "parent"
 	Leader  AccountType = "leader"
 	Student AccountType = "student"
+	// Visitor is anyone using Cubby without logging in: request logs
+	// concern them too.
+	Visitor AccountType = "visitor"
 )
 
 // AccountTypes in the order the transparency page lists them.
-var AccountTypes = []AccountType{Teacher, Parent, Leader, Student}
+var AccountTypes = []AccountType{Teacher, Parent, Leader, Student, Visitor}
 
 // Self in visible_to means the person the value is about. Without it
 // "visible to teachers" could not say whether teachers see each other's
@@ -105,7 +112,11 @@ var subjectOf = map[AccountType]string{
 	Parent:  "guardian",
 	Leader:  "school_leader",
 	Student: "student",
+	Visitor: "anonymous_user",
 }
+
+// SubjectOf returns the data subject key (taxonomy) of an account type.
+func SubjectOf(a AccountType) string { return subjectOf[a] }
 
 // CollectionMethod says where a value comes from (GDPR Art. 13/14 need the
 // source; the page's "how collected" row shows it).

@@ -52,8 +52,32 @@ type Table struct {
 	// asked for consent, someone invited — for their export and erasure.
 	ContactKeys []string
 	Fields      []Field
+	// Clocks name, per retention trigger, the column holding the moment a
+	// row's clock starts (created_at: awarded_at). Without an entry the
+	// created_at trigger reads the created_at column; other row triggers
+	// must be declared.
+	Clocks map[Trigger]string
+	// HeldSince is the column erasure stamps when it keeps a row because a
+	// field is on hold; the retention of held values counts from it.
+	HeldSince string
+	// Unlinkable says why rows cannot be tied to any person (request logs
+	// keep no account and a shortened address), so export and erasure
+	// cannot find them and only retention removes them.
+	Unlinkable string
+	// InactiveAccounts, on the identity table only, deletes accounts of
+	// some types after a period without use, warning first.
+	InactiveAccounts *InactiveAccounts
 
 	declaredSchoolScoped bool
+}
+
+// InactiveAccounts is the rule for unused accounts (RET-3).
+type InactiveAccounts struct {
+	AccountTypes []AccountType
+	After        Period
+	Warning      Period
+	AfterText    string
+	WarningText  string
 }
 
 // SubjectPath is a chain of references from a table to the identity table,
@@ -93,8 +117,24 @@ type Field struct {
 	Recipients   []Recipient
 	Export       bool
 	Erase        Action
+	// File marks a column whose value is a key of the file store (a photo,
+	// an upload): export puts the file in the archive and erasure removes
+	// it together with its derivatives (thumbnails).
+	File bool
+	// OtherUses are further purposes the value serves beyond DataUse, each
+	// with its own legal basis and, if narrower, its own subjects (product
+	// news to adults who opted in).
+	OtherUses []Use
 
 	declared declared
+}
+
+// Use is a secondary use of a field.
+type Use struct {
+	DataUse    string
+	Purpose    string
+	LegalBasis LegalBasis
+	Subjects   []string // empty means the field's subjects
 }
 
 // declared records which optional YAML keys a field spelled out, because a
@@ -179,13 +219,30 @@ func LoadInventory() (*Inventory, error) {
 // unmarshaler, which would lose KnownFields) keeps unknown keys errors, and
 // their pointers keep "absent" apart from "false".
 type rawTable struct {
-	Table        string     `yaml:"table"`
-	Description  string     `yaml:"description"`
-	SchoolScoped *bool      `yaml:"school_scoped"`
-	Identity     bool       `yaml:"identity"`
-	SubjectPaths []string   `yaml:"subject_paths"`
-	ContactKeys  []string   `yaml:"contact_keys"`
-	Columns      []rawField `yaml:"columns"`
+	Table        string            `yaml:"table"`
+	Description  string            `yaml:"description"`
+	SchoolScoped *bool             `yaml:"school_scoped"`
+	Identity     bool              `yaml:"identity"`
+	SubjectPaths []string          `yaml:"subject_paths"`
+	ContactKeys  []string          `yaml:"contact_keys"`
+	Clocks       map[string]string `yaml:"clocks"`
+	HeldSince    string            `yaml:"held_since"`
+	Unlinkable   string            `yaml:"unlinkable"`
+	Inactive     *rawInactive      `yaml:"inactive_accounts"`
+	Columns      []rawField        `yaml:"columns"`
+}
+
+type rawInactive struct {
+	AccountTypes []string `yaml:"account_types"`
+	After        string   `yaml:"after"`
+	Warning      string   `yaml:"warning"`
+}
+
+type rawUse struct {
+	DataUse    string   `yaml:"data_use"`
+	Purpose    string   `yaml:"purpose"`
+	LegalBasis string   `yaml:"legal_basis"`
+	Subjects   []string `yaml:"subjects"`
 }
 
 type rawField struct {
@@ -205,6 +262,8 @@ type rawField struct {
 	Recipients   []string        `yaml:"recipients"`
 	Export       *bool           `yaml:"export"`
 	Erase        string          `yaml:"erase"`
+	File         bool            `yaml:"file"`
+	OtherUses    []rawUse        `yaml:"other_uses"`
 }
 
 type rawCollection struct {
@@ -268,7 +327,20 @@ func parseTable(file string, b []byte) (Table, error) {
 		SchoolScoped:         rt.SchoolScoped != nil && *rt.SchoolScoped,
 		Identity:             rt.Identity,
 		ContactKeys:          rt.ContactKeys,
+		HeldSince:            rt.HeldSince,
+		Unlinkable:           strings.TrimSpace(rt.Unlinkable),
 		declaredSchoolScoped: rt.SchoolScoped != nil,
+	}
+	if len(rt.Clocks) > 0 {
+		t.Clocks = map[Trigger]string{}
+		for k, v := range rt.Clocks {
+			t.Clocks[Trigger(k)] = v
+		}
+	}
+	if ri := rt.Inactive; ri != nil {
+		t.InactiveAccounts = &InactiveAccounts{AccountTypes: accountTypes(ri.AccountTypes), AfterText: ri.After, WarningText: ri.Warning}
+		t.InactiveAccounts.After, _ = ParseDuration(ri.After) // Validate reports a bad one
+		t.InactiveAccounts.Warning, _ = ParseDuration(ri.Warning)
 	}
 	for _, p := range rt.SubjectPaths {
 		sp, err := parseSubjectPath(p)
@@ -298,6 +370,7 @@ func (rf rawField) field(table string) Field {
 		LegalBasis:   LegalBasis(rf.LegalBasis),
 		Export:       rf.Export != nil && *rf.Export,
 		Erase:        Action(rf.Erase),
+		File:         rf.File,
 		declared: declared{
 			personal:  rf.Personal != nil,
 			export:    rf.Export != nil,
@@ -306,8 +379,11 @@ func (rf rawField) field(table string) Field {
 			anyPersonalAttr: rf.Category != "" || len(rf.Subjects) > 0 || len(rf.AccountTypes) > 0 ||
 				rf.VisibleTo != nil || len(rf.Collection) > 0 || rf.DataUse != "" || rf.Purpose != "" ||
 				rf.LegalBasis != "" || rf.Retention != nil || len(rf.Recipients) > 0 ||
-				rf.Export != nil || rf.Erase != "",
+				rf.Export != nil || rf.Erase != "" || rf.File || len(rf.OtherUses) > 0,
 		},
+	}
+	for _, u := range rf.OtherUses {
+		f.OtherUses = append(f.OtherUses, Use{DataUse: u.DataUse, Purpose: strings.TrimSpace(u.Purpose), LegalBasis: LegalBasis(u.LegalBasis), Subjects: u.Subjects})
 	}
 	if rf.VisibleTo != nil {
 		f.VisibleTo = accountTypes(*rf.VisibleTo)
@@ -351,4 +427,15 @@ func parseSubjectPath(s string) (SubjectPath, error) {
 		sp.Hops = append(sp.Hops, Hop{Column: from, ToTable: table, ToColumn: col})
 	}
 	return sp, nil
+}
+
+// ParseInventory reads an inventory from fsys, one YAML file per table. Tests
+// use it to add a table of their own to the real files (Files) and see
+// export, erasure, retention and the transparency page pick it up.
+func ParseInventory(fsys fs.FS) (*Inventory, error) { return parseInventory(fsys) }
+
+// Files returns the embedded inventory, one YAML file per table.
+func Files() fs.FS {
+	sub, _ := fs.Sub(inventoryFS, "inventory")
+	return sub
 }

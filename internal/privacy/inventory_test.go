@@ -179,6 +179,9 @@ columns:
   - name: user_id
     personal: false
     note: Internal key.
+  - name: created_at
+    personal: false
+    note: When the note was written.
   - name: body
     personal: true
     data_type: messages_stories_portfolios
@@ -220,8 +223,11 @@ func TestValidateCatches(t *testing.T) {
 			want: "users.email: legal_basis is missing"},
 		{name: "unknown legal basis", users: [2]string{"legal_basis: A6-1-e", "legal_basis: vibes"},
 			want: `legal_basis "vibes" is not one of`},
-		{name: "hold without reason", users: [2]string{"erase: delete", "erase: hold"},
-			want: "users.email: hold needs retention.hold_reason"},
+		{name: "hold without reason", notes: [2]string{"erase: delete", "erase: hold"},
+			want: "notes.body: hold needs retention.hold_reason"},
+		{name: "hold after erasure without stamp", notes: [2]string{"trigger: created_at, action: delete}\n    recipients: [primary_db]\n    export: false\n    erase: delete",
+			"trigger: account_deleted, action: delete, hold_reason: a law}\n    recipients: [primary_db]\n    export: false\n    erase: hold"},
+			want: "notes: a field is on hold (erase: hold) counting from account_deleted, but held_since names no column"},
 		{name: "retention hold without reason", users: [2]string{"action: delete}", "action: hold}"},
 			want: "users.email: hold needs retention.hold_reason"},
 		{name: "hold reason without hold", users: [2]string{"action: delete}", "action: delete, hold_reason: just in case}"},

@@ -82,6 +82,7 @@ func (v *validator) table(inv *Inventory, t *Table) {
 		personal = personal || f.Personal
 	}
 	v.subjectPaths(inv, t, personal)
+	v.tableRules(inv, t)
 }
 
 // subjectPaths checks that export and erasure can get from this table to the
@@ -93,7 +94,7 @@ func (v *validator) subjectPaths(inv *Inventory, t *Table, personal bool) {
 		}
 		return
 	}
-	if personal && len(t.SubjectPaths) == 0 && len(t.ContactKeys) == 0 {
+	if personal && len(t.SubjectPaths) == 0 && len(t.ContactKeys) == 0 && t.Unlinkable == "" {
 		v.addf(t.File, t.Name, "holds personal data but has no subject_paths or contact_keys, so export and erasure cannot reach it")
 	}
 	for _, k := range t.ContactKeys {

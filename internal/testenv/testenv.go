@@ -35,17 +35,26 @@ type Env struct {
 	// Worker delivers the outbox; it runs in the background only when
 	// the env was started WithSMTP.
 	Worker *notify.Worker
+	// Files is the file store (export archives).
+	Files privacy.DirStore
 }
 
 // Option changes how New starts Cubby.
 type Option func(*options)
 
-type options struct{ smtpURL string }
+type options struct {
+	smtpURL string
+	deploy  func(*privacy.Deployment)
+}
 
 // WithSMTP sends email through a real SMTP server (see StartMailpit) with
 // a delivery worker running; without it, emails are rendered into the
 // outbox and written as files, and tests read them from the outbox table.
 func WithSMTP(url string) Option { return func(o *options) { o.smtpURL = url } }
+
+// WithDeployment changes the privacy settings (operator, processors, grace
+// period) the server starts with, as CUBBY_* variables would.
+func WithDeployment(f func(*privacy.Deployment)) Option { return func(o *options) { o.deploy = f } }
 
 // New starts Cubby on a fresh database of dialect d with the demo school.
 func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
@@ -79,6 +88,16 @@ func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	a.Mail, a.BaseURL, a.Inventory, a.I18n = outbox, hs.URL, inv, bundle
+	// Files (export archives, uploads) live in the test's own folder; the
+	// privacy settings are zero configuration's plus the outbox's providers.
+	files := privacy.DirStore{Dir: t.TempDir()}
+	a.Privacy.Files = files
+	deployment := &privacy.Deployment{Country: a.Country, ServerLocation: a.Country, DeletionGrace: privacy.DefaultDeletionGrace,
+		Processors: app.ProcessorsOf(outbox.Settings().Processors())}
+	if o.deploy != nil {
+		o.deploy(deployment)
+	}
+	a.Privacy.Deployment = deployment
 	for _, l := range bundle.Locales() {
 		a.Languages = append(a.Languages, l.Code)
 	}
@@ -88,7 +107,10 @@ func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 	if _, err := demo.Seed(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{DB: database, App: a, Server: hs, URL: hs.URL, Logs: logs, Worker: notify.NewWorker(database, outbox, log)}
+	env := &Env{DB: database, App: a, Server: hs, URL: hs.URL, Logs: logs, Worker: notify.NewWorker(database, outbox, log), Files: files}
+	// Background jobs (exports) finish before the database and the
+	// folders they write to are removed.
+	t.Cleanup(a.WaitJobs)
 	if o.smtpURL != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})

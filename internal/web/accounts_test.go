@@ -100,8 +100,9 @@ func TestSettingsPagesForEveryAccountType(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("other device still logged in: %d", resp.StatusCode)
 	}
-	if s, body, _ := get(t, c, env.URL+"/settings/delete"); s != 200 || !strings.Contains(body, "nada") {
-		t.Errorf("delete page must refuse honestly: %d", s)
+	// The delete page says what happens and when, in the person's language.
+	if s, body, _ := get(t, c, env.URL+"/settings/delete"); s != 200 || !strings.Contains(body, "14 días") || !strings.Contains(body, `id="delete-account"`) {
+		t.Errorf("delete page: %d", s)
 	}
 }
 

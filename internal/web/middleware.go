@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"cubby/internal/app"
+	"cubby/internal/store"
 )
 
 // The security headers every response carries. The policy allows nothing
@@ -112,6 +113,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Duration("duration", d),
 			slog.String("ip", TruncateIP(clientIP(r))),
 		)
+		// The request log and usage counts the privacy inventory declares
+		// (request_log, usage_counts): the same shortened facts, buffered.
+		s.app.RecordRequest(r.Context(), store.RequestLine{At: start.UTC(), Method: r.Method, Route: route.pattern, Status: sw.status,
+			DurationMS: int(d.Milliseconds()), IPPrefix: TruncateIP(clientIP(r)), Browser: browserOf(r.UserAgent())}, route.userID)
 	})
 }
 
@@ -120,7 +125,10 @@ type routeKey struct{}
 // routeHolder carries the matched route pattern back out to logRequests:
 // the mux records it on the request it sees, which is a copy made further
 // down the middleware chain.
-type routeHolder struct{ pattern string }
+type routeHolder struct {
+	pattern string
+	userID  int64 // the logged-in person, for usage counts; 0 for a visitor
+}
 
 // recordRoute wraps the mux; after routing, r.Pattern holds the innermost
 // pattern (the API's own mux sets it on the same request).
@@ -129,6 +137,9 @@ func recordRoute(mux http.Handler) http.Handler {
 		mux.ServeHTTP(w, r)
 		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
 			h.pattern = r.Pattern
+			if sess := app.SessionFrom(r.Context()); sess != nil {
+				h.userID = sess.User.ID
+			}
 		}
 	})
 }

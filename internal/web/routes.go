@@ -49,6 +49,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /events", s.handler(s.events))
 	s.rosterRoutes(mux)
 	s.reportRoutes(mux)
+	s.privacyRoutes(mux)
 	mux.HandleFunc("/", s.handler(func(w http.ResponseWriter, r *http.Request) error {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
 		return nil

@@ -21,6 +21,7 @@ type settingsPage struct {
 	Pending       *app.TwoFactorSetup
 	RecoveryCodes []string
 	RecoveryLeft  int
+	Privacy       privacySettings // privacy_account.go
 }
 
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
@@ -44,6 +45,9 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, sess *ap
 		return err
 	}
 	if d.Consents, err = s.app.Consents(ctx, sess); err != nil {
+		return err
+	}
+	if d.Privacy, err = s.privacySettingsOf(ctx, sess, words{p.L}); err != nil {
 		return err
 	}
 	if d.TwoFactor {
@@ -182,11 +186,4 @@ func (s *Server) withdrawOwnConsent(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *Server) deleteAccountPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireLogin(r); err != nil {
-		return err
-	}
-	p := s.page(w, r, "delete.title")
-	s.render(w, r, http.StatusOK, "account_delete", p)
-	return nil
-}
+// deleteAccountPage is in privacy_account.go.

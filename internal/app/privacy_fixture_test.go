@@ -1,0 +1,178 @@
+package app_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"cubby/internal/app"
+	"cubby/internal/db"
+	"cubby/internal/demo"
+	"cubby/internal/store"
+	"cubby/internal/testenv"
+)
+
+// family is a fixture that touches every personal table: a new teacher with
+// a class, two-factor login and a pending password reset; a new student in
+// that class with points, attendance, a login card and a login; the
+// student's parent, connected, subscribed to product news, asking for a
+// correction, and asked by another child for consent (one request answered,
+// one pending); and the demo school's leader, who shortened a retention
+// period and asked to erase another student. Names are unusual on purpose,
+// so scanning the database for them finds only them.
+type family struct {
+	env                      *testenv.Env
+	ctx                      context.Context
+	teacher, parent, student *app.Session
+	leader                   *app.Session
+	teacherID, parentID      int64
+	studentUserID, studentID int64
+	otherChildID             int64
+	classID, schoolID        int64
+}
+
+const (
+	teacherEmail = "ottoline.vexmoor@fixture.test"
+	parentEmail  = "barnaby.quillfeather@fixture.test"
+)
+
+// fixtureNames are every name token of the fixture's people.
+var fixtureNames = []string{"Ottoline", "Vexmoor", "Barnaby", "Quillfeather", "Zephyrine", "Zanderwick", "Wilhelmina"}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sessionOf(t *testing.T, env *testenv.Env, token string) *app.Session {
+	t.Helper()
+	s, err := env.App.Authenticate(context.Background(), token)
+	must(t, err)
+	return s
+}
+
+func loginAs(t *testing.T, env *testenv.Env, who, password string) *app.Session {
+	t.Helper()
+	token, _, err := env.App.Login(context.Background(), app.Credentials{Login: who, Password: password, Kind: "api", Browser: "Firefox 140"})
+	must(t, err)
+	return sessionOf(t, env, token)
+}
+
+func newFamily(t *testing.T, d db.Dialect) *family {
+	t.Helper()
+	env := testenv.New(t, d)
+	a, ctx := env.App, context.Background()
+	f := &family{env: env, ctx: ctx}
+	f.leader = loginAs(t, env, demo.LeaderEmail, demo.Password)
+	f.schoolID = f.leader.Actor.SchoolIDs()[0]
+
+	token, tu, err := a.SignUp(ctx, app.Signup{Kind: store.KindTeacher, Title: "Ms.", FirstName: "Ottoline", LastName: "Vexmoor",
+		Email: teacherEmail, Password: "quiet harbour lamp", Language: "en", Browser: "Firefox 140", IP: "192.0.2.1", Session: "api"})
+	must(t, err)
+	f.teacherID = tu.ID
+	now := a.Now()
+	must(t, store.AddMembership(ctx, env.DB.W, &store.Membership{SchoolID: f.schoolID, UserID: tu.ID, Role: store.RoleTeacher, Status: "active", VerifiedAt: &now, CreatedAt: now}))
+	f.teacher = sessionOf(t, env, token)
+	class, err := a.CreateClass(ctx, f.teacher, f.schoolID, "Fixture Class")
+	must(t, err)
+	f.classID = class.ID
+	f.teacher = sessionOf(t, env, token)
+	setup, err := a.BeginTwoFactor(ctx, f.teacher)
+	must(t, err)
+	codes, err := a.ConfirmTwoFactor(ctx, f.teacher, app.TOTPCodeForTest(strings.ReplaceAll(setup.Secret, " ", ""), a.Now()))
+	must(t, err)
+	_, _, err = a.Login(ctx, app.Credentials{Login: teacherEmail, Password: "quiet harbour lamp", OTP: codes[0], Kind: "api", Browser: "Edge 131"})
+	must(t, err)
+	var verify string
+	must(t, env.DB.R.QueryRow(`SELECT body_text FROM outbox WHERE recipient = $1 AND template = 'verify_email'`, teacherEmail).Scan(&verify))
+	link := testenv.LinkIn(t, verify, env.URL+"/verify")
+	_, err = a.VerifyEmail(ctx, link[strings.Index(link, "token=")+len("token="):])
+	must(t, err)
+	must(t, a.RequestPasswordReset(ctx, teacherEmail))
+	must(t, store.SaveIdempotentResponse(ctx, env.DB.W, tu.ID, "retry-1", &store.IdempotentResponse{RequestHash: "h", Status: 201, Body: "{}"}, a.Now()))
+
+	added, err := a.AddStudents(ctx, f.teacher, f.classID, []app.NewStudent{{FirstName: "Zephyrine", LastName: "Zanderwick"}})
+	must(t, err)
+	st := added[0].Student
+	f.studentID, f.studentUserID = st.ID, st.UserID
+	// As if imported from the school's information system.
+	_, err = env.DB.W.Exec(`UPDATE students SET source_id = 'sis-4242' WHERE id = $1`, st.ID)
+	must(t, err)
+	_, err = a.PrintLoginCards(ctx, f.teacher, f.classID)
+	must(t, err)
+	_, err = a.TakeAttendance(ctx, f.teacher, f.classID, a.Today(), []app.Mark{{StudentID: st.ID, Status: store.Present}})
+	must(t, err)
+	skills, err := a.Skills(ctx, f.teacher, f.classID)
+	must(t, err)
+	_, err = a.AwardPoints(ctx, f.teacher, f.classID, app.Award{StudentIDs: []int64{st.ID}, SkillID: skills[0].ID, Note: "Kind to a friend"})
+	must(t, err)
+	password, err := a.ResetStudentPassword(ctx, f.teacher, st.ID)
+	must(t, err)
+	f.student = loginAs(t, env, st.Username, password)
+	must(t, a.AuditStudentRead(ctx, f.teacher, &st, "points"))
+
+	token, pu, err := a.SignUp(ctx, app.Signup{Kind: store.KindParent, Title: "Mr.", FirstName: "Barnaby", LastName: "Quillfeather",
+		Email: parentEmail, Password: "amber meadow kite", Language: "en", Browser: "Safari 18", IP: "192.0.2.2", Session: "web"})
+	must(t, err)
+	f.parentID = pu.ID
+	must(t, store.MarkEmailVerified(ctx, env.DB.W, pu.ID, a.Now()))
+	f.parent = sessionOf(t, env, token)
+	_, err = a.ConnectChild(ctx, f.parent, st.ParentCode)
+	must(t, err)
+	f.parent = sessionOf(t, env, token)
+	must(t, a.SubscribeNews(ctx, f.parent))
+	must(t, a.UnsubscribeNews(ctx, f.parent))
+	must(t, a.SubscribeNews(ctx, f.parent))
+	must(t, a.SetUsageCounting(ctx, f.parent, false))
+	records, err := a.ChildRecords(ctx, f.parent, st.ID)
+	must(t, err)
+	var point app.ChildRecord
+	for _, r := range records {
+		if r.Table == "points" {
+			point = r
+		}
+	}
+	c, err := a.RequestCorrection(ctx, f.parent, st.ID, point.Table, point.Key, "That was my twin, not Zephyrine.")
+	must(t, err)
+	must(t, a.DecideCorrection(ctx, f.teacher, c.ID, false, false, "I was there; it was Zephyrine."))
+
+	// Two children ask the parent for consent by email: one answered, which
+	// puts the parent's address in the consent ledger, one still waiting.
+	young := app.AgeCheck{BirthYear: a.Now().Year() - 9, BirthMonth: 1}
+	for _, name := range []string{"Wilhelmina", "Wilhelmina"} {
+		_, err := a.SignUpStudent(ctx, app.StudentSignup{Age: young, FirstName: name, Language: "en", ParentEmail: parentEmail, ParentLanguage: "en", IP: "192.0.2.3"})
+		must(t, err)
+	}
+	link = testenv.LinkIn(t, env.LastEmail(t, parentEmail), env.URL+"/consent")
+	consentToken := link[strings.Index(link, "token=")+len("token="):]
+	_, err = a.AnswerConsentRequest(ctx, consentToken, app.ConsentAnswer{Approve: true, Username: "wilhelmina.w", Password: "silver fern brook"})
+	must(t, err)
+	other, err := store.UserByUsername(ctx, env.DB.R, "wilhelmina.w")
+	must(t, err)
+	f.otherChildID = other.ID
+
+	must(t, a.SetRetention(ctx, f.leader, f.schoolID, "feedback_points", "P6M"))
+	roster, err := store.StudentsOfClass(ctx, env.DB.R, demoClassID(t, env))
+	must(t, err)
+	_, err = a.EraseStudent(ctx, f.leader, roster[len(roster)-1].ID)
+	must(t, err)
+	// Deliver what is queued, so delivery records exist too.
+	_, err = env.Worker.DeliverPending(ctx)
+	must(t, err)
+	return f
+}
+
+func demoClassID(t *testing.T, env *testenv.Env) int64 {
+	var id int64
+	must(t, env.DB.R.QueryRow(`SELECT id FROM classes WHERE name = 'Class 4 Explorers'`).Scan(&id))
+	return id
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// at moves the app's clock.
+func at(env *testenv.Env, t time.Time) { env.App.SetClock(func() time.Time { return t }) }

@@ -1,0 +1,41 @@
+package authz
+
+// Who may act on privacy requests: erasing a student who left, setting a
+// school's retention periods, answering a correction request, asking for
+// one. Exports and account deletion are one's own and need no policy.
+
+// CanEraseStudent: leaders of the student's school.
+func CanEraseStudent(a *Actor, schoolID int64) bool {
+	return a.LoggedIn() && a.Kind == Leader && a.IsLeaderOf(schoolID)
+}
+
+// CanSetRetention: leaders of the school.
+func CanSetRetention(a *Actor, schoolID int64) bool {
+	return a.LoggedIn() && a.IsLeaderOf(schoolID)
+}
+
+// CanRequestCorrection: a parent of the student.
+func CanRequestCorrection(a *Actor, studentID int64) bool {
+	if !a.LoggedIn() || a.Kind != Parent {
+		return false
+	}
+	_, ok := a.Children[studentID]
+	return ok
+}
+
+// CanDecideCorrection: the teachers of a class the student is in and the
+// school's leaders — the people responsible for the student's records.
+func CanDecideCorrection(a *Actor, s StudentRef) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	if a.IsLeaderOf(s.SchoolID) {
+		return true
+	}
+	for _, c := range s.Classes {
+		if _, ok := a.Classes[c]; ok {
+			return true
+		}
+	}
+	return false
+}
