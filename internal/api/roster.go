@@ -24,7 +24,7 @@ func (x *API) rosterRoutes() {
 		Summary: "Import a OneRoster 1.1 CSV export (multipart: a zip, or orgs.csv, users.csv, classes.csv and enrollments.csv as files) into a school where the caller is staff, in one transaction: its classes, its students (role=student) and their enrollments; teachers become class teachers when their email is a staff member's. Importing the same export again changes nothing (sourcedIds are kept). A bad export — missing files or columns, broken quoting, enrollments naming a missing user or class — answers 400 listing every problem as errors[\"file:line\"], and nothing is imported. Up to 20 MiB.",
 		Upload:  "OneRosterUpload", Response: "OneRosterImport", Success: http.StatusOK, Errors: []int{400, 401, 404, 413}, Handle: x.importOneRoster})
 	x.add(Op{Method: "POST", Path: "/students/{id}/merge", ID: "mergeStudents", Tag: "roster", Idempotent: true,
-		Summary: "Merge duplicate_id into this student, two profiles of one child in the same school: points, attendance, enrollments, parent connections, login-card links and consents move here, then the duplicate and its account are deleted. The school's leaders, or a teacher of either student; 404 for those who cannot see both.",
+		Summary: "Merge duplicate_id into this student, two profiles of one child in the same school: points, attendance, enrollments, parent connections, login-card links, consents and correction requests move here, then the duplicate and its account are deleted. The school's leaders, or a teacher of either student; 404 for those who cannot see both.",
 		Request: "MergeRequest", Response: "MergeResult", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.mergeStudents})
 	x.add(Op{Method: "POST", Path: "/classes/{id}/rollover", ID: "rolloverClass", Tag: "roster", Idempotent: true,
 		Summary: "Start next year's class from this one: same teachers, skills and settings, the chosen student_ids (same profiles) enrolled; this class is archived and stays readable but can no longer change (409). Its teachers and the school's leaders.",
@@ -78,7 +78,7 @@ func init() {
 		}, "school", "classes", "notes"),
 		"MergeRequest": obj(map[string]any{"duplicate_id": map[string]any{"type": "string", "description": "the profile to fold into this one and delete"}}, "duplicate_id"),
 		"MergeResult": obj(map[string]any{"kept": ref("Student"), "removed": ref("Student"), "moved": obj(map[string]any{
-			"points": integer(), "attendance": integer(), "enrollments": integer(), "guardians": integer(), "login_links": integer(), "consents": integer(),
+			"points": integer(), "attendance": integer(), "enrollments": integer(), "guardians": integer(), "login_links": integer(), "consents": integer(), "corrections": integer(),
 			"attendance_overlaps": integer(), "shared_classes": integer(), "shared_guardians": integer()})}, "kept", "removed", "moved"),
 		"RolloverRequest": obj(map[string]any{"name": str(), "student_ids": map[string]any{"type": "array", "items": str()}}, "name"),
 		"Teacher":         obj(map[string]any{"user_id": str(), "title": str(), "first_name": str(), "last_name": str(), "email": str()}, "user_id", "first_name"),
@@ -283,7 +283,7 @@ func (x *API) mergeStudents(w http.ResponseWriter, r *http.Request) error {
 	c := res.MergeCounts
 	return writeJSON(w, http.StatusOK, map[string]any{"kept": studentJSON(res.Kept), "removed": studentJSON(res.Removed),
 		"moved": map[string]int{"points": c.Points, "attendance": c.Attendance, "enrollments": c.Enrollments, "guardians": c.Guardians,
-			"login_links": c.LoginLinks, "consents": c.Consents, "attendance_overlaps": c.AttendanceOverlaps,
+			"login_links": c.LoginLinks, "consents": c.Consents, "corrections": c.Corrections, "attendance_overlaps": c.AttendanceOverlaps,
 			"shared_classes": c.SharedClasses, "shared_guardians": c.SharedGuardians}})
 }
 

@@ -20,10 +20,10 @@ type MergeResult struct {
 
 // MergeStudents folds the profile dropID into keepID when a school has
 // the same child twice: points, attendance, class enrollments, parent
-// connections, login-card links and consents move to the kept profile,
-// then the other profile and its account are deleted, all in one
-// transaction. Leaders of the school may merge any two of its students;
-// a teacher may merge when they teach either one.
+// connections, login-card links, consents and correction requests move to
+// the kept profile, then the other profile and its account are deleted,
+// all in one transaction. Leaders of the school may merge any two of its
+// students; a teacher may merge when they teach either one.
 func (a *App) MergeStudents(ctx context.Context, s *Session, keepID, dropID int64) (*MergeResult, error) {
 	keep, keepRef, err := a.studentRef(ctx, keepID)
 	if err != nil {

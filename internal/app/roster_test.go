@@ -464,6 +464,11 @@ func TestMergeStudents(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			if err := store.AddCorrection(ctx, env.DB.W, &store.Correction{SchoolID: dup.SchoolID, StudentID: dup.ID, RecordTable: "points",
+				RecordKey: "1", RecordSummary: "a point", RequestedBy: grandma.ID, Request: "not her", Status: store.CorrectionPending, CreatedAt: now}); err != nil {
+				t.Fatal(err)
+			}
+
 			var pointsBefore int
 			env.DB.R.QueryRow(`SELECT count(*) FROM points WHERE student_id IN ($1, $2)`, ava.ID, dup.ID).Scan(&pointsBefore)
 			attendanceBefore := count(t, env, `SELECT count(*) FROM attendance WHERE student_id IN ($1, $2)`, ava.ID, dup.ID)
@@ -483,7 +488,7 @@ func TestMergeStudents(t *testing.T) {
 				t.Fatal(err)
 			}
 			if res.Kept.ID != ava.ID || res.Removed.ID != dup.ID || res.Points != 1 || res.Attendance != 1 || res.AttendanceOverlaps != 1 ||
-				res.Enrollments != 1 || res.SharedClasses != 1 || res.Guardians != 1 || res.SharedGuardians != 1 || res.LoginLinks != 1 || res.Consents != 1 {
+				res.Enrollments != 1 || res.SharedClasses != 1 || res.Guardians != 1 || res.SharedGuardians != 1 || res.LoginLinks != 1 || res.Consents != 1 || res.Corrections != 1 {
 				t.Errorf("merge result: %+v", res)
 			}
 			// Nothing anywhere still points at the removed profile or account.

@@ -17,6 +17,7 @@ type MergeCounts struct {
 	Guardians   int
 	LoginLinks  int
 	Consents    int
+	Corrections int // families' correction requests about the records
 	// AttendanceOverlaps are days both profiles had a record in the same
 	// class; the more recently recorded one was kept.
 	AttendanceOverlaps int
@@ -31,7 +32,7 @@ type MergeCounts struct {
 // move. A table added later that refers to students must be added here
 // (and to MoveStudentRecords); until then a merge that would lose its
 // rows is refused rather than silently cascading them away.
-var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links"}
+var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections"}
 
 // MoveStudentRecords moves everything recorded about student drop onto
 // student keep, inside the caller's transaction. Rows that would collide
@@ -59,6 +60,9 @@ func MoveStudentRecords(ctx context.Context, q db.Querier, keep, drop *Student) 
 	k, d := keep.ID, drop.ID
 	exec(&c.Points, `UPDATE points SET student_id = $1 WHERE student_id = $2`, k, d)
 	exec(&c.LoginLinks, `UPDATE login_links SET student_id = $1 WHERE student_id = $2`, k, d)
+	// A correction request names a record by its key, and the records move
+	// too, so the request stays true.
+	exec(&c.Corrections, `UPDATE corrections SET student_id = $1 WHERE student_id = $2`, k, d)
 
 	// Attendance: where both have a record for one class and day, the one
 	// recorded last is the teacher's latest word.
