@@ -44,6 +44,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Subscribe before the first byte goes out: a client that has seen the
+	// stream open must not miss a point given right after.
+	ch, stop := s.app.Events.Subscribe(ids)
+	defer stop()
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -53,8 +57,6 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if err := rc.Flush(); err != nil {
 		return nil
 	}
-	ch, stop := s.app.Events.Subscribe(ids)
-	defer stop()
 	keepalive := time.NewTicker(25 * time.Second)
 	defer keepalive.Stop()
 	for {
