@@ -35,6 +35,7 @@ func commands() []command {
 		{"serve", "cubby serve [flags]", "run Cubby for real: no demo data", runServe},
 		{"demo", "cubby demo [flags]", "run Cubby with a ready demo school and print its logins", runDemo},
 		{"migrate", "cubby migrate [flags]", "apply database migrations and exit", runMigrate},
+		{"schools", schoolsUsage, "import school records from a CSV file (see cubby schools import -h)", runSchools},
 		{"outbox", outboxUsage, "show the email/SMS queue; retry-failed queues failed messages again", runOutbox},
 		{"privacy", privacyUsage, "audit the privacy inventory, verify the audit log, run retention (see cubby privacy -h)", runPrivacy},
 		{"news", newsUsage, "send product news to the adults who opted in", runNews},
