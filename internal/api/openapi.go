@@ -83,6 +83,8 @@ var schemas = map[string]any{
 		"classes": map[string]any{"type": "array", "items": ref("Class")},
 		"next":    map[string]any{"type": []string{"string", "null"}, "description": "pass as ?cursor= for the next page; null on the last page"},
 	}, "classes", "next"),
+	"SchoolSearchResults": obj(map[string]any{"schools": map[string]any{"type": "array", "items": ref("SchoolHit"), "description": "best first; nearer first among good matches when a position was given"}}, "schools"),
+	"SchoolHit":           obj(map[string]any{"id": str(), "name": str(), "city": str(), "region": str(), "postal_code": str(), "country": str(), "distance_m": map[string]any{"type": []string{"integer", "null"}, "description": "metres from the position searched from; null without one"}}, "id", "name", "city", "region", "postal_code", "country", "distance_m"),
 }
 
 func obj(props map[string]any, required ...string) map[string]any {
