@@ -1,8 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"cubby/internal/authz"
@@ -123,20 +126,15 @@ func (a *App) StudentReport(ctx context.Context, s *Session, studentID int64, fr
 		}
 	}
 	r := &StudentReport{Student: *st, PointsHidden: hidden}
-	scope := store.PointScope{StudentID: st.ID}
 	if r.ReportRange, err = a.reportRange(ctx, st.SchoolID, from, to); err != nil {
 		return nil, err
 	}
-	if r.Attendance, err = a.attendanceSummary(ctx, scope, r.ReportRange); err != nil {
+	f, err := a.figures(ctx, store.PointScope{StudentID: st.ID}, r.ReportRange, !hidden)
+	if err != nil {
 		return nil, err
 	}
-	if !hidden {
-		if r.Points, err = a.pointSummary(ctx, scope, from, to); err != nil {
-			return nil, err
-		}
-	}
-	r.Trend, err = a.trend(ctx, scope, r.ReportRange, r.Attendance.Days, !hidden)
-	return r, err
+	r.Points, r.Attendance, r.Trend = f.points, f.attendance, f.trend
+	return r, nil
 }
 
 // ClassReport returns a class's report for [from, to): to the class's
@@ -151,19 +149,14 @@ func (a *App) ClassReport(ctx context.Context, s *Session, classID int64, from, 
 		return nil, err
 	}
 	r := &ClassReport{Class: *c}
-	scope := store.PointScope{ClassID: c.ID}
 	if r.ReportRange, err = a.reportRange(ctx, c.SchoolID, from, to); err != nil {
 		return nil, err
 	}
-	if r.Points, err = a.pointSummary(ctx, scope, from, to); err != nil {
+	f, err := a.figures(ctx, store.PointScope{ClassID: c.ID}, r.ReportRange, true)
+	if err != nil {
 		return nil, err
 	}
-	if r.Attendance, err = a.attendanceSummary(ctx, scope, r.ReportRange); err != nil {
-		return nil, err
-	}
-	if r.Trend, err = a.trend(ctx, scope, r.ReportRange, r.Attendance.Days, true); err != nil {
-		return nil, err
-	}
+	r.Points, r.Attendance, r.Trend = f.points, f.attendance, f.trend
 	points, err := store.PointTotalsByStudent(ctx, a.DB.R, c.ID, from, to)
 	if err != nil {
 		return nil, err
@@ -209,32 +202,19 @@ func (a *App) SchoolSummary(ctx context.Context, s *Session, schoolID int64, fro
 		return nil, err
 	}
 	r := &SchoolReport{School: *school}
-	scope := store.PointScope{SchoolID: school.ID}
 	r.ReportRange = a.rangeOf(school, from, to)
-	if r.Points, err = a.pointSummary(ctx, scope, from, to); err != nil {
+	f, err := a.figures(ctx, store.PointScope{SchoolID: school.ID}, r.ReportRange, true)
+	if err != nil {
 		return nil, err
 	}
-	if r.Attendance, err = a.attendanceSummary(ctx, scope, r.ReportRange); err != nil {
-		return nil, err
-	}
-	if r.Trend, err = a.trend(ctx, scope, r.ReportRange, r.Attendance.Days, true); err != nil {
-		return nil, err
-	}
+	r.Points, r.Attendance, r.Trend = f.points, f.attendance, f.trend
 	classes, err := store.ClassesOfSchool(ctx, a.DB.R, school.ID)
 	if err != nil {
 		return nil, err
 	}
-	points, err := store.PointTotalsByClass(ctx, a.DB.R, school.ID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	att, err := store.AttendanceByClass(ctx, a.DB.R, school.ID, r.From, r.To)
-	if err != nil {
-		return nil, err
-	}
 	for _, c := range classes {
-		p, hasP := points[c.ID]
-		at, hasA := att[c.ID]
+		p, hasP := f.classPoints[c.ID]
+		at, hasA := f.classAttendance[c.ID]
 		if c.ArchivedAt == nil || hasP || hasA {
 			r.Classes = append(r.Classes, ClassRow{Class: c, Points: p, Attendance: at})
 		}
@@ -284,23 +264,6 @@ func (a *App) yearStart(school *store.School) string {
 	return time.Date(y, time.August, 1, 0, 0, 0, 0, a.Location).Format(time.DateOnly)
 }
 
-func (a *App) pointSummary(ctx context.Context, scope store.PointScope, from, to time.Time) (PointSummary, error) {
-	var p PointSummary
-	skills, err := store.PointsBySkill(ctx, a.DB.R, scope, from, to)
-	if err != nil {
-		return p, err
-	}
-	p.Skills = skills
-	for _, s := range skills {
-		p.Total += s.Total
-		p.Positive += s.Positive
-		p.NeedsWork += s.NeedsWork
-		p.Count += s.Count
-	}
-	p.PositivePct, p.NeedsWorkPct = Split(p.Positive, p.NeedsWork)
-	return p, nil
-}
-
 // Split turns positive and needs-work points into whole percentages that
 // add up to 100 (both 0 when there are none).
 func Split(positive, needsWork int) (int, int) {
@@ -320,14 +283,6 @@ func Rate(c store.AttendanceCounts) float64 {
 	return math.Round(1000*float64(c.Attended())/float64(c.Total())) / 10
 }
 
-func (a *App) attendanceSummary(ctx context.Context, scope store.PointScope, r ReportRange) (AttendanceSummary, error) {
-	days, err := store.AttendanceByDay(ctx, a.DB.R, scope, r.From, r.To)
-	if err != nil {
-		return AttendanceSummary{}, err
-	}
-	return summarize(days), nil
-}
-
 func summarize(days []store.DayAttendance) AttendanceSummary {
 	s := AttendanceSummary{Days: days}
 	for _, d := range days {
@@ -337,36 +292,77 @@ func summarize(days []store.DayAttendance) AttendanceSummary {
 	return s
 }
 
-// trend splits the range into periods of its step and fills in each one's
-// points (one aggregate query) and attendance (from the days already read).
-func (a *App) trend(ctx context.Context, scope store.PointScope, r ReportRange, days []store.DayAttendance, withPoints bool) ([]Period, error) {
-	periods := a.periods(r)
+// figures are a report's numbers for one scope: the summaries, the trend
+// and per-class lines.
+type figures struct {
+	points          PointSummary
+	attendance      AttendanceSummary
+	trend           []Period
+	classPoints     map[int64]store.Totals
+	classAttendance map[int64]store.AttendanceCounts
+}
+
+// figures reads a scope's points (unless withPoints is false) and
+// attendance over the range, one aggregate query each, and folds them
+// into every part of a report.
+func (a *App) figures(ctx context.Context, scope store.PointScope, r ReportRange, withPoints bool) (*figures, error) {
+	f := &figures{trend: a.periods(r), classPoints: map[int64]store.Totals{}, classAttendance: map[int64]store.AttendanceCounts{}}
 	if withPoints {
-		bounds := make([]time.Time, 0, len(periods)+1)
-		for _, p := range periods {
+		bounds := make([]time.Time, 0, len(f.trend)+1)
+		for _, p := range f.trend {
 			start, _ := a.dayStart(p.From)
 			bounds = append(bounds, start)
 		}
-		end, _ := a.dayStart(periods[len(periods)-1].To)
+		end, _ := a.dayStart(f.trend[len(f.trend)-1].To)
 		bounds = append(bounds, end.In(a.Location).AddDate(0, 0, 1).UTC())
-		totals, err := store.PointsByPeriod(ctx, a.DB.R, scope, bounds)
+		cells, err := store.PointsBreakdown(ctx, a.DB.R, scope, bounds)
 		if err != nil {
 			return nil, err
 		}
-		for i := range periods {
-			periods[i].Points = totals[i]
+		skills := map[string]int{}
+		for _, c := range cells {
+			f.points.Add(c.Totals)
+			f.trend[c.Period].Points.Add(c.Totals)
+			t := f.classPoints[c.ClassID]
+			t.Add(c.Totals)
+			f.classPoints[c.ClassID] = t
+			i, ok := skills[c.Skill]
+			if !ok {
+				i = len(f.points.Skills)
+				skills[c.Skill] = i
+				f.points.Skills = append(f.points.Skills, store.SkillCount{Name: c.Skill})
+			}
+			f.points.Skills[i].Add(c.Totals)
 		}
+		slices.SortFunc(f.points.Skills, func(x, y store.SkillCount) int {
+			return cmp.Or(cmp.Compare(y.Count, x.Count), strings.Compare(x.Name, y.Name))
+		})
+		f.points.PositivePct, f.points.NeedsWorkPct = Split(f.points.Positive, f.points.NeedsWork)
 	}
+	cells, err := store.AttendanceBreakdown(ctx, a.DB.R, scope, r.From, r.To)
+	if err != nil {
+		return nil, err
+	}
+	var days []store.DayAttendance
+	for _, c := range cells {
+		if len(days) == 0 || days[len(days)-1].Day != c.Day {
+			days = append(days, store.DayAttendance{Day: c.Day})
+		}
+		d := &days[len(days)-1]
+		d.AttendanceCounts = d.AttendanceCounts.Plus(c.AttendanceCounts)
+		f.classAttendance[c.ClassID] = f.classAttendance[c.ClassID].Plus(c.AttendanceCounts)
+	}
+	f.attendance = summarize(days)
 	i := 0
 	for _, d := range days {
-		for i < len(periods) && d.Day > periods[i].To {
+		for i < len(f.trend) && d.Day > f.trend[i].To {
 			i++
 		}
-		if i < len(periods) && d.Day >= periods[i].From {
-			periods[i].Attendance = periods[i].Attendance.Plus(d.AttendanceCounts)
+		if i < len(f.trend) && d.Day >= f.trend[i].From {
+			f.trend[i].Attendance = f.trend[i].Attendance.Plus(d.AttendanceCounts)
 		}
 	}
-	return periods, nil
+	return f, nil
 }
 
 // periods cuts [From, To] into days, weeks (Monday to Sunday) or calendar

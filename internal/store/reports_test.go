@@ -89,49 +89,38 @@ func TestReportAggregates(t *testing.T) {
 			f.point(f.cal, f.c2, "Helping", 3, t2)
 
 			ann := store.PointScope{StudentID: f.ann}
-			per, err := store.PointsByPeriod(ctx, q, ann, []time.Time{t0, t1, t2, t3})
+			cells, err := store.PointsBreakdown(ctx, q, ann, []time.Time{t0, t1, t2, t3})
 			if err != nil {
 				t.Fatal(err)
 			}
+			per, skills, classes := sums(cells, 3)
 			want := []store.Totals{{Total: 3, Positive: 3, Count: 2}, {Total: -1, NeedsWork: 1, Count: 1}, {Count: 1}}
 			if !slices.Equal(per, want) {
 				t.Errorf("Ann per day: %+v, want %+v", per, want)
 			}
-			// One period; and a period in the middle with nothing.
-			if one, _ := store.PointsByPeriod(ctx, q, ann, []time.Time{t0, t3}); len(one) != 1 || one[0] != (store.Totals{Total: 2, Positive: 3, NeedsWork: 1, Count: 4}) {
+			if len(skills) != 4 || skills["Teamwork"] != (store.Totals{Total: 2, Positive: 2, Count: 1}) || len(classes) != 1 {
+				t.Errorf("Ann's skills %+v, classes %+v", skills, classes)
+			}
+			// One period; and a class with nothing in two of three periods.
+			cells, _ = store.PointsBreakdown(ctx, q, ann, []time.Time{t0, t3})
+			if one, _, _ := sums(cells, 1); one[0] != (store.Totals{Total: 2, Positive: 3, NeedsWork: 1, Count: 4}) {
 				t.Errorf("one period: %+v", one)
 			}
-			if gap, _ := store.PointsByPeriod(ctx, q, store.PointScope{ClassID: f.c2}, []time.Time{t0, t1, t2, t3}); gap[0].Count != 0 || gap[1].Count != 0 || gap[2].Total != 3 {
+			cells, _ = store.PointsBreakdown(ctx, q, store.PointScope{ClassID: f.c2}, []time.Time{t0, t1, t2, t3})
+			if gap, _, _ := sums(cells, 3); gap[0].Count != 0 || gap[1].Count != 0 || gap[2].Total != 3 {
 				t.Errorf("class two: %+v", gap)
 			}
-			if none, err := store.PointsByPeriod(ctx, q, ann, []time.Time{t0}); none != nil || err != nil {
+			if none, err := store.PointsBreakdown(ctx, q, ann, []time.Time{t0}); none != nil || err != nil {
 				t.Errorf("no periods: %v %v", none, err)
 			}
-			school, _ := store.PointsByPeriod(ctx, q, store.PointScope{SchoolID: f.school}, []time.Time{t0, t3})
-			if school[0].Count != 6 || school[0].Total != 6 {
-				t.Errorf("school: %+v", school)
+			cells, _ = store.PointsBreakdown(ctx, q, store.PointScope{SchoolID: f.school}, []time.Time{t0, t3})
+			school, bySkill, byClass := sums(cells, 1)
+			if school[0].Count != 6 || school[0].Total != 6 || bySkill["Helping"].Count != 3 || byClass[f.c1].Count != 5 || byClass[f.c2].Total != 3 {
+				t.Errorf("school: %+v %+v %+v", school, bySkill, byClass)
 			}
-
-			skills, err := store.PointsBySkill(ctx, q, ann, t0, t3)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var names []string
-			for _, s := range skills {
-				names = append(names, s.Name)
-			}
-			if !slices.Equal(names, []string{"Helping", "Noticed", "Off task", "Teamwork"}) || skills[3].Totals != (store.Totals{Total: 2, Positive: 2, Count: 1}) {
-				t.Errorf("skills %v %+v", names, skills)
-			}
-			class, _ := store.PointsBySkill(ctx, q, store.PointScope{ClassID: f.c1}, t0, t3)
-			if class[0].Name != "Helping" || class[0].Count != 2 {
-				t.Errorf("class skills: most given first: %+v", class)
-			}
-
 			byStudent, _ := store.PointTotalsByStudent(ctx, q, f.c1, t0, t3)
-			byClass, _ := store.PointTotalsByClass(ctx, q, f.school, t0, t3)
-			if byStudent[f.ann].Count != 4 || byStudent[f.ben].Total != 1 || len(byStudent) != 2 || byClass[f.c1].Count != 5 || byClass[f.c2].Total != 3 {
-				t.Errorf("by student %+v, by class %+v", byStudent, byClass)
+			if byStudent[f.ann].Count != 4 || byStudent[f.ben].Total != 1 || len(byStudent) != 2 {
+				t.Errorf("by student %+v", byStudent)
 			}
 
 			// Attendance: Ann in both classes on the 3rd (absent in one).
@@ -140,21 +129,22 @@ func TestReportAggregates(t *testing.T) {
 			f.mark(f.ann, f.c1, "2025-03-04", store.Late)
 			f.mark(f.ben, f.c1, "2025-03-04", store.LeftEarly)
 			f.mark(f.ann, f.c1, "2025-03-06", store.Present) // after the range
-			days, err := store.AttendanceByDay(ctx, q, store.PointScope{StudentID: f.ann}, "2025-03-03", "2025-03-05")
+			days, err := store.AttendanceBreakdown(ctx, q, store.PointScope{StudentID: f.ann}, "2025-03-03", "2025-03-05")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(days) != 2 || days[0].Day != "2025-03-03" || days[0].Worst() != store.Absent || days[0].Total() != 2 || days[1].Worst() != store.Late {
+			if len(days) != 3 || days[0].Day != "2025-03-03" || days[0].ClassID != f.c1 || days[0].Present != 1 || days[1].ClassID != f.c2 ||
+				days[1].Absent != 1 || days[2].Day != "2025-03-04" || days[2].Worst() != store.Late {
 				t.Errorf("Ann's days: %+v", days)
 			}
-			cdays, _ := store.AttendanceByDay(ctx, q, store.PointScope{ClassID: f.c1}, "2025-03-03", "2025-03-06")
+			cdays, _ := store.AttendanceBreakdown(ctx, q, store.PointScope{ClassID: f.c1}, "2025-03-03", "2025-03-06")
 			if len(cdays) != 3 || cdays[1].AttendanceCounts != (store.AttendanceCounts{Late: 1, LeftEarly: 1}) {
 				t.Errorf("class days: %+v", cdays)
 			}
+			sdays, _ := store.AttendanceBreakdown(ctx, q, store.PointScope{SchoolID: f.school}, "2025-03-03", "2025-03-05")
 			perStudent, _ := store.AttendanceByStudent(ctx, q, f.c1, "2025-03-03", "2025-03-05")
-			perClass, _ := store.AttendanceByClass(ctx, q, f.school, "2025-03-03", "2025-03-05")
-			if perStudent[f.ann] != (store.AttendanceCounts{Present: 1, Late: 1}) || perClass[f.c2] != (store.AttendanceCounts{Absent: 1}) || perClass[f.c1].Total() != 3 {
-				t.Errorf("per student %+v, per class %+v", perStudent, perClass)
+			if perStudent[f.ann] != (store.AttendanceCounts{Present: 1, Late: 1}) || len(sdays) != 3 {
+				t.Errorf("per student %+v, school days %+v", perStudent, sdays)
 			}
 			if c := (store.AttendanceCounts{Present: 2, Late: 1, Absent: 1}); c.Attended() != 3 || (store.AttendanceCounts{}).Worst() != "" {
 				t.Error("Attended or Worst")
@@ -171,4 +161,18 @@ func TestReportAggregates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sums adds up cells per period, per skill and per class.
+func sums(cells []store.PointCell, periods int) ([]store.Totals, map[string]store.Totals, map[int64]store.Totals) {
+	per := make([]store.Totals, periods)
+	skills, classes := map[string]store.Totals{}, map[int64]store.Totals{}
+	for _, c := range cells {
+		per[c.Period].Add(c.Totals)
+		s, k := skills[c.Skill], classes[c.ClassID]
+		s.Add(c.Totals)
+		k.Add(c.Totals)
+		skills[c.Skill], classes[c.ClassID] = s, k
+	}
+	return per, skills, classes
 }
