@@ -74,6 +74,13 @@ func (x *API) wrap(op Op) http.Handler {
 			x.problem(w, r, http.StatusUnauthorized, "error.unauthorized", nil)
 			return
 		}
+		// A school that requires two-factor login refuses its staff who
+		// have not set it up (app.Session.TwoFactorSetup), except to say
+		// who they are and to log out.
+		if s := app.SessionFrom(r.Context()); s != nil && s.TwoFactorSetup && op.ID != "me" && op.ID != "logout" {
+			x.problem(w, r, http.StatusForbidden, "directory.twofa_required_api", nil)
+			return
+		}
 		h := op.Handle
 		if op.Idempotent {
 			h = x.idempotent(h)

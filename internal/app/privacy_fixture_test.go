@@ -123,6 +123,16 @@ func newFamily(t *testing.T, d db.Dialect) *family {
 	f.parent = sessionOf(t, env, token)
 	_, err = a.ConnectChild(ctx, f.parent, st.ParentCode)
 	must(t, err)
+	// The teacher also invited the parent, by email and by text message
+	// (as where an SMS gateway is configured); the parent accepted both.
+	for i, inv := range []store.Invitation{{Email: parentEmail}, {Phone: "+447700900123"}} {
+		secret := "fixture-invitation-" + strconv.Itoa(i)
+		inv.SchoolID, inv.TokenHash, inv.Kind, inv.StudentID, inv.Language, inv.InvitedBy = f.schoolID, app.HashToken(secret), store.InviteParent, st.ID, "en", f.teacherID
+		inv.CreatedAt, inv.ExpiresAt = a.Now(), a.Now().Add(app.InvitationTTL)
+		must(t, store.CreateInvitation(ctx, env.DB.W, &inv))
+		_, err = a.AcceptInvitation(ctx, f.parent, secret)
+		must(t, err)
+	}
 	f.parent = sessionOf(t, env, token)
 	must(t, a.SubscribeNews(ctx, f.parent))
 	must(t, a.UnsubscribeNews(ctx, f.parent))

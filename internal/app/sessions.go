@@ -179,6 +179,9 @@ type Session struct {
 	ID    string // the session's stored id (hash of its token)
 	User  *store.User
 	Actor *authz.Actor
+	// TwoFactorSetup: the person's school requires two-factor login and
+	// they have not set it up; until they do, that is all they may do.
+	TwoFactorSetup bool
 }
 
 // Authenticate resolves a session token into the user and their
@@ -214,7 +217,11 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Session{ID: s.ID, User: u, Actor: actor}, nil
+	setup, err := a.twoFactorSetupRequired(ctx, u, actor)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{ID: s.ID, User: u, Actor: actor, TwoFactorSetup: setup}, nil
 }
 
 // loadActor gathers what authz needs to know about a user: their staff

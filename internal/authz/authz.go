@@ -224,3 +224,55 @@ func CanMergeStudents(a *Actor, keep, drop StudentRef) bool {
 func CanManageSchoolSettings(a *Actor, schoolID int64) bool {
 	return a.LoggedIn() && a.IsLeaderOf(schoolID)
 }
+
+// CanJoinSchool: teachers and school leaders ask to join schools, or add
+// one that is missing.
+func CanJoinSchool(a *Actor) bool { return a.LoggedIn() && (a.Kind == Teacher || a.Kind == Leader) }
+
+// CanViewDirectory: the School Directory (staff, requests, students) is
+// for the school's leaders and, read-only, its verified teachers. Staff
+// the school has not confirmed yet see only their own place in it.
+func CanViewDirectory(a *Actor, schoolID int64) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	st, ok := a.Schools[schoolID]
+	return ok && (st.Leader || st.Verified)
+}
+
+// CanManageStaff: leaders approve and decline join requests, remove staff,
+// grant and revoke leader rights, and set how people join the school.
+func CanManageStaff(a *Actor, schoolID int64) bool { return a.LoggedIn() && a.IsLeaderOf(schoolID) }
+
+// CanConfirmSchool: a school added by a teacher stays unverified until a
+// leader whose own place the school confirmed says it exists as described.
+func CanConfirmSchool(a *Actor, schoolID int64) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	st, ok := a.Schools[schoolID]
+	return ok && st.Leader && st.Verified
+}
+
+// CanInviteTeacher: active staff with a verified email invite colleagues
+// to their school.
+func CanInviteTeacher(a *Actor, schoolID int64) bool {
+	return CanContactOthers(a) && (a.Kind == Teacher || a.Kind == Leader) && CanViewSchool(a, schoolID)
+}
+
+// CanInviteParent: a student's class teachers and the school's leaders,
+// with a verified email, invite the student's parents.
+func CanInviteParent(a *Actor, s StudentRef) bool {
+	if !CanContactOthers(a) {
+		return false
+	}
+	if a.IsLeaderOf(s.SchoolID) {
+		return true
+	}
+	for _, c := range s.Classes {
+		if CanTeachClass(a, ClassRef{ID: c, SchoolID: s.SchoolID}) {
+			return true
+		}
+	}
+	return false
+}

@@ -202,8 +202,10 @@ func TestTransparencyFollowsInventoryAndSettings(t *testing.T) {
 			t.Errorf("seed row %s missing", info.Type)
 		}
 	}
-	if r := rows[TypePhoneNumber]; r.Collected {
-		t.Error("phone numbers are not stored, yet the page says they are")
+	// Phone numbers are stored for one thing only: an invitation sent by
+	// text message.
+	if r := rows[TypePhoneNumber]; !r.Collected || !slices.Equal(r.Fields, []string{"invitations.phone"}) {
+		t.Errorf("phone numbers: %+v", r)
 	}
 	if r := rows[TypeEmail]; len(r.OutsideEEA) != 0 || len(r.Processors) != 0 {
 		t.Errorf("without processors, email stays in Germany: %+v", r)
