@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -137,8 +138,12 @@ func TrendChart(id string, bars []TrendBar, l TrendLabels) template.HTML {
 	fmt.Fprintf(&b, `<text x="%d" y="%.1f">0</text></g>`, left-6, base+4)
 	slot := plotW / float64(len(bars))
 	barW := max(slot*0.72, 1)
-	// At most six labels fit under the bars on a phone.
-	every := (len(bars) + 5) / 6
+	// Label every few bars, as often as the longest label leaves room for.
+	widest := 0
+	for _, bar := range bars {
+		widest = max(widest, utf8.RuneCountInString(bar.Label)*7+10)
+	}
+	every := max(1, int(math.Ceil(float64(widest)/slot)))
 	for i, bar := range bars {
 		bx := float64(left) + float64(i)*slot + (slot-barW)/2
 		fmt.Fprintf(&b, `<g><title>%s</title>`, esc(bar.Title))
@@ -152,7 +157,10 @@ func TrendChart(id string, bars []TrendBar, l TrendLabels) template.HTML {
 		}
 		b.WriteString(`</g>`)
 		if i%every == 0 {
-			fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle" fill="%s" font-size="13">%s</text>`, bx+barW/2, h-8, colMuted, esc(bar.Label))
+			// Centred under its bar, but kept inside the chart.
+			half := float64(utf8.RuneCountInString(bar.Label)*7) / 2
+			x := min(max(bx+barW/2, half), float64(w)-half)
+			fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle" fill="%s" font-size="13">%s</text>`, x, h-8, colMuted, esc(bar.Label))
 		}
 	}
 	fmt.Fprintf(&b, `<line class="zero" x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1.5"/>`, left, base, w-right, base, colText)
