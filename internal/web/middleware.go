@@ -207,6 +207,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			sess, err := s.app.Authenticate(r.Context(), token)
 			switch {
 			case err == nil:
+				if s.twoFactorGate(w, r, sess) { // directory_twofa.go
+					return
+				}
 				r = r.WithContext(app.WithSession(r.Context(), sess))
 			case errors.Is(err, app.ErrUnauthorized):
 				if fromCookie {

@@ -32,6 +32,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			}{l, c}
 		},
 		"errfor": errFor,
+		// smsEnabled: invitation forms offer phone numbers only when an SMS
+		// gateway is configured.
+		"smsEnabled": s.app.SMSEnabled,
 	}
 	pages := map[string]*template.Template{}
 	entries, err := fs.Glob(templateFiles, "templates/pages/*.html")
@@ -108,7 +111,7 @@ func (s *Server) nav(p *Page) []NavItem {
 	items := []NavItem{item("nav.home", "/")}
 	switch p.User.Kind {
 	case store.KindTeacher, store.KindLeader:
-		items = append(items, item("nav.classes", "/classes"))
+		items = append(items, item("nav.classes", "/classes"), item("nav.school", "/school"))
 	}
 	return append(items, item("nav.settings", "/settings"))
 }

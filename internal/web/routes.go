@@ -50,6 +50,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.rosterRoutes(mux)
 	s.reportRoutes(mux)
 	s.privacyRoutes(mux)
+	s.directoryRoutes(mux) // directory.go
 	mux.HandleFunc("GET /schools/search", s.handler(s.schoolSearch))
 	mux.HandleFunc("/", s.handler(func(w http.ResponseWriter, r *http.Request) error {
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
