@@ -238,6 +238,22 @@ func TestTeacherInvitation(t *testing.T) {
 			if colleague.User.EmailVerifiedAt != nil {
 				t.Error("accepting verified an address the link was not sent to")
 			}
+			// The retention job deletes invitations 30 days after they were
+			// sent, accepted or not; what accepting did stays.
+			if _, err := a.SendInvitation(ctx, teacher, app.Invite{Kind: "teacher", SchoolID: school, Email: "never.answers@example.org"}); err != nil {
+				t.Fatal(err)
+			}
+			later := a.Now().Add(31 * 24 * time.Hour)
+			a.SetClock(func() time.Time { return later })
+			if _, err := a.RunRetention(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(t, env, `SELECT count(*) FROM invitations`); n != 0 {
+				t.Errorf("%d invitations outlived their retention", n)
+			}
+			if dirMember(t, env, school, colleague.User.ID) == nil {
+				t.Error("retention removed the membership the invitation made")
+			}
 		})
 	}
 }
