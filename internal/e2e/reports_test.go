@@ -16,10 +16,10 @@ import (
 	"cubby/internal/testenv"
 )
 
-// A parent opens their child's report from the home page and a teacher
-// opens their class's report, on a phone and a desktop: the charts are
-// drawn (no CSP error, which would fail the test), they fit the screen,
-// and each has its table.
+// A parent opens their child's report from the home page, a teacher their
+// class's report and a leader the school's, on a phone and a desktop: the
+// charts are drawn (no CSP error, which would fail the test), they fit the
+// screen, and each has its table.
 func TestReportsInTheBrowser(t *testing.T) {
 	env := testenv.New(t, db.SQLite)
 	ctx := context.Background()
@@ -93,6 +93,16 @@ func TestReportsInTheBrowser(t *testing.T) {
 			b.do(chromedp.Click(chromedp.CSS(`.report-links a[href*="/attendance/history"]`)), chromedp.WaitVisible(chromedp.CSS(".report-head h1")))
 			checkCharts(t, b, vp.size[0], 1)
 			b.shot("teacher-attendance-history-" + vp.name)
+
+			// The leader's school summary, from the home page: classes, no children.
+			b.do(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(".hero")))
+			b.login(env.URL, demo.LeaderEmail, demo.Password)
+			b.do(chromedp.Click(chromedp.CSS(`a[href^="/schools/"][href$="/report"]`)), chromedp.WaitVisible(chromedp.CSS(".report-head h1")))
+			checkCharts(t, b, vp.size[0], 3)
+			if n := b.eval(`String(document.querySelectorAll('#classes-h ~ .table-wrap tbody tr').length)`); n != "2" {
+				t.Errorf("school report lists %s classes, want 2", n)
+			}
+			b.shot("leader-school-report-" + vp.name)
 		})
 	}
 }
