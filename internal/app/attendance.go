@@ -90,12 +90,16 @@ func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day
 // AttendanceOf returns a student's attendance history for those allowed
 // to see their records.
 func (a *App) AttendanceOf(ctx context.Context, s *Session, studentID int64, from, to time.Time) ([]store.AttendanceRecord, error) {
-	_, ref, err := a.studentRef(ctx, studentID)
+	st, ref, err := a.studentRef(ctx, studentID)
 	if err != nil {
 		return nil, err
 	}
 	if !authz.CanViewStudentRecords(s.Actor, ref) {
 		return nil, ErrNotFound
+	}
+	// Families see who else looked (audit.go).
+	if err := a.AuditStudentRead(ctx, s, st, "attendance"); err != nil {
+		return nil, err
 	}
 	return store.AttendanceOfStudent(ctx, a.DB.R, studentID, from.In(a.Location).Format(time.DateOnly),
 		to.Add(-time.Nanosecond).In(a.Location).Format(time.DateOnly))

@@ -108,9 +108,13 @@ func (a *App) recordsOf(ctx context.Context, t *privacy.Table, fields []*privacy
 	for _, r := range rows {
 		var parts []string
 		for _, f := range fields {
-			parts = append(parts, f.Name+": "+display(r[f.Name]))
+			v := display(r[f.Name])
+			if v == "" || v == "—" || a.refersToUser(ctx, t.Name, f.Name) {
+				continue
+			}
+			parts = append(parts, strings.ReplaceAll(f.Name, "_", " ")+": "+v)
 		}
-		out = append(out, ChildRecord{Table: t.Name, Key: fmt.Sprint(r["id"]), DataTypes: types, Summary: strings.Join(parts, "; ")})
+		out = append(out, ChildRecord{Table: t.Name, Key: fmt.Sprint(r["id"]), DataTypes: types, Summary: strings.Join(parts, " · ")})
 	}
 	return out, nil
 }

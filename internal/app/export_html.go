@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"cubby/internal/i18n"
 	"cubby/internal/privacy"
@@ -57,6 +60,14 @@ func (a *App) renderArchiveHTML(w io.Writer, ar *Archive) error {
 			return fmt.Sprint(v)
 		},
 		"date": func(tm time.Time) string { return tm.UTC().Format("2006-01-02") },
+		// label shows a column's name as words ("first_name" → "first name").
+		"label": func(col string) string { return strings.ReplaceAll(col, "_", " ") },
+		// cap starts a catalog label that is written to sit inside a
+		// sentence with a capital letter.
+		"cap": func(s string) string {
+			r, n := utf8.DecodeRuneInString(s)
+			return string(unicode.ToUpper(r)) + s[n:]
+		},
 	}
 	tpl, err := template.New("export").Funcs(funcs).Parse(exportTemplate)
 	if err != nil {

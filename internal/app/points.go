@@ -194,6 +194,10 @@ func (a *App) PointsOf(ctx context.Context, s *Session, studentID int64, from, t
 	if !authz.CanViewStudentRecords(s.Actor, ref) {
 		return nil, ErrNotFound
 	}
+	// Families see who else looked (audit.go).
+	if err := a.AuditStudentRead(ctx, s, st, "points"); err != nil {
+		return nil, err
+	}
 	if authz.IsFamilyOf(s.Actor, studentID) {
 		hidden, err := a.pointsHiddenFromFamily(ctx, ref.Classes)
 		if err != nil {

@@ -21,6 +21,7 @@ type Privacy struct {
 	once    sync.Once
 	exports chan struct{} // one export job at a time: they read everything
 	schema  privacy.Schema
+	userRef map[string]bool // table.column → refers to users.id
 	mu      sync.Mutex
 	recOnce sync.Once
 	rec     *recorder
@@ -61,8 +62,29 @@ func (a *App) liveSchema(ctx context.Context) (privacy.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
+	fks, err := privacy.ReadForeignKeys(ctx, a.DB)
+	if err != nil {
+		return nil, err
+	}
+	a.Privacy.userRef = map[string]bool{}
+	for _, fk := range fks {
+		if fk.RefTable == "users" {
+			a.Privacy.userRef[fk.Table+"."+fk.Column] = true
+		}
+	}
 	a.Privacy.schema = s
 	return s, nil
+}
+
+// refersToUser reports a column holding another account's internal id,
+// which means nothing to a person reading a summary.
+func (a *App) refersToUser(ctx context.Context, table, col string) bool {
+	if _, err := a.liveSchema(ctx); err != nil {
+		return false
+	}
+	a.Privacy.mu.Lock()
+	defer a.Privacy.mu.Unlock()
+	return a.Privacy.userRef[table+"."+col]
 }
 
 // ResetSchemaCache forgets the cached live schema, for tests that add a

@@ -1,11 +1,8 @@
 package app_test
 
 import (
-	"archive/zip"
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -13,115 +10,21 @@ import (
 
 	"cubby/internal/app"
 	"cubby/internal/db/dbtest"
-	"cubby/internal/privacy"
+	"cubby/internal/privacy/privacytest"
 	"cubby/internal/store"
 	"cubby/internal/testenv"
 )
 
 // person is what to look for after someone is erased.
-type person struct {
-	id     int64
-	email  string
-	tokens []string // name parts
-}
+type person = privacytest.Person
 
-// leftovers scans every table and the file store for the people's ids (in
-// every column that can hold one: foreign keys to users and the first hop
-// of every subject path), emails and names, and reports each hit that is
-// not a field the inventory declares on hold (DSR-7).
+// leftovers reports what is left of the people that the inventory does
+// not declare on hold.
 func leftovers(t *testing.T, env *testenv.Env, people []person) []string {
 	t.Helper()
-	ctx := context.Background()
-	inv := env.App.Inventory
-	schema, err := privacy.ReadSchema(ctx, env.DB)
+	out, err := privacytest.Leftovers(context.Background(), env.DB, env.App.Inventory, env.Files, people)
 	must(t, err)
-	fks, err := privacy.ReadForeignKeys(ctx, env.DB)
-	must(t, err)
-	idCols := map[string]bool{}
-	for _, fk := range fks {
-		if fk.RefTable == "users" && fk.RefColumn == "id" {
-			idCols[fk.Table+"."+fk.Column] = true
-		}
-	}
-	for _, tab := range inv.Tables() {
-		for _, p := range tab.SubjectPaths {
-			if len(p.Hops) == 1 {
-				idCols[tab.Name+"."+p.Hops[0].Column] = true
-			}
-		}
-	}
-	held := func(table, col string) bool {
-		tab, ok := inv.Table(table)
-		if !ok {
-			return false
-		}
-		if f, ok := tab.Field(col); ok && f.Personal {
-			return f.Erase == privacy.Hold
-		}
-		// A key column is allowed to stay only in rows kept for a hold.
-		return tab.Held()
-	}
-	var out []string
-	for _, p := range people {
-		for id := range idCols {
-			table, col, _ := strings.Cut(id, ".")
-			n, err := store.Count(ctx, env.DB.R, "SELECT count(*) FROM "+privacy.Q(table)+" WHERE "+privacy.Q(col)+" = $1", p.id)
-			must(t, err)
-			if n > 0 && !held(table, col) {
-				out = append(out, fmt.Sprintf("%s = id of %s (%d rows)", id, p.email, n))
-			}
-		}
-		needles := append([]string{p.email}, p.tokens...)
-		for table, cols := range schema {
-			for col, c := range cols {
-				if !c.Text() || strings.HasSuffix(table, "_fts") || table == "goose_db_version" {
-					continue
-				}
-				for _, needle := range needles {
-					if needle == "" {
-						continue
-					}
-					n, err := store.Count(ctx, env.DB.R, "SELECT count(*) FROM "+privacy.Q(table)+" WHERE lower("+privacy.Q(col)+") LIKE $1",
-						"%"+strings.ToLower(needle)+"%")
-					must(t, err)
-					if n > 0 && !held(table, col) {
-						out = append(out, fmt.Sprintf("%s.%s holds %q (%d rows)", table, col, needle, n))
-					}
-				}
-			}
-		}
-		must(t, env.Files.Walk(func(key string) error {
-			for _, needle := range needles {
-				if fileHolds(t, env.Files, key, needle) {
-					out = append(out, fmt.Sprintf("file %s holds %q", key, needle))
-				}
-			}
-			return nil
-		}))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// fileHolds looks inside a file, and inside each entry of a zip archive.
-func fileHolds(t *testing.T, fs privacy.DirStore, key, needle string) bool {
-	r, err := fs.Open(key)
-	must(t, err)
-	b, err := io.ReadAll(r)
-	r.Close()
-	must(t, err)
-	if zr, err := zip.NewReader(strings.NewReader(string(b)), int64(len(b))); err == nil {
-		for _, f := range zr.File {
-			rc, _ := f.Open()
-			inner, _ := io.ReadAll(rc)
-			rc.Close()
-			if strings.Contains(strings.ToLower(string(inner)), strings.ToLower(needle)) {
-				return true
-			}
-		}
-		return false
-	}
-	return strings.Contains(strings.ToLower(string(b)), strings.ToLower(needle))
+	return out
 }
 
 // Erasing the fixture's people leaves nothing identifying but the holds the
@@ -132,10 +35,10 @@ func TestErasureLeavesOnlyDeclaredHolds(t *testing.T) {
 			f := newFamily(t, d)
 			ctx, a := f.ctx, f.env.App
 			people := []person{
-				{f.teacherID, teacherEmail, []string{"Ottoline", "Vexmoor"}},
-				{f.parentID, parentEmail, []string{"Barnaby", "Quillfeather"}},
-				{f.studentUserID, "", []string{"Zephyrine", "Zanderwick"}},
-				{f.otherChildID, "", []string{"Wilhelmina"}},
+				{ID: f.teacherID, Email: teacherEmail, Names: []string{"Ottoline", "Vexmoor"}},
+				{ID: f.parentID, Email: parentEmail, Names: []string{"Barnaby", "Quillfeather"}},
+				{ID: f.studentUserID, Email: "", Names: []string{"Zephyrine", "Zanderwick"}},
+				{ID: f.otherChildID, Email: "", Names: []string{"Wilhelmina"}},
 			}
 			if len(leftovers(t, f.env, people)) == 0 {
 				t.Fatal("the scan finds nothing before erasure; it would prove nothing after")
@@ -146,7 +49,7 @@ func TestErasureLeavesOnlyDeclaredHolds(t *testing.T) {
 			}
 			a.WaitJobs()
 			for _, p := range people {
-				must(t, a.EraseNow(ctx, p.id))
+				must(t, a.EraseNow(ctx, p.ID))
 			}
 			for _, l := range leftovers(t, f.env, people) {
 				t.Error("left after erasure:", l)
@@ -158,8 +61,8 @@ func TestErasureLeavesOnlyDeclaredHolds(t *testing.T) {
 			ids, err := store.ErasedUserIDs(ctx, f.env.DB.R)
 			must(t, err)
 			for _, p := range people {
-				if !slices.Contains(ids, p.id) {
-					t.Errorf("erasure ledger lacks %s", p.email)
+				if !slices.Contains(ids, p.ID) {
+					t.Errorf("erasure ledger lacks %s", p.Email)
 				}
 			}
 			r, err := a.VerifyAudit(ctx)
@@ -223,7 +126,7 @@ func TestDeleteAccountAfterGracePeriod(t *testing.T) {
 			if _, err := store.UserByID(ctx, env.DB.R, f.parentID); !errors.Is(err, app.ErrNotFound) {
 				t.Fatalf("not erased after the grace period: %v", err)
 			}
-			for _, l := range leftovers(t, env, []person{{f.parentID, parentEmail, []string{"Barnaby", "Quillfeather"}}}) {
+			for _, l := range leftovers(t, env, []person{{ID: f.parentID, Email: parentEmail, Names: []string{"Barnaby", "Quillfeather"}}}) {
 				t.Error("left after erasure:", l)
 			}
 		})

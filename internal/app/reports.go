@@ -119,6 +119,10 @@ func (a *App) StudentReport(ctx context.Context, s *Session, studentID int64, fr
 	if !authz.CanViewStudentRecords(s.Actor, ref) {
 		return nil, ErrNotFound
 	}
+	// Families see who else looked (audit.go).
+	if err := a.AuditStudentRead(ctx, s, st, "report"); err != nil {
+		return nil, err
+	}
 	hidden := false
 	if authz.IsFamilyOf(s.Actor, studentID) {
 		if hidden, err = a.pointsHiddenFromFamily(ctx, ref.Classes); err != nil {

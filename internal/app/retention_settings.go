@@ -17,6 +17,7 @@ type RetentionSetting struct {
 	DataType privacy.DataType
 	Max      privacy.Period  // the inventory's period: the most allowed
 	School   *privacy.Period // the school's own, if set
+	Rules    []privacy.Retention
 }
 
 // minRetention is the shortest period a school may set.
@@ -40,7 +41,7 @@ func (a *App) RetentionSettings(ctx context.Context, s *Session, schoolID int64)
 	var out []RetentionSetting
 	for _, dt := range a.Inventory.ShortenableTypes() {
 		max, _ := a.Inventory.MaxRetention(dt)
-		st := RetentionSetting{DataType: dt, Max: max}
+		st := RetentionSetting{DataType: dt, Max: max, Rules: a.Inventory.SchoolRules(dt)}
 		if p, ok := own[string(dt)]; ok {
 			st.School = &p
 		}

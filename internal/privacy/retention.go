@@ -157,12 +157,29 @@ func (inv *Inventory) MaxRetention(dt DataType) (Period, bool) {
 	return best, found
 }
 
-// ShortenableTypes lists the data types a school may shorten, in page order.
+// ShortenableTypes lists the data types a school may shorten, in page
+// order: those with a school's rows kept longer than a day.
 func (inv *Inventory) ShortenableTypes() []DataType {
 	var out []DataType
 	for _, d := range DataTypes {
-		if _, ok := inv.MaxRetention(d.Type); ok {
+		if max, ok := inv.MaxRetention(d.Type); ok && max.Approx() > (Period{Days: 1}).Approx() {
 			out = append(out, d.Type)
+		}
+	}
+	return out
+}
+
+// SchoolRules lists the distinct rules a school may shorten for a data
+// type, as the page words them.
+func (inv *Inventory) SchoolRules(dt DataType) []Retention {
+	var out []Retention
+	for _, r := range inv.RetentionRules() {
+		if !r.Table.SchoolScoped || r.Held || !slices.Contains(r.DataTypes, dt) {
+			continue
+		}
+		rt := Retention{Duration: r.Duration.String(), Period: r.Duration, Trigger: r.Trigger, Action: r.Action}
+		if r.Action == Anonymize || !slices.ContainsFunc(out, func(x Retention) bool { return x.Duration == rt.Duration && x.Trigger == rt.Trigger }) {
+			out = append(out, rt)
 		}
 	}
 	return out

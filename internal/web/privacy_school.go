@@ -24,9 +24,10 @@ type schoolPrivacyItem struct {
 }
 
 type retentionRow struct {
-	Key, Name, Max, Current string
-	Number                  int
-	Unit                    string
+	Key, Name, Max, School string
+	Rules                  []string
+	Number                 int
+	Unit                   string
 }
 
 type studentErasure struct {
@@ -64,9 +65,12 @@ func (s *Server) renderSchoolPrivacy(w http.ResponseWriter, r *http.Request, ses
 			return err
 		}
 		for _, st := range settings {
-			row := retentionRow{Key: string(st.DataType), Name: wd.dataType(st.DataType), Max: wd.period(st.Max), Current: wd.period(st.Max)}
+			row := retentionRow{Key: string(st.DataType), Name: wd.dataType(st.DataType), Max: wd.period(st.Max)}
+			for _, rt := range st.Rules {
+				row.Rules = append(row.Rules, wd.retention(rt))
+			}
 			if st.School != nil {
-				row.Current = wd.period(*st.School)
+				row.School = wd.period(*st.School)
 				row.Number, row.Unit = splitPeriod(*st.School)
 			}
 			item.Retention = append(item.Retention, row)

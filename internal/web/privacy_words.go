@@ -2,6 +2,8 @@ package web
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -88,6 +90,17 @@ func (w words) basis(b privacy.LegalBasis) string { return w.L.T("privacy.basis.
 func (w words) use(key string) string { return w.L.T("privacy.use." + key) }
 
 func (w words) dataType(t privacy.DataType) string { return w.L.T("datatype." + string(t)) }
+
+// sentence starts a text with a capital letter, for lists of labels that
+// are written to sit inside a sentence ("given by the person themself").
+// Scripts without case, such as Arabic, are unchanged.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
 
 // orNotSet shows a setting, or says the operator did not set it.
 func (w words) orNotSet(s string) string {

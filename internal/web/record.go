@@ -40,7 +40,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) error {
 		for _, h := range row.Holders {
 			recips = append(recips, h.Name+" ("+wd.country(h.Country)+")")
 		}
-		rr := recordRow{Purpose: wd.use(row.Purpose), Basis: wd.basis(row.LegalBasis), Subject: p.L.T("privacy.subject." + row.Subject),
+		rr := recordRow{Purpose: sentence(wd.use(row.Purpose)), Basis: sentence(wd.basis(row.LegalBasis)), Subject: p.L.T("privacy.subject." + row.Subject),
 			Data: wd.list(types), Recipients: wd.list(recips), Transfers: p.L.T("privacy.none")}
 		if len(row.Transfers) > 0 {
 			rr.Transfers = wd.countries(row.Transfers)

@@ -115,7 +115,7 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 		Collected: r.Collected, Personal: r.Personal, Children: r.ChildData, Fields: r.Fields}
 	if !r.Personal {
 		row.AccountTypes = l.T("privacy.nobody")
-		row.Collection = l.T("privacy.method.imported")
+		row.Collection = sentence(l.T("privacy.method.imported"))
 		row.Stored = l.T("privacy.stored_server", "country", w.country(d.ServerLocation))
 		return row
 	}
@@ -124,7 +124,7 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 	for _, m := range r.Methods {
 		methods = append(methods, l.T("privacy.method."+string(m)))
 	}
-	row.Collection = w.list(methods)
+	row.Collection = sentence(w.list(methods))
 	for _, u := range r.Uses {
 		uses = append(uses, w.use(u))
 	}
@@ -134,9 +134,9 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 	for _, a := range r.VisibleTo {
 		seen = append(seen, l.T("account."+string(a)))
 	}
-	row.Used = w.list(uses) + ". " + l.T("privacy.seen_by", "who", w.list(append([]string{l.T("privacy.the_person")}, seen...)))
+	row.Used = sentence(w.list(uses)) + ". " + l.T("privacy.seen_by", "who", w.list(append([]string{l.T("privacy.the_person")}, seen...)))
 	if len(r.VisibleTo) == 0 {
-		row.Used = w.list(uses) + ". " + l.T("privacy.seen_by_nobody")
+		row.Used = sentence(w.list(uses)) + ". " + l.T("privacy.seen_by_nobody")
 	}
 	row.Stored = l.T("privacy.stored_server", "country", w.country(d.ServerLocation))
 	var hosts, shared []string
@@ -165,7 +165,7 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 	for _, u := range r.OtherUses {
 		bases = append(bases, l.T("privacy.basis_for", "basis", w.basis(u.LegalBasis), "use", w.use(u.DataUse)))
 	}
-	row.Basis = w.list(bases)
+	row.Basis = sentence(w.list(bases))
 	for _, rt := range r.Retention {
 		if text := w.retention(rt); !slices.Contains(row.Retention, text) {
 			row.Retention = append(row.Retention, text)
