@@ -19,7 +19,7 @@ func (x *API) directoryRoutes() {
 		Summary: "Add a school that school search cannot find. It is flagged unverified until a verified leader of it or the operator confirms it; the caller (teacher or leader) becomes its first, not yet verified, member of staff. At most 3 a day; a school of the same name, town and country answers 400.",
 		Request: "SchoolCreate", Response: "Membership", Success: http.StatusCreated, Errors: []int{400, 401, 403, 429}, Handle: h(x.createSchool)})
 	x.add(Op{Method: "POST", Path: "/schools/{id}/join", ID: "joinSchool", Tag: "directory",
-		Summary: "Ask to join a school as staff (teachers and leaders). The request waits for a leader (status pending), unless the school approves its own email domain and the caller's verified address is on it (status active; leader requests always wait). A second request answers 409, or approves it if the domain now matches.",
+		Summary:  "Ask to join a school as staff (teachers and leaders). The request waits for a leader (status pending), unless the school approves its own email domain and the caller's verified address is on it (status active; leader requests always wait). A second request answers 409, or approves it if the domain now matches.",
 		Response: "Membership", Success: http.StatusCreated, Errors: []int{401, 403, 404, 409}, Handle: h(x.joinSchool)})
 	x.add(Op{Method: "DELETE", Path: "/schools/{id}/join", ID: "withdrawJoinRequest", Tag: "directory",
 		Summary: "Take back a join request that still waits; 409 once it was approved.", Success: http.StatusNoContent,
@@ -53,7 +53,7 @@ func (x *API) directoryRoutes() {
 		Summary: "Invite a teacher to a school (type teacher, school_id: active staff) or a parent to follow a student (type parent, student_id: the student's class teachers and the school's leaders), by email or — where SMS is configured — by phone (E.164; spaces and dashes are fine). The link works once, for 14 days. Needs a verified email address (403). Rate limited per sender and per school, text messages more tightly (429 with Retry-After).",
 		Request: "InvitationCreate", Response: "Invitation", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 429}, Handle: h(x.sendInvitation)})
 	x.add(Op{Method: "GET", Path: "/invitations/{token}", ID: "openInvitation", Tag: "directory", Public: true,
-		Summary: "What an invitation link is for, before accepting it: the school, who sent it, and the address it was emailed to (to fill in sign-up). 404 for an unknown link, 410 for one used or expired.",
+		Summary:  "What an invitation link is for, before accepting it: the school, who sent it, and the address it was emailed to (to fill in sign-up). 404 for an unknown link, 410 for one used or expired.",
 		Response: "InvitationInfo", Success: http.StatusOK, Errors: []int{404, 410}, Handle: h(x.openInvitation)})
 	x.add(Op{Method: "POST", Path: "/invitations/accept", ID: "acceptInvitation", Tag: "directory",
 		Summary: "Accept an invitation as the caller: a teacher invitation makes a teacher or leader account active (not yet verified) staff of the school; a parent invitation connects a parent account to the student. Works once (410 after, or once expired); 403 for the wrong kind of account. Accepting with the address the link was emailed to verifies it.",

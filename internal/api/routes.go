@@ -99,7 +99,7 @@ func (x *API) routes() {
 	x.add(Op{Method: "POST", Path: "/connections", ID: "connect", Tag: "families",
 		Summary: "A parent connects to their child with the child's parent code.", Request: "ConnectRequest", Response: "Connection",
 		Success: http.StatusCreated, Errors: []int{400, 401, 403, 429}, Handle: x.connect})
-	x.rosterRoutes() // roster.go
+	x.rosterRoutes()    // roster.go
 	x.directoryRoutes() // directory.go
 	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Public: true, Summary: "Find schools by ?q= (name words, typos forgiven; up to 200 characters), by ?lat=&lon= (the searcher's position, used for this answer only and never stored or logged), or both; ?limit=1–50, default 20. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400}, Handle: x.searchSchools})
 }
