@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,11 @@ func TestJoinApproveDecline(t *testing.T) {
 			if err != nil || m.Status != store.MemberPending || m.Role != store.RoleTeacher || m.VerifiedAt != nil {
 				t.Fatalf("join: %+v %v", m, err)
 			}
+			// The school's leaders hear of it, in their language.
+			if mail := env.LastEmail(t, demo.LeaderEmail); !strings.Contains(mail, "newbie Test asked to join Maple Grove") ||
+				!strings.Contains(mail, env.URL+"/schools/"+strconv.FormatInt(school, 10)+"/directory#requests") {
+				t.Errorf("leader's email:\n%s", mail)
+			}
 			// A second request says it waits, and is no 500.
 			if key := dirRefused(t, errOf(a.JoinSchool(ctx, newbie, school)), app.ErrConflict); key != "join.already_pending" {
 				t.Errorf("second request: %s", key)
@@ -134,6 +140,22 @@ func TestJoinApproveDecline(t *testing.T) {
 			}
 			if _, err := a.JoinSchool(ctx, session(t, env, demo.StudentUsername), school); !errors.Is(err, app.ErrForbidden) {
 				t.Errorf("student join: %v", err)
+			}
+
+			// One person waits for at most five schools at a time.
+			eager := dirPerson(t, env, store.KindTeacher, "eager@example.org", true)
+			for i := range app.MaxPendingRequests + 1 {
+				s := &store.School{Name: "School " + strconv.Itoa(i), Country: "US", CreatedAt: a.Now()}
+				if err := store.CreateSchool(ctx, env.DB.W, s); err != nil {
+					t.Fatal(err)
+				}
+				_, err := a.JoinSchool(ctx, eager, s.ID)
+				if i < app.MaxPendingRequests && err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+				if i == app.MaxPendingRequests && dirRefused(t, err, app.ErrConflict) != "join.too_many_pending" {
+					t.Errorf("one request too many: %v", err)
+				}
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -10,6 +11,7 @@ import (
 
 	"cubby/internal/authz"
 	"cubby/internal/db"
+	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -65,8 +67,19 @@ func (a *App) JoinSchool(ctx context.Context, s *Session, schoolID int64) (*stor
 			m = &store.Membership{SchoolID: school.ID, UserID: s.User.ID, Role: role, Status: store.MemberPending, CreatedAt: now}
 			if auto {
 				m.Status, m.VerifiedAt = store.MemberActive, &now
+				return store.AddMembership(ctx, tx, m)
 			}
-			return store.AddMembership(ctx, tx, m)
+			waiting, err := store.PendingRequestCount(ctx, tx, s.User.ID)
+			if err != nil {
+				return err
+			}
+			if waiting >= MaxPendingRequests {
+				return refused("join.too_many_pending", ErrConflict)
+			}
+			if err := store.AddMembership(ctx, tx, m); err != nil {
+				return err
+			}
+			return a.tellLeaders(ctx, tx, school, s.User, now)
 		case err != nil:
 			return err
 		case m.Status == store.MemberActive:
@@ -82,6 +95,32 @@ func (a *App) JoinSchool(ctx context.Context, s *Session, schoolID int64) (*stor
 		return nil, refused("join.already_pending", ErrConflict)
 	}
 	return m, err
+}
+
+// MaxPendingRequests is how many schools one person may ask to join at a
+// time: each request emails the school's leaders, so requests to every
+// school in the directory must not be possible.
+const MaxPendingRequests = 5
+
+// tellLeaders emails each leader of the school, in their language, that
+// someone asks to join (in the request's transaction).
+func (a *App) tellLeaders(ctx context.Context, q db.Querier, school *store.School, requester *store.User, now time.Time) error {
+	leaders, err := store.ActiveLeaders(ctx, q, school.ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range leaders {
+		if l.Email == "" {
+			continue
+		}
+		err := a.mail(ctx, q, notify.Email{To: l.Email, Lang: l.Language, Template: "join_request", SchoolID: school.ID,
+			Data: map[string]any{"Name": l.DisplayName(), "Requester": requester.FullName(), "SchoolName": school.Name,
+				"Link": a.BaseURL + "/schools/" + strconv.FormatInt(school.ID, 10) + "/directory#requests"}}, now)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WithdrawJoinRequest takes back a request that still waits.

@@ -61,7 +61,11 @@ func TestJoinApproveInviteInBrowser(t *testing.T) {
 		t.Errorf("second request: %q", msg)
 	}
 
-	// The leader approves in the School Directory, on a desktop.
+	// The leader hears of the request by email, and approves it in the
+	// School Directory, on a desktop.
+	if mail := mailTo(t, mp, demo.LeaderEmail, 0); !strings.Contains(mail, "Amara Diallo asked to join Maple Grove") {
+		t.Errorf("leader's email:\n%s", mail)
+	}
 	leader := newBrowser(t, desktop, "en-US")
 	leader.login(env.URL, demo.LeaderEmail, demo.Password)
 	leader.do(chromedp.Click(chromedp.CSS(`.nav a[href="/school"]`)), chromedp.WaitVisible(chromedp.ID("requests")))

@@ -44,6 +44,7 @@ var sampleData = map[string]map[string]any{
 	"password_reset":  {"Name": "Ana", "Link": "https://cubby.school.test/reset/tok2", "Minutes": 60},
 	"consent_request": {"ChildName": "Ava", "Link": "https://cubby.school.test/consent/tok3", "Days": 14},
 	"invite":          {"InviterName": "Ms. Park", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/invite/tok4"},
+	"join_request":    {"Name": "Dr. Owusu", "Requester": "Amara Diallo", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/schools/1/directory#requests"},
 	// Privacy and data rights (internal/app).
 	"deletion_scheduled": {"Name": "Ana", "Date": "2026-12-12", "Link": "https://cubby.school.test/settings#delete"},
 	"inactive_warning":   {"ChildName": "Ava", "Date": "2026-12-12", "Link": "https://cubby.school.test/login"},

@@ -241,3 +241,39 @@ func EmailDomain(email string) string {
 	_, domain, _ := strings.Cut(email, "@")
 	return strings.ToLower(domain)
 }
+
+// ActiveLeaders lists the accounts of a school's active leaders.
+func ActiveLeaders(ctx context.Context, q db.Querier, schoolID int64) ([]User, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM users u
+		JOIN school_members m ON m.user_id = u.id
+		WHERE m.school_id = $1 AND m.role = 'leader' AND m.status = 'active' ORDER BY u.id`, schoolID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *u)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// prefixed qualifies each column of a comma-separated list.
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// PendingRequestCount counts a person's join requests still waiting.
+func PendingRequestCount(ctx context.Context, q db.Querier, userID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM school_members WHERE user_id = $1 AND status = 'pending'`, userID).Scan(&n)
+	return n, db.MapError(err)
+}
