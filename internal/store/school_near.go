@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -163,19 +164,15 @@ func schoolsByID(ctx context.Context, q db.Querier, d db.Dialect, ids []int64, w
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	list := make([]string, len(ids))
-	for i, id := range ids {
-		list[i] = strconv.FormatInt(id, 10)
-	}
 	var query string
 	var args []any
 	switch d {
 	case db.SQLite:
 		query = `SELECT ` + candidateColumns + ` FROM schools s WHERE s.id IN (SELECT value FROM json_each($1))`
-		args = append(args, "["+strings.Join(list, ",")+"]")
+		args = append(args, idList(ids, "[", "]"))
 	case db.Postgres:
 		query = `SELECT ` + candidateColumns + ` FROM schools s WHERE s.id = ANY(CAST($1 AS bigint[]))`
-		args = append(args, "{"+strings.Join(list, ",")+"}")
+		args = append(args, idList(ids, "{", "}"))
 	default:
 		return nil, fmt.Errorf("school search: unknown dialect %q", d)
 	}
@@ -190,6 +187,56 @@ func schoolsByID(ctx context.Context, q db.Querier, d db.Dialect, ids []int64, w
 		return nil, db.MapError(err)
 	}
 	return scanCandidates(rows)
+}
+
+// nearestOf returns the n of ids nearest to from; schools without a
+// position come last.
+func nearestOf(ctx context.Context, q db.Querier, d db.Dialect, ids []int64, from [2]float64, n int) ([]int64, error) {
+	query, list := `SELECT id, lat, lon FROM schools WHERE id IN (SELECT value FROM json_each($1))`, idList(ids, "[", "]")
+	if d == db.Postgres {
+		query, list = `SELECT id, lat, lon FROM schools WHERE id = ANY(CAST($1 AS bigint[]))`, idList(ids, "{", "}")
+	}
+	rows, err := q.QueryContext(ctx, query, list)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	type point struct {
+		id   int64
+		dist float64
+	}
+	pts := make([]point, 0, len(ids))
+	for rows.Next() {
+		var p point
+		var lat, lon sql.NullFloat64
+		if err := rows.Scan(&p.id, &lat, &lon); err != nil {
+			return nil, db.MapError(err)
+		}
+		p.dist = math.Inf(1)
+		if lat.Valid && lon.Valid {
+			p.dist = haversine(from[0], from[1], lat.Float64, lon.Float64)
+		}
+		pts = append(pts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.MapError(err)
+	}
+	slices.SortFunc(pts, func(a, b point) int { return cmpFloat(a.dist, b.dist) })
+	out := make([]int64, 0, n)
+	for _, p := range pts[:min(n, len(pts))] {
+		out = append(out, p.id)
+	}
+	return out, nil
+}
+
+// idList writes ids as a JSON array ("[1,2]") or a PostgreSQL array
+// literal ("{1,2}"): one parameter however many there are.
+func idList(ids []int64, open, close string) string {
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = strconv.FormatInt(id, 10)
+	}
+	return open + strings.Join(list, ",") + close
 }
 
 // haversine is the great-circle distance in metres.

@@ -41,12 +41,13 @@ type SchoolHit struct {
 // candidates, so these are generous; they also bound a query's cost
 // whatever the text.
 const (
-	textCandidates   = 300
-	maxNearbyMatches = 3000 // matches sorted by distance before looking near the searcher instead
-	nearCandidates   = 400
-	maxNearbyScan    = 6400
-	maxCorrections   = 8  // spellings tried per misspelt word
-	maxExpansions    = 40 // words a typed word start may stand for
+	textCandidates    = 300
+	partialCandidates = 100  // the weakest band needs only enough to fill a page
+	maxNearbyMatches  = 1500 // matches sorted by distance before looking near the searcher instead
+	nearCandidates    = 400
+	maxNearbyScan     = 6400
+	maxCorrections    = 8  // spellings tried per misspelt word
+	maxExpansions     = 40 // words a typed word start may stand for
 )
 
 // SearchSchools ranks schools for q: exact names first, then names that
@@ -153,7 +154,7 @@ func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []str
 	if len(asTyped) == 0 {
 		return nil, false, nil
 	}
-	found, truncated, err := textSearch(ctx, q, d, asTyped, from)
+	found, truncated, err := textSearch(ctx, q, d, asTyped, from, textCandidates)
 	if err != nil || truncated && from != nil {
 		return nil, truncated, err
 	}
@@ -164,6 +165,13 @@ func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []str
 	var corrected, distinct []searchTerm
 	changed, dropped := false, false
 	for _, t := range asTyped {
+		if genericWords[t.typed] {
+			dropped = true
+		} else if t.prefix || len(t.words) > 0 {
+			// Partial matches keep to what was typed: with corrections
+			// too, a lone word's near-misses would match half the country.
+			distinct = append(distinct, t)
+		}
 		// A word no school has is taken for a typo, even when it starts
 		// some school's word ("schol" of "scholars": maybe "school").
 		if fixes := vocab.corrections(t.typed, maxCorrections); len(fixes) > 0 {
@@ -174,29 +182,25 @@ func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []str
 			continue // no school has anything like it; ranking still sees it
 		}
 		corrected = append(corrected, t)
-		if genericWords[t.typed] {
-			dropped = true
-		} else {
-			distinct = append(distinct, t)
-		}
 	}
-	// The later steps keep the nearest matches too, or, should those be
-	// too many to sort, any.
-	more := func(terms []searchTerm) error {
-		found, over, err := textSearch(ctx, q, d, terms, from)
+	// Corrected words keep to the nearest matches too (or, should those
+	// be too many to sort, any); partial matches, the weakest band, are
+	// taken from anywhere.
+	more := func(terms []searchTerm, from *[2]float64, n int) error {
+		found, over, err := textSearch(ctx, q, d, terms, from, n)
 		if err == nil && over {
-			found, _, err = textSearch(ctx, q, d, terms, nil)
+			found, _, err = textSearch(ctx, q, d, terms, nil, n)
 		}
 		cands = mergeCandidates(cands, rankCandidates(found, qt))
 		return err
 	}
 	if changed && len(corrected) > 0 {
-		if err := more(corrected); err != nil {
+		if err := more(corrected, from, textCandidates); err != nil {
 			return nil, false, err
 		}
 	}
 	if dropped && len(distinct) > 0 && countTier(cands, tierFuzzy) < limit {
-		if err := more(distinct); err != nil {
+		if err := more(distinct, nil, partialCandidates); err != nil {
 			return nil, false, err
 		}
 	}
@@ -256,74 +260,51 @@ func scanCandidates(rows *sql.Rows) ([]*candidate, error) {
 	return out, db.MapError(rows.Err())
 }
 
-// textSearch fetches schools whose name or city has every term: up to
-// textCandidates of them, or with from, the textCandidates nearest to it
-// among up to maxNearbyMatches. truncated reports that more schools
-// matched than that.
-func textSearch(ctx context.Context, q db.Querier, d db.Dialect, terms []searchTerm, from *[2]float64) ([]*candidate, bool, error) {
-	match, expr, ok := textMatch(d, terms)
-	if !ok {
-		return nil, false, nil
-	}
+// textSearch fetches schools whose name or city has every term: up to n of
+// them, or with from, the n nearest to it among up to maxNearbyMatches.
+// truncated reports that more schools matched than that. The ids come
+// from the text index first and the rows by id after, which keeps each
+// engine's planner on its indexes (a join can tempt PostgreSQL into
+// scanning the whole table).
+func textSearch(ctx context.Context, q db.Querier, d db.Dialect, terms []searchTerm, from *[2]float64, n int) ([]*candidate, bool, error) {
+	limit := n
 	if from != nil {
-		return textSearchNear(ctx, q, d, match, expr, *from)
+		limit = maxNearbyMatches
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+candidateColumns+` FROM schools s WHERE s.id IN (`+match+` LIMIT $2)`, expr, textCandidates+1)
-	if err != nil {
-		return nil, false, db.MapError(err)
+	ids, err := matchIDs(ctx, q, d, terms, limit+1)
+	if err != nil || len(ids) > limit {
+		return nil, len(ids) > limit, err
 	}
-	cands, err := scanCandidates(rows)
-	if err != nil {
-		return nil, false, err
-	}
-	return cands, len(cands) > textCandidates, nil
-}
-
-// textSearchNear reads only the positions of the matches, then whole rows
-// of the nearest.
-func textSearchNear(ctx context.Context, q db.Querier, d db.Dialect, match, expr string, from [2]float64) ([]*candidate, bool, error) {
-	// Counting in the index first is cheap, and spares reading thousands
-	// of positions only to give up.
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+match+` LIMIT $2) m`, expr, maxNearbyMatches+1).Scan(&n); err != nil {
-		return nil, false, db.MapError(err)
-	}
-	if n > maxNearbyMatches {
-		return nil, true, nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT s.id, s.lat, s.lon FROM schools s WHERE s.id IN (`+match+` LIMIT $2)`, expr, maxNearbyMatches+1)
-	if err != nil {
-		return nil, false, db.MapError(err)
-	}
-	type point struct {
-		id   int64
-		dist float64
-	}
-	var pts []point
-	for rows.Next() {
-		var p point
-		var lat, lon sql.NullFloat64
-		if err := rows.Scan(&p.id, &lat, &lon); err != nil {
-			rows.Close()
-			return nil, false, db.MapError(err)
+	if from != nil && len(ids) > n {
+		if ids, err = nearestOf(ctx, q, d, ids, *from, n); err != nil {
+			return nil, false, err
 		}
-		p.dist = math.Inf(1)
-		if lat.Valid && lon.Valid {
-			p.dist = haversine(from[0], from[1], lat.Float64, lon.Float64)
-		}
-		pts = append(pts, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, false, db.MapError(err)
-	}
-	slices.SortFunc(pts, func(a, b point) int { return cmpFloat(a.dist, b.dist) })
-	ids := make([]int64, 0, textCandidates)
-	for _, p := range pts[:min(len(pts), textCandidates)] {
-		ids = append(ids, p.id)
 	}
 	cands, err := schoolsByID(ctx, q, d, ids, nil)
 	return cands, false, err
+}
+
+// matchIDs returns the ids of up to limit schools whose name or city has
+// every term.
+func matchIDs(ctx context.Context, q db.Querier, d db.Dialect, terms []searchTerm, limit int) ([]int64, error) {
+	match, expr, ok := textMatch(d, terms)
+	if !ok {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, match+` LIMIT $2`, expr, limit)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, db.MapError(rows.Err())
 }
 
 // textMatch is the engine's query for the ids of schools whose name or

@@ -260,7 +260,8 @@ func TestSearchSchoolsInTransaction(t *testing.T) {
 // without ../shared beside the checkout) once per engine, then times three
 // kinds of search drawn from real schools: by name (the full name, two
 // words with a typo, or a name being typed), by position (near a school),
-// and both. It reports each kind's median and 99th percentile:
+// and both. It reports each kind's median and 99th percentile, and the 99th
+// percentile of each query's fastest of three runs:
 //
 //	go test ./internal/store/ -run '^$' -bench SchoolSearch -benchtime 2000x
 func BenchmarkSchoolSearch(b *testing.B) {
@@ -293,10 +294,25 @@ func BenchmarkSchoolSearch(b *testing.B) {
 						times = append(times, time.Since(start))
 					}
 					b.StopTimer()
-					slices.Sort(times)
-					ms := func(p float64) float64 { return float64(times[int(p*float64(len(times)-1))]) / 1e6 }
-					b.ReportMetric(ms(.50), "p50-ms")
-					b.ReportMetric(ms(.99), "p99-ms")
+					ms := func(times []time.Duration, p float64) float64 {
+						slices.Sort(times)
+						return float64(times[int(p*float64(len(times)-1))]) / 1e6
+					}
+					b.ReportMetric(ms(times, .50), "p50-ms")
+					b.ReportMetric(ms(times, .99), "p99-ms")
+					// On a shared machine the neighbours' load lands in the
+					// tail; each query's fastest of three runs shows what the
+					// search itself costs.
+					best := make([]time.Duration, len(qs))
+					for i, q := range qs {
+						best[i] = time.Hour
+						for range 3 {
+							start := time.Now()
+							store.SearchSchools(ctx, database.R, d, q)
+							best[i] = min(best[i], time.Since(start))
+						}
+					}
+					b.ReportMetric(ms(best, .99), "p99-best-of-3-ms")
 				})
 			}
 		})
