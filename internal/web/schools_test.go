@@ -34,9 +34,13 @@ func TestSchoolSearchPage(t *testing.T) {
 
 			status, body, h := get(t, c, env.URL+"/schools/search")
 			if status != 200 || !strings.Contains(body, `<form class="form" method="get" action="/schools/search"`) ||
-				!strings.Contains(body, `id="use-location"`) || !strings.Contains(body, `href="/transparency#precise_location"`) ||
+				!strings.Contains(body, `id="use-location"`) || !strings.Contains(body, `href="/transparency#dt-precise_location"`) ||
 				strings.Contains(body, `name="school_id"`) || strings.Contains(body, `class="empty"`) {
 				t.Fatalf("blank page: %d\n%s", status, body)
+			}
+			// The "how Cubby handles location" link lands on its section.
+			if status, page, _ := get(t, c, env.URL+"/transparency"); status != 200 || !strings.Contains(page, `id="dt-precise_location"`) {
+				t.Errorf("transparency page: %d, no precise_location section", status)
 			}
 			if regexp.MustCompile(`<script>|<script [^>]*>[^<]|style="`).MatchString(body) {
 				t.Errorf("inline script or style: the CSP forbids them")
