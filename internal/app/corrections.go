@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"cubby/internal/authz"
@@ -186,6 +187,7 @@ type CorrectionView struct {
 	DeciderName   string
 	CanDecide     bool
 	DataTypes     []privacy.DataType
+	AnswerBy      time.Time // the legal deadline for an answer
 }
 
 // Corrections lists the requests the actor may see: a parent's own
@@ -238,7 +240,8 @@ func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, er
 		if s.Actor.Kind != authz.Parent && !canDecide {
 			continue
 		}
-		v := CorrectionView{Correction: c, StudentName: st.FirstName, RequesterName: name(c.RequestedBy), DeciderName: name(c.DecidedBy), CanDecide: canDecide && c.Status == store.CorrectionPending}
+		v := CorrectionView{Correction: c, StudentName: st.FirstName, RequesterName: name(c.RequestedBy), DeciderName: name(c.DecidedBy),
+			CanDecide: canDecide && c.Status == store.CorrectionPending, AnswerBy: privacy.AnswerBy(c.CreatedAt)}
 		if t, ok := a.Inventory.Table(c.RecordTable); ok {
 			for _, f := range correctable(t) {
 				if !slices.Contains(v.DataTypes, f.DataType) {

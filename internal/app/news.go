@@ -21,9 +21,24 @@ import (
 // PurposeProductNews is the consent ledger's purpose for product news.
 const PurposeProductNews = "product_news"
 
-// NewsSubscribed reports whether the actor receives product news.
+// NewsSubscribed reports whether the actor receives product news: an
+// unwithdrawn consent given on a notice version that still covers what
+// Cubby does (a material change since asks for it again).
 func (a *App) NewsSubscribed(ctx context.Context, s *Session) (bool, error) {
-	return store.ActiveConsent(ctx, a.DB.R, s.User.ID, PurposeProductNews)
+	covered, err := a.coveredVersions(ctx)
+	if err != nil {
+		return false, err
+	}
+	list, err := store.ConsentsOfUser(ctx, a.DB.R, s.User.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range list {
+		if c.Purpose == PurposeProductNews && c.WithdrawnAt == nil && c.SubjectUserID == s.User.ID && covered[c.NoticeVersion] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // CanReceiveNews: adults with an email address.
@@ -35,7 +50,7 @@ func (a *App) SubscribeNews(ctx context.Context, s *Session) error {
 		return ErrForbidden
 	}
 	if on, err := a.NewsSubscribed(ctx, s); err != nil || on {
-		return err
+		return err // NewsSubscribed archived the current notice version
 	}
 	return store.AddConsent(ctx, a.DB.W, &store.Consent{SubjectUserID: s.User.ID, GrantorUserID: s.User.ID, GrantorRole: "self",
 		Purpose: PurposeProductNews, NoticeVersion: a.Transparency().Version, Method: "settings_checkbox",
@@ -121,8 +136,15 @@ func (a *App) SendNews(ctx context.Context, n News) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	covered, err := a.coveredVersions(ctx)
+	if err != nil {
+		return 0, err
+	}
 	sent := 0
 	for _, c := range list {
+		if !covered[c.NoticeVersion] {
+			continue // given before a material change: to be asked again
+		}
 		u, err := store.UserByID(ctx, a.DB.R, c.SubjectUserID)
 		if err != nil || !CanReceiveNews(u) || u.DisabledAt != nil || (n.Lang != "" && u.Language != n.Lang) {
 			continue // never a student, whatever the ledger says

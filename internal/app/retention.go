@@ -41,6 +41,9 @@ const defaultYearEnd = "06-30"
 func (a *App) RunRetention(ctx context.Context) (*RetentionReport, error) {
 	now := a.Now()
 	rep := &RetentionReport{}
+	if _, err := a.RecordNotice(ctx); err != nil { // archive the page's version, if new
+		return nil, err
+	}
 	schema, err := a.liveSchema(ctx)
 	if err != nil {
 		return nil, err

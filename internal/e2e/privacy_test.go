@@ -217,7 +217,7 @@ func TestRetentionRemovesOldPoints(t *testing.T) {
 	b := newBrowser(t, phone, "en-US")
 	b.login(env.URL, demo.ParentEmail, demo.Password)
 	records := env.URL + "/privacy/corrections?student=" + itoa(profile.ID) + "#records"
-	points := `String([...document.querySelectorAll('#records .record-row')].filter(e => e.textContent.includes('Feedback points')).length)`
+	points := `String([...document.querySelectorAll('#records .record-group')].filter(g => g.querySelector('summary').textContent.includes('Feedback points')).reduce((n, g) => n + g.querySelectorAll('.record-row').length, 0))`
 	b.do(chromedp.Navigate(records), chromedp.WaitVisible(chromedp.ID("records")))
 	if n := b.eval(points); n == "0" {
 		t.Fatal("the demo child has no points to begin with")

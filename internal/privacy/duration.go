@@ -148,3 +148,13 @@ func (p Period) String() string {
 	}
 	return s
 }
+
+// AnswerBy is the deadline for answering a request about personal data
+// received at t (GDPR Art. 12(3)): one month, counted as Regulation
+// 1182/71 counts months — the same day of the next month, or that month's
+// last day when it has no such day (31 January → 28 or 29 February).
+func AnswerBy(t time.Time) time.Time {
+	y, m, d := t.Date()
+	last := time.Date(y, m+2, 0, 0, 0, 0, 0, t.Location()).Day() // last day of the next month
+	return time.Date(y, m+1, min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"cubby/internal/db/dbtest"
 )
@@ -245,5 +246,17 @@ func TestRecordOfProcessing(t *testing.T) {
 	records, err := csv.NewReader(bytes.NewReader(rec.CSV())).ReadAll()
 	if err != nil || len(records) != len(rec.Rows)+1 || records[1][0] != "Maple Grove" {
 		t.Errorf("csv: %v %v", err, records[:min(2, len(records))])
+	}
+}
+
+func TestAnswerBy(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"2026-01-31", "2026-02-28"}, {"2028-01-31", "2028-02-29"}, {"2026-03-31", "2026-04-30"},
+		{"2026-01-15", "2026-02-15"}, {"2026-12-31", "2027-01-31"}, {"2026-02-28", "2026-03-28"},
+	} {
+		in, _ := time.Parse(time.DateOnly, tc.in)
+		if got := AnswerBy(in).Format(time.DateOnly); got != tc.want {
+			t.Errorf("AnswerBy(%s) = %s, want %s", tc.in, got, tc.want)
+		}
 	}
 }

@@ -105,3 +105,38 @@ func SchoolYearEnds(ctx context.Context, q db.Querier) (map[int64]string, error)
 	}
 	return out, db.MapError(rows.Err())
 }
+
+// NoticeVersion is an archived version of the transparency page.
+type NoticeVersion struct {
+	Version     string
+	EffectiveAt time.Time
+	Material    bool
+	Changes     string // JSON
+	Content     string // JSON
+}
+
+// AddNoticeVersion archives a version unless it is there already.
+func AddNoticeVersion(ctx context.Context, q db.Querier, v NoticeVersion) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO notice_versions (version, effective_at, material, changes, content) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (version) DO NOTHING`, v.Version, v.EffectiveAt, v.Material, v.Changes, v.Content)
+	return db.MapError(err)
+}
+
+// NoticeVersions lists the versions, newest first.
+func NoticeVersions(ctx context.Context, q db.Querier) ([]NoticeVersion, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version, effective_at, material, changes, content FROM notice_versions ORDER BY effective_at DESC, version`)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []NoticeVersion
+	for rows.Next() {
+		var v NoticeVersion
+		if err := rows.Scan(&v.Version, &v.EffectiveAt, &v.Material, &v.Changes, &v.Content); err != nil {
+			return nil, db.MapError(err)
+		}
+		v.EffectiveAt = v.EffectiveAt.UTC()
+		out = append(out, v)
+	}
+	return out, db.MapError(rows.Err())
+}

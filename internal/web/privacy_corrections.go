@@ -13,13 +13,20 @@ import (
 // Correction requests: parents ask, teachers and leaders answer, both see
 // the outcome.
 
+// recordGroup is one kind of record (one table) about a child.
+type recordGroup struct {
+	Table   string
+	Records []app.ChildRecord
+}
+
 type correctionsPage struct {
 	Parent   bool
 	Children []store.Student
 	Requests []app.CorrectionView
-	// Records is the chosen child's records, when picking one to question.
-	Child   *store.Student
-	Records []app.ChildRecord
+	// Groups are the chosen child's records, by kind, when picking one to
+	// question.
+	Child  *store.Student
+	Groups []recordGroup
 	// Record is the one being questioned on the form.
 	Record *app.ChildRecord
 }
@@ -50,8 +57,16 @@ func (s *Server) renderCorrections(w http.ResponseWriter, r *http.Request, sess 
 			if d.Child == nil {
 				return app.ErrNotFound
 			}
-			if d.Records, err = s.app.ChildRecords(ctx, sess, id); err != nil {
+			records, err := s.app.ChildRecords(ctx, sess, id)
+			if err != nil {
 				return err
+			}
+			for _, rec := range records {
+				if n := len(d.Groups); n == 0 || d.Groups[n-1].Table != rec.Table {
+					d.Groups = append(d.Groups, recordGroup{Table: rec.Table})
+				}
+				g := &d.Groups[len(d.Groups)-1]
+				g.Records = append(g.Records, rec)
 			}
 		}
 	}

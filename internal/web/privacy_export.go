@@ -17,6 +17,8 @@ import (
 func (s *Server) privacyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /transparency", s.handler(s.transparency))
 	mux.HandleFunc("GET /transparency.json", s.handler(s.transparencyJSON))
+	mux.HandleFunc("GET /transparency/versions", s.handler(s.noticeVersions))
+	mux.HandleFunc("GET /transparency/versions/{version}", s.handler(s.noticeVersion))
 	mux.HandleFunc("GET /transparency/record", s.handler(s.record))
 	mux.HandleFunc("GET /transparency/record.json", s.handler(s.recordJSON))
 	mux.HandleFunc("GET /transparency/record.csv", s.handler(s.recordCSV))

@@ -17,6 +17,8 @@ import (
 // tpView is the page, worded.
 type tpView struct {
 	Version    string        `json:"version"`
+	Since      string        `json:"effective_since"`
+	Versions   int           `json:"versions"`
 	Language   string        `json:"language"`
 	Controller tpController  `json:"controller"`
 	Storage    tpStorage     `json:"storage"`
@@ -180,18 +182,43 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 	return row
 }
 
+// versionedView is the page with the date its version took effect (the
+// version is archived on first sight).
+func (s *Server) versionedView(r *http.Request, l *i18n.Localizer) (tpView, error) {
+	v := s.transparencyView(l)
+	versions, err := s.app.RecordNotice(r.Context())
+	if err != nil {
+		return v, err
+	}
+	v.Versions = len(versions)
+	for _, nv := range versions {
+		if nv.Version == v.Version {
+			v.Since = nv.EffectiveAt.Format("2006-01-02")
+		}
+	}
+	return v, nil
+}
+
 func (s *Server) transparency(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(w, r, "privacy.title")
-	p.Data = s.transparencyView(p.L)
+	v, err := s.versionedView(r, p.L)
+	if err != nil {
+		return err
+	}
+	p.Data = v
 	s.render(w, r, http.StatusOK, "transparency", p)
 	return nil
 }
 
 func (s *Server) transparencyJSON(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(w, r, "privacy.title")
+	v, err := s.versionedView(r, p.L)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Language", p.L.Lang())
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(s.transparencyView(p.L))
+	return enc.Encode(v)
 }
