@@ -96,6 +96,13 @@ func TestExportCoversEveryInventoryField(t *testing.T) {
 					checkParentArchive(t, f, ar, files["export.html"])
 				}
 			}
+			// Nothing personal reached the logs on the way (SEC-4).
+			logs := f.env.Logs.String()
+			for _, pii := range []string{teacherEmail, parentEmail, "Zephyrine", "Quillfeather", "Vexmoor", "Kind to a friend"} {
+				if strings.Contains(logs, pii) {
+					t.Errorf("the logs hold %q", pii)
+				}
+			}
 			for _, fl := range f.env.App.Inventory.PersonalFields() {
 				if fl.Export && !seen[fl.ID()] && !optional[fl.ID()] {
 					t.Errorf("%s is exported by the inventory but no fixture export holds a value for it: extend the fixture (privacy_fixture_test.go) to touch it", fl.ID())

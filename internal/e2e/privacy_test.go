@@ -72,6 +72,16 @@ func TestVisitorReadsTransparencyInSpanish(t *testing.T) {
 				t.Errorf("record heading %q", h1)
 			}
 			b.shot("record-es-" + vp.name)
+			if vp.name == "phone" {
+				// Right to left: the same page in Arabic mirrors and fits.
+				b.do(chromedp.Navigate(env.URL+"/transparency"), chromedp.WaitVisible(chromedp.ID("lang-select")))
+				b.setSelect("lang-select", "ar")
+				b.do(chromedp.WaitVisible(chromedp.CSS(`html[dir=rtl] #dt-email`)))
+				if b.eval(`String(document.documentElement.scrollWidth <= innerWidth)`) != "true" {
+					t.Error("the Arabic page overflows sideways")
+				}
+				b.shot("transparency-ar-phone")
+			}
 		})
 	}
 }

@@ -96,6 +96,16 @@ func TestTransparencyFollowsTheSettings(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "Mail Inc.") || !strings.Contains(body, "https://mail.example/dpa") {
 		t.Errorf("the HTML page does not list the processor: %d", status)
 	}
+	// What GDPR Art. 13 and 14 require a notice to say is all there (INV-10):
+	// controller and DPO, where and who holds it, processors, rights,
+	// complaints, source, retention, and that no decision is automated.
+	for _, want := range []string{`id="controller"`, "Data protection officer", `id="storage"`, `id="processors"`, `id="rights"`,
+		"Withdraw consent.", "Complain.", "How Cubby collects it", "How long it is kept", "Legal basis under the GDPR",
+		"Cubby makes no automated decisions", "transferred outside the European Economic Area"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
 }
 
 // The page claims nothing the code does not do: every processor the
