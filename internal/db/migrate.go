@@ -55,7 +55,12 @@ func (d *DB) provider() (*goose.Provider, error) {
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	return goose.NewProvider(dialect, d.W, fsys)
+	// Features are built in parallel and their migrations can land in a
+	// different order than their numbers; a database that already has a
+	// later one still gets an earlier one it lacks. Each migration only
+	// adds its own tables and columns, so the order between features does
+	// not matter.
+	return goose.NewProvider(dialect, d.W, fsys, goose.WithAllowOutofOrder(true))
 }
 
 // Migrate applies every pending migration. It refuses to touch a database

@@ -1,0 +1,51 @@
+package db
+
+import (
+	"context"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/pressly/goose/v3"
+)
+
+// A database that got later migrations before an earlier one existed
+// (features merged in a different order than their numbers) is brought
+// up to date instead of refused.
+func TestMigrateOutOfOrder(t *testing.T) {
+	ctx := context.Background()
+	d, err := OpenSQLite(filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	all, err := migrations(SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without4 := fstest.MapFS{}
+	fs.WalkDir(all, ".", func(p string, e fs.DirEntry, err error) error {
+		if e != nil && !e.IsDir() && !strings.HasPrefix(p, "00004_") {
+			b, _ := fs.ReadFile(all, p)
+			without4[p] = &fstest.MapFile{Data: b}
+		}
+		return nil
+	})
+	p, err := goose.NewProvider(goose.DialectSQLite3, d.W, without4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatalf("a missing earlier migration was not applied: %v", err)
+	}
+	var n int
+	d.R.QueryRow(`SELECT count(*) FROM goose_db_version WHERE version_id = 4`).Scan(&n)
+	if n != 1 {
+		t.Error("migration 4 not recorded")
+	}
+}
