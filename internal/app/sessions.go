@@ -235,8 +235,8 @@ func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error
 		if err != nil {
 			return nil, err
 		}
-		for id, f := range schools {
-			actor.Schools[id] = authz.Staff{Leader: f[0], Verified: f[1]}
+		for id, l := range schools {
+			actor.Schools[id] = authz.Staff{Leader: l.Leader, Verified: l.Verified, RequireTwoFactor: l.RequireTwoFactor}
 		}
 		actor.Classes = classes
 	case store.KindParent:

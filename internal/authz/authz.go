@@ -22,6 +22,8 @@ const (
 type Staff struct {
 	Leader   bool
 	Verified bool
+	// RequireTwoFactor: the school requires two-factor login of its staff.
+	RequireTwoFactor bool
 }
 
 // Actor is the person making a request and what they are connected to.

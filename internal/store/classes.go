@@ -192,26 +192,34 @@ func ClassRefByID(ctx context.Context, q db.Querier, id int64) (*Class, error) {
 	return &c, nil
 }
 
-// StaffLinks reads, in one query, a staff member's active memberships
-// (school → leader?, verified?) and the classes they teach (class →
-// school): what every request of theirs needs for access decisions.
-func StaffLinks(ctx context.Context, q db.Querier, userID int64) (schools map[int64][2]bool, classes map[int64]int64, err error) {
-	rows, err := q.QueryContext(ctx, `SELECT 'm', school_id, CASE WHEN role = 'leader' THEN 1 ELSE 0 END, CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END
-		FROM school_members WHERE user_id = $1 AND status = 'active'
-		UNION ALL SELECT 'c', class_id, school_id, 0 FROM class_teachers WHERE user_id = $1`, userID)
+// StaffLink is a staff member's active place in one school.
+type StaffLink struct {
+	Leader, Verified bool
+	// RequireTwoFactor: the school requires two-factor login of its staff.
+	RequireTwoFactor bool
+}
+
+// StaffLinks reads, in one query, a staff member's active memberships and
+// the classes they teach (class → school): what every request of theirs
+// needs for access decisions.
+func StaffLinks(ctx context.Context, q db.Querier, userID int64) (schools map[int64]StaffLink, classes map[int64]int64, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT 'm', m.school_id, CASE WHEN m.role = 'leader' THEN 1 ELSE 0 END,
+		CASE WHEN m.verified_at IS NULL THEN 0 ELSE 1 END, CASE WHEN s.require_two_factor THEN 1 ELSE 0 END
+		FROM school_members m JOIN schools s ON s.id = m.school_id WHERE m.user_id = $1 AND m.status = 'active'
+		UNION ALL SELECT 'c', class_id, school_id, 0, 0 FROM class_teachers WHERE user_id = $1`, userID)
 	if err != nil {
 		return nil, nil, db.MapError(err)
 	}
 	defer rows.Close()
-	schools, classes = map[int64][2]bool{}, map[int64]int64{}
+	schools, classes = map[int64]StaffLink{}, map[int64]int64{}
 	for rows.Next() {
 		var kind string
-		var a, b, c int64
-		if err := rows.Scan(&kind, &a, &b, &c); err != nil {
+		var a, b, c, d int64
+		if err := rows.Scan(&kind, &a, &b, &c, &d); err != nil {
 			return nil, nil, db.MapError(err)
 		}
 		if kind == "m" {
-			schools[a] = [2]bool{b == 1, c == 1}
+			schools[a] = StaffLink{Leader: b == 1, Verified: c == 1, RequireTwoFactor: d == 1}
 		} else {
 			classes[a] = b
 		}

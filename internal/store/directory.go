@@ -227,15 +227,6 @@ func HandOverClasses(ctx context.Context, q db.Querier, schoolID, userID, heir i
 	return db.MapError(err)
 }
 
-// NeedsTwoFactorSetup reports whether a user is active staff of a school
-// that requires two-factor login.
-func NeedsTwoFactorSetup(ctx context.Context, q db.Querier, userID int64) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM school_members m JOIN schools s ON s.id = m.school_id
-		WHERE m.user_id = $1 AND m.status = 'active' AND s.require_two_factor`, userID).Scan(&n)
-	return n > 0, db.MapError(err)
-}
-
 // EmailDomain is the part of an address after the @, lower-cased.
 func EmailDomain(email string) string {
 	_, domain, _ := strings.Cut(email, "@")
