@@ -242,3 +242,52 @@ func TestClassCodeLogin(t *testing.T) {
 		t.Errorf("expired code still works: %v", err)
 	}
 }
+
+// A class that hides points from families hides its own points even when
+// the child's other class shows theirs.
+func TestHiddenPointsPerClass(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.New(t, dbtest.Engines(t)[0])
+	a := env.App
+	teacher := session(t, env, demo.TeacherEmail)
+	c, err := a.CreateClass(ctx, teacher, 1, "Art club")
+	if err != nil {
+		t.Fatal(err)
+	}
+	teacher = session(t, env, demo.TeacherEmail)
+	added, err := a.AddStudents(ctx, teacher, c.ID, []app.NewStudent{{"Ava", "Martin"}}) // the demo parent's child, also in class 1
+	if err != nil || !added[0].Existing {
+		t.Fatalf("add Ava: %v", err)
+	}
+	ava := added[0].Student.ID
+	skills, _ := a.Skills(ctx, teacher, c.ID)
+	if _, err := a.AwardPoints(ctx, teacher, c.ID, app.Award{StudentIDs: []int64{ava}, SkillID: skills[0].ID, Note: "art club secret"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetHidePoints(ctx, teacher, c.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	parent := session(t, env, demo.ParentEmail)
+	from, to, _ := a.ParseRange("", "")
+	sp, err := a.PointsOf(ctx, parent, ava, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range sp.Points {
+		if p.ClassID == c.ID {
+			t.Fatal("a hidden class's point reached the family")
+		}
+	}
+	all, _ := a.PointsOf(ctx, teacher, ava, from, to)
+	if all.Totals.Count != sp.Totals.Count+1 {
+		t.Errorf("family total %d, teacher total %d: the hidden point should be the only difference", sp.Totals.Count, all.Totals.Count)
+	}
+	days, _ := a.FamilyView(ctx, parent)
+	for _, d := range days {
+		for _, p := range d.Recent {
+			if p.ClassID == c.ID {
+				t.Error("the hidden point is in the family's timeline")
+			}
+		}
+	}
+}

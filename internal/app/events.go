@@ -5,6 +5,7 @@ import "sync"
 // PointEvent tells a family's open page that a point was given or undone.
 type PointEvent struct {
 	StudentID int64
+	ClassID   int64
 	PointID   int64
 	SkillName string
 	Weight    int

@@ -51,13 +51,16 @@ func (a *App) FamilyView(ctx context.Context, s *Session) ([]ChildDay, error) {
 			return nil, err
 		}
 		if !cd.PointsHidden {
-			if cd.Today, err = store.StudentTotals(ctx, a.DB.R, id, dayStart, end); err != nil {
+			// Classes that hide points from families stay hidden even when
+			// the child's other classes show theirs.
+			hidden, err := store.HiddenClassesOfStudent(ctx, a.DB.R, id)
+			if err != nil {
 				return nil, err
 			}
-			if cd.Week, err = store.StudentTotals(ctx, a.DB.R, id, weekStart, end); err != nil {
+			if _, cd.Today, err = a.visiblePoints(ctx, id, dayStart, end, 0, hidden); err != nil {
 				return nil, err
 			}
-			if cd.Recent, err = store.PointsOfStudent(ctx, a.DB.R, id, weekStart, end, 8); err != nil {
+			if cd.Recent, cd.Week, err = a.visiblePoints(ctx, id, weekStart, end, 8, hidden); err != nil {
 				return nil, err
 			}
 		}
@@ -70,18 +73,27 @@ func (a *App) FamilyView(ctx context.Context, s *Session) ([]ChildDay, error) {
 }
 
 // LiveStudents lists the students whose new points the actor may hear
-// about live: their own children (or themself) whose points are not
-// hidden from families.
-func (a *App) LiveStudents(ctx context.Context, s *Session) ([]int64, error) {
+// about live — their own children, or themself — and the classes whose
+// points stay hidden from families.
+func (a *App) LiveStudents(ctx context.Context, s *Session) ([]int64, map[int64]bool, error) {
 	days, err := a.FamilyView(ctx, s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var ids []int64
+	hidden := map[int64]bool{}
 	for _, d := range days {
-		if !d.PointsHidden {
-			ids = append(ids, d.Student.ID)
+		if d.PointsHidden {
+			continue
+		}
+		ids = append(ids, d.Student.ID)
+		h, err := store.HiddenClassesOfStudent(ctx, a.DB.R, d.Student.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for c := range h {
+			hidden[c] = true
 		}
 	}
-	return ids, nil
+	return ids, hidden, nil
 }

@@ -151,7 +151,7 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 		return nil, err
 	}
 	for _, p := range out {
-		a.Events.Publish(PointEvent{StudentID: p.StudentID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight})
+		a.Events.Publish(PointEvent{StudentID: p.StudentID, ClassID: p.ClassID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight})
 	}
 	return out, nil
 }
@@ -171,7 +171,7 @@ func (a *App) UndoPoint(ctx context.Context, s *Session, pointID int64) error {
 	if err := store.DeletePoint(ctx, a.DB.W, p.ID); err != nil {
 		return err
 	}
-	a.Events.Publish(PointEvent{StudentID: p.StudentID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight, Undone: true})
+	a.Events.Publish(PointEvent{StudentID: p.StudentID, ClassID: p.ClassID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight, Undone: true})
 	return nil
 }
 
@@ -198,21 +198,49 @@ func (a *App) PointsOf(ctx context.Context, s *Session, studentID int64, from, t
 	if err := a.AuditStudentRead(ctx, s, st, "points"); err != nil {
 		return nil, err
 	}
+	var hidden map[int64]bool
 	if authz.IsFamilyOf(s.Actor, studentID) {
-		hidden, err := a.pointsHiddenFromFamily(ctx, ref.Classes)
+		all, err := a.pointsHiddenFromFamily(ctx, ref.Classes)
 		if err != nil {
 			return nil, err
 		}
-		if hidden {
+		if all {
 			return nil, ErrNotFound
 		}
+		if hidden, err = store.HiddenClassesOfStudent(ctx, a.DB.R, studentID); err != nil {
+			return nil, err
+		}
 	}
-	points, err := store.PointsOfStudent(ctx, a.DB.R, studentID, from, to, 1000)
-	if err != nil {
-		return nil, err
-	}
-	totals, err := store.StudentTotals(ctx, a.DB.R, studentID, from, to)
+	points, totals, err := a.visiblePoints(ctx, studentID, from, to, 1000, hidden)
 	return &StudentPoints{Student: *st, Totals: totals, Points: points}, err
+}
+
+// visiblePoints reads a student's points and totals in [from, to), leaving
+// out the classes in hidden (those that hide points from families, when a
+// family is looking).
+func (a *App) visiblePoints(ctx context.Context, studentID int64, from, to time.Time, limit int, hidden map[int64]bool) ([]store.Point, store.Totals, error) {
+	var totals store.Totals
+	points, err := store.PointsOfStudent(ctx, a.DB.R, studentID, from, to, limit)
+	if err != nil {
+		return nil, totals, err
+	}
+	if len(hidden) == 0 {
+		totals, err = store.StudentTotals(ctx, a.DB.R, studentID, from, to)
+		return points, totals, err
+	}
+	shown := points[:0]
+	for _, p := range points {
+		if !hidden[p.ClassID] {
+			shown = append(shown, p)
+		}
+	}
+	byClass, err := store.StudentTotalsByClass(ctx, a.DB.R, studentID, from, to)
+	for class, t := range byClass {
+		if !hidden[class] {
+			totals.Total, totals.Positive, totals.NeedsWork, totals.Count = totals.Total+t.Total, totals.Positive+t.Positive, totals.NeedsWork+t.NeedsWork, totals.Count+t.Count
+		}
+	}
+	return shown, totals, err
 }
 
 func (a *App) pointsHiddenFromFamily(ctx context.Context, classes []int64) (bool, error) {

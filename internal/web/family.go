@@ -40,7 +40,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ids, err := s.app.LiveStudents(r.Context(), sess)
+	ids, hidden, err := s.app.LiveStudents(r.Context(), sess)
 	if err != nil {
 		return err
 	}
@@ -66,6 +66,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		case <-keepalive.C:
 			fmt.Fprint(w, ": keepalive\n\n")
 		case e := <-ch:
+			if hidden[e.ClassID] {
+				continue
+			}
 			b, _ := json.Marshal(map[string]any{"student_id": strconv.FormatInt(e.StudentID, 10), "point_id": strconv.FormatInt(e.PointID, 10),
 				"skill": e.SkillName, "weight": e.Weight, "undone": e.Undone})
 			fmt.Fprintf(w, "event: point\ndata: %s\n\n", b)
