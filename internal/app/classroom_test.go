@@ -291,3 +291,26 @@ func TestHiddenPointsPerClass(t *testing.T) {
 		}
 	}
 }
+
+func TestHiddenPointsPerClassInReports(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.New(t, dbtest.Engines(t)[0])
+	a := env.App
+	teacher := session(t, env, demo.TeacherEmail)
+	c, _ := a.CreateClass(ctx, teacher, 1, "Chess club")
+	teacher = session(t, env, demo.TeacherEmail)
+	added, _ := a.AddStudents(ctx, teacher, c.ID, []app.NewStudent{{"Ava", "Martin"}})
+	ava := added[0].Student.ID
+	skills, _ := a.Skills(ctx, teacher, c.ID)
+	a.AwardPoints(ctx, teacher, c.ID, app.Award{StudentIDs: []int64{ava}, SkillID: skills[0].ID})
+	a.SetHidePoints(ctx, teacher, c.ID, true)
+	from, to, _ := a.ParseRange("", "")
+	fam, err := a.StudentReport(ctx, session(t, env, demo.ParentEmail), ava, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _ := a.StudentReport(ctx, teacher, ava, from, to)
+	if staff.Points.Totals.Count != fam.Points.Totals.Count+1 {
+		t.Errorf("report: family sees %d points, staff %d; only the hidden one should differ", fam.Points.Totals.Count, staff.Points.Totals.Count)
+	}
+}

@@ -20,6 +20,9 @@ type PointScope struct {
 	StudentID int64
 	ClassID   int64
 	SchoolID  int64
+	// ForFamily leaves out the points of classes that hide points from
+	// families (the student or a parent is looking).
+	ForFamily bool
 }
 
 // where returns the scope's condition on the points table as parameter $1.
@@ -66,6 +69,9 @@ func PointsBreakdown(ctx context.Context, q db.Querier, scope PointScope, bounds
 	}
 	n := len(bounds) - 1
 	cond, id := scope.where()
+	if scope.ForFamily {
+		cond += " AND class_id NOT IN (SELECT id FROM classes WHERE hide_points)"
+	}
 	args := []any{id}
 	for _, b := range bounds {
 		args = append(args, b)
