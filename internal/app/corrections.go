@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,7 +28,35 @@ type ChildRecord struct {
 	Table     string
 	Key       string
 	DataTypes []privacy.DataType
-	Summary   string // the fields the parent can see, "name: value; …"
+	Fields    []RecordField // what the parent can see of it
+}
+
+// RecordField is one column of a record and its value, as text.
+type RecordField struct{ Column, Value string }
+
+// Summary is the record as stored with a correction request: its fields
+// as JSON, so it can be shown in any language later.
+func (r ChildRecord) Summary() string {
+	var pairs [][2]string
+	for _, f := range r.Fields {
+		pairs = append(pairs, [2]string{f.Column, f.Value})
+	}
+	b, _ := json.Marshal(pairs)
+	return string(b)
+}
+
+// RecordFields reads a stored summary back; a summary that is not JSON is
+// one field of plain text.
+func RecordFields(summary string) []RecordField {
+	var pairs [][2]string
+	if err := json.Unmarshal([]byte(summary), &pairs); err != nil {
+		return []RecordField{{Value: summary}}
+	}
+	out := make([]RecordField, len(pairs))
+	for i, p := range pairs {
+		out[i] = RecordField{Column: p[0], Value: p[1]}
+	}
+	return out
 }
 
 // maxRecordsPerTable bounds the list; the newest records come first.
@@ -107,15 +136,15 @@ func (a *App) recordsOf(ctx context.Context, t *privacy.Table, fields []*privacy
 	}
 	var out []ChildRecord
 	for _, r := range rows {
-		var parts []string
+		rec := ChildRecord{Table: t.Name, Key: fmt.Sprint(r["id"]), DataTypes: types}
 		for _, f := range fields {
 			v := display(r[f.Name])
 			if v == "" || v == "—" || a.refersToUser(ctx, t.Name, f.Name) {
 				continue
 			}
-			parts = append(parts, strings.ReplaceAll(f.Name, "_", " ")+": "+v)
+			rec.Fields = append(rec.Fields, RecordField{Column: f.Name, Value: v})
 		}
-		out = append(out, ChildRecord{Table: t.Name, Key: fmt.Sprint(r["id"]), DataTypes: types, Summary: strings.Join(parts, " · ")})
+		out = append(out, rec)
 	}
 	return out, nil
 }
@@ -167,7 +196,7 @@ func (a *App) RequestCorrection(ctx context.Context, s *Session, studentID int64
 	if len(recs) != 1 {
 		return nil, ErrNotFound
 	}
-	c := &store.Correction{SchoolID: st.SchoolID, StudentID: st.ID, RecordTable: t.Name, RecordKey: key, RecordSummary: recs[0].Summary,
+	c := &store.Correction{SchoolID: st.SchoolID, StudentID: st.ID, RecordTable: t.Name, RecordKey: key, RecordSummary: recs[0].Summary(),
 		RequestedBy: s.User.ID, Request: text, Status: store.CorrectionPending, CreatedAt: a.Now()}
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
 		if err := store.AddCorrection(ctx, tx, c); err != nil {

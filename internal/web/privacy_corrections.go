@@ -16,19 +16,31 @@ import (
 // recordGroup is one kind of record (one table) about a child.
 type recordGroup struct {
 	Table   string
-	Records []app.ChildRecord
+	Records []recordItem
+}
+
+// recordItem is a record with its fields worded for the reader.
+type recordItem struct {
+	app.ChildRecord
+	Text string
+}
+
+// correctionItem is a request with its record worded for the reader.
+type correctionItem struct {
+	app.CorrectionView
+	RecordText string
 }
 
 type correctionsPage struct {
 	Parent   bool
 	Children []store.Student
-	Requests []app.CorrectionView
+	Requests []correctionItem
 	// Groups are the chosen child's records, by kind, when picking one to
 	// question.
 	Child  *store.Student
 	Groups []recordGroup
 	// Record is the one being questioned on the form.
-	Record *app.ChildRecord
+	Record *recordItem
 }
 
 func (s *Server) corrections(w http.ResponseWriter, r *http.Request) error {
@@ -66,12 +78,16 @@ func (s *Server) renderCorrections(w http.ResponseWriter, r *http.Request, sess 
 					d.Groups = append(d.Groups, recordGroup{Table: rec.Table})
 				}
 				g := &d.Groups[len(d.Groups)-1]
-				g.Records = append(g.Records, rec)
+				g.Records = append(g.Records, recordItem{rec, words{p.L}.record(rec.Table, rec.Fields)})
 			}
 		}
 	}
-	if d.Requests, err = s.app.Corrections(ctx, sess); err != nil {
+	list, err := s.app.Corrections(ctx, sess)
+	if err != nil {
 		return err
+	}
+	for _, c := range list {
+		d.Requests = append(d.Requests, correctionItem{c, words{p.L}.record(c.RecordTable, app.RecordFields(c.RecordSummary))})
 	}
 	p.Data = d
 	s.render(w, r, status, "corrections", p)
@@ -99,9 +115,9 @@ func (s *Server) renderCorrectionForm(w http.ResponseWriter, r *http.Request, se
 		return err
 	}
 	d := correctionsPage{Parent: true}
-	for i := range records {
-		if records[i].Table == p.Form.Get("table") && records[i].Key == p.Form.Get("key") {
-			d.Record = &records[i]
+	for _, rec := range records {
+		if rec.Table == p.Form.Get("table") && rec.Key == p.Form.Get("key") {
+			d.Record = &recordItem{rec, words{p.L}.record(rec.Table, rec.Fields)}
 		}
 	}
 	if d.Record == nil {

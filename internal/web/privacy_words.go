@@ -8,6 +8,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"cubby/internal/app"
+
 	"cubby/internal/i18n"
 	"cubby/internal/privacy"
 )
@@ -100,6 +102,29 @@ func sentence(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// record says a record's fields in the reader's language: a column's
+// label where the catalog has one (field.<table>.<column>), and a value's
+// word where it has one (field.<table>.<column>.<value>, e.g. attendance
+// statuses); otherwise the column's name and the value as stored.
+func (w words) record(table string, fields []app.RecordField) string {
+	var parts []string
+	for _, f := range fields {
+		value := f.Value
+		if k := "field." + table + "." + f.Column + "." + f.Value; w.L.Has(k) {
+			value = w.L.T(k)
+		}
+		switch k := "field." + table + "." + f.Column; {
+		case f.Column == "":
+			parts = append(parts, value)
+		case w.L.Has(k):
+			parts = append(parts, w.L.T(k)+": "+value)
+		default:
+			parts = append(parts, strings.ReplaceAll(f.Column, "_", " ")+": "+value)
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // orNotSet shows a setting, or says the operator did not set it.
