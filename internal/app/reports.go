@@ -123,8 +123,8 @@ func (a *App) StudentReport(ctx context.Context, s *Session, studentID int64, fr
 	if err := a.AuditStudentRead(ctx, s, st, "report"); err != nil {
 		return nil, err
 	}
-	hidden := false
-	if authz.IsFamilyOf(s.Actor, studentID) {
+	hidden, family := false, authz.IsFamilyOf(s.Actor, studentID)
+	if family {
 		if hidden, err = a.pointsHiddenFromFamily(ctx, ref.Classes); err != nil {
 			return nil, err
 		}
@@ -133,7 +133,7 @@ func (a *App) StudentReport(ctx context.Context, s *Session, studentID int64, fr
 	if r.ReportRange, err = a.reportRange(ctx, st.SchoolID, from, to); err != nil {
 		return nil, err
 	}
-	f, err := a.figures(ctx, store.PointScope{StudentID: st.ID}, r.ReportRange, !hidden)
+	f, err := a.figures(ctx, store.PointScope{StudentID: st.ID, ForFamily: family}, r.ReportRange, !hidden)
 	if err != nil {
 		return nil, err
 	}
