@@ -90,13 +90,21 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	} else if err != nil {
 		return nil, err
 	}
-	today, err := store.RosterToday(ctx, a.DB.R, c.ID, a.Today())
-	if err != nil {
-		return nil, err
-	}
 	onRoster, absent := map[int64]bool{}, map[int64]bool{}
-	for id, status := range today {
-		onRoster[id], absent[id] = true, status == store.Absent
+	if !in.WholeClass && len(in.StudentIDs) == 1 {
+		on, status, err := store.StudentToday(ctx, a.DB.R, c.ID, in.StudentIDs[0], a.Today())
+		if err != nil {
+			return nil, err
+		}
+		onRoster[in.StudentIDs[0]], absent[in.StudentIDs[0]] = on, status == store.Absent
+	} else {
+		today, err := store.RosterToday(ctx, a.DB.R, c.ID, a.Today())
+		if err != nil {
+			return nil, err
+		}
+		for id, status := range today {
+			onRoster[id], absent[id] = true, status == store.Absent
+		}
 	}
 	var ids []int64
 	if in.WholeClass {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"cubby/internal/db"
@@ -237,4 +239,18 @@ func StudentTotalsByClass(ctx context.Context, q db.Querier, studentID int64, fr
 		out[id] = t
 	}
 	return out, db.MapError(rows.Err())
+}
+
+// StudentToday reports whether one student is on a class's current roster
+// and their attendance status on day ("" when not taken): the single-
+// student award, the common case, reads one row instead of the roster.
+func StudentToday(ctx context.Context, q db.Querier, classID, studentID int64, day string) (bool, string, error) {
+	var status string
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(a.status, '') FROM class_students cs
+		LEFT JOIN attendance a ON a.class_id = cs.class_id AND a.student_id = cs.student_id AND a.day = $3
+		WHERE cs.class_id = $1 AND cs.student_id = $2 AND cs.removed_at IS NULL`, classID, studentID, day).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, "", nil
+	}
+	return err == nil, status, db.MapError(err)
 }
