@@ -61,10 +61,13 @@ type Page struct {
 	Flash   string
 	Locales []i18n.Locale
 	Path    string
-	Form    url.Values
-	Errors  map[string]string // field → translated message
-	Error   string            // form-level message
-	Data    any
+	// Back is the page's path with its query, so switching language keeps
+	// a search or a date range.
+	Back   string
+	Form   url.Values
+	Errors map[string]string // field → translated message
+	Error  string            // form-level message
+	Data   any
 	// ParentWaiting: a student view a parent switched into, with the
 	// parent's own session kept to switch back to.
 	ParentWaiting bool
@@ -80,7 +83,10 @@ type NavItem struct {
 // page builds the common page data once per request.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
 	l := i18n.FromContext(r.Context())
-	p := &Page{L: l, Title: l.T(titleKey), Locales: s.i18n.Locales(), Path: r.URL.Path, Form: url.Values{}}
+	p := &Page{L: l, Title: l.T(titleKey), Locales: s.i18n.Locales(), Path: r.URL.Path, Back: r.URL.Path, Form: url.Values{}}
+	if r.Method == http.MethodGet && r.URL.RawQuery != "" {
+		p.Back = r.URL.RequestURI()
+	}
 	if sess := app.SessionFrom(r.Context()); sess != nil {
 		p.User = sess.User
 		if _, err := r.Cookie(parentCookie); err == nil && sess.User.Kind == store.KindStudent {

@@ -197,6 +197,10 @@ func TestLanguage(t *testing.T) {
 	if !strings.Contains(body, `dir="rtl"`) || !strings.Contains(body, `lang="ar"`) {
 		t.Errorf("Arabic page is not rtl")
 	}
+	// Switching language keeps the page's query (a search, a date range).
+	if _, body, _ := get(t, c, env.URL+"/login?next=/settings"); !strings.Contains(body, `name="back" value="/login?next=/settings"`) {
+		t.Errorf("the language form drops the query")
+	}
 	// An unknown language is a clear 400, not a 500.
 	resp, _ = c.PostForm(env.URL+"/language", url.Values{"lang": {"xx"}})
 	if resp.StatusCode != http.StatusBadRequest {
