@@ -199,3 +199,22 @@ func TestTwoFactorLogin(t *testing.T) {
 		t.Errorf("parent 2FA: %v", err)
 	}
 }
+
+// An address proven by an invitation link needs no verification email.
+func TestSignUpWithProvenEmail(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.New(t, dbtest.Engines(t)[0])
+	_, u, err := env.App.SignUp(ctx, app.Signup{Kind: "parent", FirstName: "Ines", LastName: "Roca", Email: "Ines.Roca@example.org",
+		Password: "amber meadow kite", Language: "es", ProvenEmail: "ines.roca@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.EmailVerifiedAt == nil || env.LastEmail(t, "ines.roca@example.org") != "" {
+		t.Errorf("proven address: verified=%v, verification email queued=%v", u.EmailVerifiedAt != nil, env.LastEmail(t, "ines.roca@example.org") != "")
+	}
+	_, u, _ = env.App.SignUp(ctx, app.Signup{Kind: "parent", FirstName: "Ivo", LastName: "Roca", Email: "ivo.roca@example.org",
+		Password: "amber meadow kite", Language: "es", ProvenEmail: "someone.else@example.org"})
+	if u.EmailVerifiedAt != nil || env.LastEmail(t, "ivo.roca@example.org") == "" {
+		t.Error("another address than the proven one must still be verified by email")
+	}
+}

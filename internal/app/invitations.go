@@ -383,6 +383,7 @@ func (a *App) SignUpWithInvitation(ctx context.Context, in Signup, token string)
 	} else if in.Kind != store.KindLeader {
 		in.Kind = store.KindTeacher
 	}
+	in.ProvenEmail = inv.Email
 	sessionToken, u, err := a.SignUp(ctx, in)
 	if err != nil {
 		return "", nil, nil, err
