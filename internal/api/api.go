@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"cubby/internal/app"
 	"cubby/internal/i18n"
@@ -205,4 +206,15 @@ func parseID(r *http.Request, name string) (int64, error) {
 		return 0, app.ErrNotFound
 	}
 	return n, nil
+}
+
+// idAndRange reads a path id and the ?from=&to= date range (the schools'
+// time zone, default the last 30 days) that record and report reads take.
+func (x *API) idAndRange(r *http.Request) (int64, time.Time, time.Time, error) {
+	n, err := parseID(r, "id")
+	if err != nil {
+		return 0, time.Time{}, time.Time{}, err
+	}
+	from, to, err := x.app.ParseRange(r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	return n, from, to, err
 }

@@ -103,22 +103,29 @@ func (x *API) listSkills(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return writeSkills(w, skills)
+}
+
+// skillJSON is a skill's JSON form; class_id 0 is a school-wide skill.
+func skillJSON(s store.Skill) Skill {
+	scope := "class"
+	if s.ClassID == 0 {
+		scope = "school"
+	}
+	return Skill{ID: id(s.ID), Name: s.Name, Weight: s.Weight, Scope: scope}
+}
+
+func writeSkills(w http.ResponseWriter, skills []store.Skill) error {
 	out := []Skill{}
 	for _, s := range skills {
-		scope := "class"
-		if s.ClassID == 0 {
-			scope = "school"
-		}
-		out = append(out, Skill{ID: id(s.ID), Name: s.Name, Weight: s.Weight, Scope: scope})
+		out = append(out, skillJSON(s))
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"skills": out})
 }
 
-func (x *API) addSkill(w http.ResponseWriter, r *http.Request) error {
-	classID, err := parseID(r, "id")
-	if err != nil {
-		return err
-	}
+// addSkillTo adds a class skill (classID) or, for leaders, a school-wide
+// one (schoolID), from a {name, weight} body.
+func (x *API) addSkillTo(w http.ResponseWriter, r *http.Request, schoolID, classID int64) error {
 	var req struct {
 		Name   string `json:"name"`
 		Weight int    `json:"weight"`
@@ -126,11 +133,19 @@ func (x *API) addSkill(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	s, err := x.app.AddSkill(r.Context(), app.SessionFrom(r.Context()), 0, classID, req.Name, req.Weight)
+	s, err := x.app.AddSkill(r.Context(), app.SessionFrom(r.Context()), schoolID, classID, req.Name, req.Weight)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, Skill{ID: id(s.ID), Name: s.Name, Weight: s.Weight, Scope: "class"})
+	return writeJSON(w, http.StatusCreated, skillJSON(*s))
+}
+
+func (x *API) addSkill(w http.ResponseWriter, r *http.Request) error {
+	classID, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	return x.addSkillTo(w, r, 0, classID)
 }
 
 // Award is the JSON form of one point given.
@@ -244,11 +259,7 @@ func (x *API) putAttendance(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (x *API) studentPoints(w http.ResponseWriter, r *http.Request) error {
-	studentID, err := parseID(r, "id")
-	if err != nil {
-		return err
-	}
-	from, to, err := x.app.ParseRange(r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	studentID, from, to, err := x.idAndRange(r)
 	if err != nil {
 		return err
 	}
@@ -265,11 +276,7 @@ func (x *API) studentPoints(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (x *API) studentAttendance(w http.ResponseWriter, r *http.Request) error {
-	studentID, err := parseID(r, "id")
-	if err != nil {
-		return err
-	}
-	from, to, err := x.app.ParseRange(r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	studentID, from, to, err := x.idAndRange(r)
 	if err != nil {
 		return err
 	}

@@ -133,11 +133,7 @@ type ClassReportJSON struct {
 }
 
 func (x *API) studentReport(w http.ResponseWriter, r *http.Request) error {
-	studentID, err := parseID(r, "id")
-	if err != nil {
-		return err
-	}
-	from, to, err := x.app.ParseRange(r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	studentID, from, to, err := x.idAndRange(r)
 	if err != nil {
 		return err
 	}
@@ -157,11 +153,7 @@ func (x *API) studentReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (x *API) classReport(w http.ResponseWriter, r *http.Request) error {
-	classID, err := parseID(r, "id")
-	if err != nil {
-		return err
-	}
-	from, to, err := x.app.ParseRange(r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	classID, from, to, err := x.idAndRange(r)
 	if err != nil {
 		return err
 	}

@@ -386,11 +386,7 @@ func (x *API) listSchoolSkills(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := []Skill{}
-	for _, s := range set.Skills {
-		out = append(out, Skill{ID: id(s.ID), Name: s.Name, Weight: s.Weight, Scope: "school"})
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"skills": out})
+	return writeSkills(w, set.Skills)
 }
 
 func (x *API) addSchoolSkill(w http.ResponseWriter, r *http.Request) error {
@@ -398,18 +394,7 @@ func (x *API) addSchoolSkill(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Name   string `json:"name"`
-		Weight int    `json:"weight"`
-	}
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	s, err := x.app.AddSkill(r.Context(), app.SessionFrom(r.Context()), schoolID, 0, req.Name, req.Weight)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, Skill{ID: id(s.ID), Name: s.Name, Weight: s.Weight, Scope: "school"})
+	return x.addSkillTo(w, r, schoolID, 0)
 }
 
 func (x *API) archiveSchoolSkill(w http.ResponseWriter, r *http.Request) error {

@@ -10,6 +10,20 @@ import (
 	"cubby/internal/store"
 )
 
+// postedTo is what every class or school form handler starts with: the
+// logged-in session, the id in the path and the parsed form.
+func postedTo(r *http.Request) (*app.Session, int64, error) {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, 0, err
+	}
+	return sess, id, r.ParseForm()
+}
+
 // pathID reads a numeric id from the path; anything else is not found.
 func pathID(r *http.Request, name string) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
@@ -94,15 +108,8 @@ func (s *Server) class(w http.ResponseWriter, r *http.Request) error {
 // awardForm is the no-JavaScript way to give a point: the form posts the
 // student (or the whole class) and the skill.
 func (s *Server) awardForm(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	in := app.Award{WholeClass: r.PostForm.Get("whole_class") == "1", Note: r.PostForm.Get("note")}
@@ -124,21 +131,24 @@ func (s *Server) awardForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // classError shows a class page again with what was wrong with the
-// action, or returns errors that are not about the input.
-func (s *Server) classError(w http.ResponseWriter, r *http.Request, sess *app.Session, mode string, err error) error {
+// action, keeping what was typed in keep, or returns errors that are not
+// about the input. The points and attendance views have no field slots,
+// so there a field's message becomes the page's message.
+func (s *Server) classError(w http.ResponseWriter, r *http.Request, sess *app.Session, mode string, err error, keep ...string) error {
 	p := s.page(w, r, "classes.title")
 	var absent *app.AbsentError
 	status, ok := s.formError(w, p, err)
 	switch {
 	case errors.As(err, &absent):
 		status, p.Error = http.StatusConflict, p.L.T("points.absent")
-	case ok:
+	case ok && mode != "students":
 		for _, msg := range p.Errors {
 			p.Error = msg // one action, one message
 		}
-	default:
+	case !ok:
 		return err
 	}
+	keepForm(p, r, keep...)
 	d, derr := s.classData(r, sess, mode)
 	if derr != nil {
 		return derr
@@ -165,15 +175,8 @@ func (s *Server) attendanceForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) attendanceSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	var marks []app.Mark
@@ -199,15 +202,8 @@ func cutPrefixID(key, prefix string) (int64, bool) {
 }
 
 func (s *Server) classSettings(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	if err := s.app.SetHidePoints(r.Context(), sess, id, r.PostForm.Get("hide_points") == "1"); err != nil {

@@ -53,15 +53,8 @@ func parseNames(text string) []app.NewStudent {
 }
 
 func (s *Server) addStudentsSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	if _, err := s.app.AddStudents(r.Context(), sess, id, parseNames(r.PostForm.Get("names"))); err != nil {

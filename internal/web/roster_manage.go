@@ -96,40 +96,15 @@ func nextYearName(name string, now time.Time) string {
 	return fmt.Sprintf("%s %d-%02d", name, y, (y+1)%100)
 }
 
-// rosterError shows the roster page again with a form's problem next to
-// its field, keeping what was typed.
-func (s *Server) rosterError(w http.ResponseWriter, r *http.Request, sess *app.Session, err error, keep ...string) error {
-	p := s.page(w, r, "roster.title")
-	status, ok := s.formError(w, p, err)
-	if !ok {
-		return err
-	}
-	keepForm(p, r, keep...)
-	d, derr := s.classData(r, sess, "students")
-	if derr != nil {
-		return derr
-	}
-	p.Title, p.Data = d.Class.Name, d
-	s.render(w, r, status, "class", p)
-	return nil
-}
-
 func classRosterURL(id int64) string { return "/classes/" + strconv.FormatInt(id, 10) + "/students" }
 
 func (s *Server) addTeacherSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	if _, err := s.app.AddCoTeacher(r.Context(), sess, id, r.PostForm.Get("email")); err != nil {
-		return s.rosterError(w, r, sess, err, "email")
+		return s.classError(w, r, sess, "students", err, "email")
 	}
 	s.redirect(w, r, classRosterURL(id)+"#teachers-h", "coteach.added")
 	return nil
@@ -149,7 +124,7 @@ func (s *Server) removeTeacherSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if err := s.app.RemoveCoTeacher(r.Context(), sess, id, uid); err != nil {
-		return s.rosterError(w, r, sess, err)
+		return s.classError(w, r, sess, "students", err)
 	}
 	if uid == sess.User.ID && !sess.Actor.IsLeaderOf(sess.Actor.Classes[id]) {
 		s.redirect(w, r, "/classes", "coteach.left")
@@ -160,15 +135,8 @@ func (s *Server) removeTeacherSubmit(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) mergeSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	keep, _ := strconv.ParseInt(r.PostForm.Get("keep_id"), 10, 64)
@@ -176,13 +144,13 @@ func (s *Server) mergeSubmit(w http.ResponseWriter, r *http.Request) error {
 	if keep == 0 || drop == 0 {
 		v := &app.ValidationError{}
 		v.Add("duplicate_id", "merge.choose")
-		return s.rosterError(w, r, sess, v)
+		return s.classError(w, r, sess, "students", v)
 	}
 	if r.PostForm.Get("confirm") != "1" {
 		return s.confirmMerge(w, r, sess, keep, drop)
 	}
 	if _, err := s.app.MergeStudents(r.Context(), sess, keep, drop); err != nil {
-		return s.rosterError(w, r, sess, err)
+		return s.classError(w, r, sess, "students", err)
 	}
 	s.redirect(w, r, classRosterURL(id), "merge.done")
 	return nil
@@ -217,7 +185,7 @@ func (s *Server) confirmMerge(w http.ResponseWriter, r *http.Request, sess *app.
 		if keep == drop {
 			v.Fields["duplicate_id"] = app.FieldError{Key: "merge.same"}
 		}
-		return s.rosterError(w, r, sess, v)
+		return s.classError(w, r, sess, "students", v)
 	}
 	d.Extra.Merge = &app.DuplicatePair{A: *k, B: *dr}
 	p := s.page(w, r, "roster.title")
@@ -227,15 +195,8 @@ func (s *Server) confirmMerge(w http.ResponseWriter, r *http.Request, sess *app.
 }
 
 func (s *Server) rolloverSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	in := app.Rollover{Name: r.PostForm.Get("name")}
@@ -245,7 +206,7 @@ func (s *Server) rolloverSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := s.app.RollOver(r.Context(), sess, id, in)
 	if err != nil {
-		return s.rosterError(w, r, sess, err, "name")
+		return s.classError(w, r, sess, "students", err, "name")
 	}
 	s.redirect(w, r, classRosterURL(c.ID), "rollover.done")
 	return nil
@@ -288,15 +249,8 @@ func (s *Server) schoolSkills(w http.ResponseWriter, r *http.Request) error {
 func schoolSkillsURL(id int64) string { return "/schools/" + strconv.FormatInt(id, 10) + "/skills" }
 
 func (s *Server) schoolSkillSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	weight, werr := strconv.Atoi(r.PostForm.Get("weight"))
@@ -343,15 +297,8 @@ func (s *Server) schoolSkillArchive(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) schoolInitialsSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
+	sess, id, err := postedTo(r)
 	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	if err := s.app.SetShowInitials(r.Context(), sess, id, r.PostForm.Get("show_initials") == "1"); err != nil {
