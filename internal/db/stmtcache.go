@@ -17,7 +17,13 @@ import (
 // Statements are per connection (a SQLite handle belongs to one), and a
 // statement whose rows are still open is not reused: a second use meanwhile
 // gets a fresh one.
-func init() { sql.Register("sqlite-cached", cachingDriver{&sqlite.Driver{}}) }
+// It wraps modernc's registered driver, which holds the functions Go
+// registers (fold.go).
+func init() {
+	plain, _ := sql.Open("sqlite", "")
+	sql.Register("sqlite-cached", cachingDriver{plain.Driver().(*sqlite.Driver)})
+	plain.Close()
+}
 
 type cachingDriver struct{ d *sqlite.Driver }
 

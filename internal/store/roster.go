@@ -102,7 +102,7 @@ func StudentBySourceID(ctx context.Context, q db.Querier, schoolID int64, source
 // teacher already added instead of duplicating them.
 func UnimportedStudentByName(ctx context.Context, q db.Querier, schoolID int64, first, last string) (*Student, error) {
 	list, err := listStudents(ctx, q, studentSelect+` WHERE s.school_id = $1 AND s.left_at IS NULL AND s.source_id IS NULL
-		AND lower(u.first_name) = lower($2) AND lower(u.last_name) = lower($3) ORDER BY s.id LIMIT 1`, schoolID, first, last)
+		AND fold_case(u.first_name) = fold_case($2) AND fold_case(u.last_name) = fold_case($3) ORDER BY s.id LIMIT 1`, schoolID, first, last)
 	if err != nil {
 		return nil, err
 	}

@@ -213,7 +213,7 @@ func UsernameTaken(ctx context.Context, q db.Querier, username string) (bool, er
 // (case-insensitively), so adding a child twice reuses their profile.
 func StudentByName(ctx context.Context, q db.Querier, schoolID int64, first, last string) (*Student, error) {
 	list, err := listStudents(ctx, q, studentSelect+` WHERE s.school_id = $1 AND s.left_at IS NULL
-		AND lower(u.first_name) = lower($2) AND lower(u.last_name) = lower($3) ORDER BY s.id LIMIT 1`, schoolID, first, last)
+		AND fold_case(u.first_name) = fold_case($2) AND fold_case(u.last_name) = fold_case($3) ORDER BY s.id LIMIT 1`, schoolID, first, last)
 	if err != nil {
 		return nil, err
 	}
