@@ -40,9 +40,25 @@ type Op struct {
 	Response string // schema name of the success body, if any
 	Success  int    // success status
 	Errors   []int  // error statuses it can answer
+	// Query lists the ?parameters it reads (pagination is added by itself).
+	Query []Param
 	// Idempotent ops accept an Idempotency-Key header.
 	Idempotent bool
 	Handle     func(w http.ResponseWriter, r *http.Request) error
+}
+
+// Param is a query parameter an op reads, for the OpenAPI document.
+type Param struct {
+	Name        string
+	Type        string // "string", "integer" or "number"
+	Format      string // e.g. "date"
+	Description string
+}
+
+// rangeParams are the ?from=&to= of record and report reads (idAndRange).
+var rangeParams = []Param{
+	{Name: "from", Type: "string", Format: "date", Description: "first day, in the school's time zone; default 30 days before to"},
+	{Name: "to", Type: "string", Format: "date", Description: "last day, included; default today"},
 }
 
 // New builds the API and its routes.

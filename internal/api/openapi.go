@@ -117,6 +117,13 @@ func (x *API) Document() map[string]any {
 				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": str()})
 			}
 		}
+		for _, q := range op.Query {
+			schema := map[string]any{"type": q.Type}
+			if q.Format != "" {
+				schema["format"] = q.Format
+			}
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "schema": schema, "description": q.Description})
+		}
 		if op.Method == "GET" && strings.HasSuffix(op.Response, "List") {
 			params = append(params,
 				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},

@@ -106,3 +106,35 @@ func TestOpenAPIDocument(t *testing.T) {
 		}
 	}
 }
+
+// Query parameters the handlers read are in the document, with a type.
+func TestOpenAPIQueryParameters(t *testing.T) {
+	doc := newTestAPI(t).Document()
+	params := func(path, method string) map[string]string {
+		op := doc["paths"].(map[string]any)[path].(map[string]any)[method].(map[string]any)
+		out := map[string]string{}
+		list, _ := op["parameters"].([]any)
+		for _, p := range list {
+			p := p.(map[string]any)
+			if p["in"] == "query" {
+				out[p["name"].(string)] = p["schema"].(map[string]any)["type"].(string)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		path string
+		want map[string]string
+	}{
+		{"/api/v1/schools/search", map[string]string{"q": "string", "lat": "number", "lon": "number", "limit": "integer"}},
+		{"/api/v1/students/{id}/points", map[string]string{"from": "string", "to": "string"}},
+		{"/api/v1/classes/{id}/report", map[string]string{"from": "string", "to": "string"}},
+	} {
+		got := params(c.path, "get")
+		for name, typ := range c.want {
+			if got[name] != typ {
+				t.Errorf("%s: query parameter %q has type %q, want %q (all: %v)", c.path, name, got[name], typ, got)
+			}
+		}
+	}
+}

@@ -86,20 +86,26 @@ func (x *API) routes() {
 		Request: "AttendanceRequest", Response: "AttendanceDay", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.putAttendance})
 	x.add(Op{Method: "GET", Path: "/students/{id}/points", ID: "studentPoints", Tag: "points",
 		Summary:  "A student's points in ?from=&to= (dates, default the last 30 days). Class teachers, verified staff and leaders of the school, the student and their parents; 404 for anyone else.",
-		Response: "StudentPoints", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.studentPoints})
+		Response: "StudentPoints", Success: http.StatusOK, Errors: []int{400, 401, 404}, Query: rangeParams, Handle: x.studentPoints})
 	x.add(Op{Method: "GET", Path: "/students/{id}/attendance", ID: "studentAttendance", Tag: "attendance",
 		Summary: "A student's attendance in ?from=&to=; the same people as for points.", Response: "StudentAttendance",
-		Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.studentAttendance})
+		Success: http.StatusOK, Errors: []int{400, 401, 404}, Query: rangeParams, Handle: x.studentAttendance})
 	x.add(Op{Method: "GET", Path: "/students/{id}/report", ID: "studentReport", Tag: "reports",
 		Summary:  "A student's report for ?from=&to= (dates, default the last 30 days): totals, positive and needs-work shares, points per skill, a trend per day, week or month by the period's length, and attendance with each day's status. The same people as for points; when every class of the student hides points from families, the student and their parents get attendance with points null.",
-		Response: "StudentReport", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.studentReport})
+		Response: "StudentReport", Success: http.StatusOK, Errors: []int{400, 401, 404}, Query: rangeParams, Handle: x.studentReport})
 	x.add(Op{Method: "GET", Path: "/classes/{id}/report", ID: "classReport", Tag: "reports",
 		Summary:  "A class's report for ?from=&to=: the class's totals, skills, trend and attendance per day, and a line per student in name order. The class's teachers and the school's leaders; 404 for anyone else.",
-		Response: "ClassReport", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.classReport})
+		Response: "ClassReport", Success: http.StatusOK, Errors: []int{400, 401, 404}, Query: rangeParams, Handle: x.classReport})
 	x.add(Op{Method: "POST", Path: "/connections", ID: "connect", Tag: "families",
 		Summary: "A parent connects to their child with the child's parent code.", Request: "ConnectRequest", Response: "Connection",
 		Success: http.StatusCreated, Errors: []int{400, 401, 403, 429}, Handle: x.connect})
 	x.rosterRoutes()    // roster.go
 	x.directoryRoutes() // directory.go
-	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Public: true, Summary: "Find schools by ?q= (name words, typos forgiven; up to 200 characters), by ?lat=&lon= (the searcher's position, used for this answer only and never stored or logged), or both; ?limit=1–50, default 20. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400}, Handle: x.searchSchools})
+	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Public: true, Summary: "Find schools by name words, by the searcher's position, or both. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400},
+		Query: []Param{
+			{Name: "q", Type: "string", Description: "name words, typos forgiven; up to 200 characters"},
+			{Name: "lat", Type: "number", Description: "the searcher's latitude, used for this answer only and never stored or logged"},
+			{Name: "lon", Type: "number", Description: "the searcher's longitude, with lat"},
+			{Name: "limit", Type: "integer", Description: "1–50, default 20"},
+		}, Handle: x.searchSchools})
 }
