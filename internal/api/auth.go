@@ -74,11 +74,6 @@ func (x *API) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (x *API) me(w http.ResponseWriter, r *http.Request) error {
-	s := app.SessionFrom(r.Context())
-	return writeJSON(w, http.StatusOK, userJSON(s.User, s.Actor.SchoolIDs()))
-}
-
 func bearerToken(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if len(h) > 7 && (h[:7] == "Bearer " || h[:7] == "bearer ") {

@@ -13,8 +13,11 @@ func (x *API) routes() {
 		Summary: "End the session of the presented token.", Success: http.StatusNoContent,
 		Errors: []int{401}, Handle: x.logout})
 	x.add(Op{Method: "GET", Path: "/me", ID: "me", Tag: "auth",
-		Summary: "The logged-in user.", Response: "User", Success: http.StatusOK,
+		Summary: "The logged-in user, with pending_notice: a material change of the privacy notice they have not acknowledged yet, or null.", Response: "Me", Success: http.StatusOK,
 		Errors: []int{401}, Handle: x.me})
+	x.add(Op{Method: "POST", Path: "/me/notice/acknowledge", ID: "acknowledgeNotice", Tag: "privacy",
+		Summary: "Record that the caller has read the privacy notice as of pending_notice.version (the current one); with keep_news they also agree again to product news. Acknowledging again is harmless.",
+		Request: "NoticeAcknowledgement", Success: http.StatusNoContent, Errors: []int{400, 401, 403, 413}, Handle: x.acknowledgeNotice})
 	x.add(Op{Method: "POST", Path: "/auth/signup", ID: "signup", Tag: "auth", Public: true,
 		Summary: "Sign up as a teacher, parent or school leader; logs in and emails a link to verify the address.",
 		Request: "SignupRequest", Response: "LoginResponse", Success: http.StatusCreated, Errors: []int{400, 413, 429}, Handle: x.signup})

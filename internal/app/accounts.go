@@ -82,8 +82,15 @@ func (a *App) SignUp(ctx context.Context, in Signup) (string, *store.User, error
 	if proven {
 		u.EmailVerifiedAt = &now
 	}
+	notice, err := a.currentNotice(ctx) // they were just shown it (INV-7)
+	if err != nil {
+		return "", nil, err
+	}
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if err := store.AckNotice(ctx, tx, u.ID, notice, now); err != nil {
 			return err
 		}
 		if proven {

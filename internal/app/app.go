@@ -54,6 +54,8 @@ type App struct {
 	ipFailures    *limiter // per client address
 	resetRequests *limiter // per email address, against mail bombing
 	signupsPerIP  *limiter
+	// notices caches the notice archive for the banner check on every page.
+	notices noticeCache
 	// clock is replaceable so tests can simulate time (retention, expiry).
 	clock func() time.Time
 }

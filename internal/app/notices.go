@@ -36,6 +36,7 @@ func (a *App) RecordNotice(ctx context.Context) ([]store.NoticeVersion, error) {
 		Material: changes.Material(), Changes: string(cj), Content: string(facts)}); err != nil {
 		return nil, err
 	}
+	a.notices.invalidate() // the banner check reads the archive from memory
 	if changes.Material() {
 		a.Log.Warn("the data transparency page changed materially; consents given on earlier versions must be given again",
 			"version", page.Version)

@@ -149,6 +149,13 @@ func newFamily(t *testing.T, d db.Dialect) *family {
 	c, err := a.RequestCorrection(ctx, f.parent, st.ID, point.Table, point.Key, "That was my twin, not Zephyrine.")
 	must(t, err)
 	must(t, a.DecideCorrection(ctx, f.teacher, c.ID, false, false, "I was there; it was Zephyrine."))
+	// The parent had first asked at the office, where the leader wrote the
+	// request down for them; the school has since recorded that Zephyrine
+	// holds her own rights (an eligible student).
+	_, err = env.DB.W.Exec(`UPDATE corrections SET filed_by = $1 WHERE id = $2`, f.leader.User.ID, c.ID)
+	must(t, err)
+	_, err = env.DB.W.Exec(`UPDATE students SET eligible_since = $1 WHERE id = $2`, a.Now(), st.ID)
+	must(t, err)
 
 	// Two children ask the parent for consent by email: one answered, which
 	// puts the parent's address in the consent ledger, one still waiting.

@@ -71,6 +71,9 @@ type Page struct {
 	// ParentWaiting: a student view a parent switched into, with the
 	// parent's own session kept to switch back to.
 	ParentWaiting bool
+	// Notice is the banner about a material change of the privacy notice
+	// the person has not acknowledged yet (notices.go).
+	Notice *noticeBanner
 }
 
 // NavItem is one entry of the account type's navigation.
@@ -94,6 +97,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *
 		}
 	}
 	p.Nav = s.nav(p)
+	p.Notice = s.noticeBanner(r, p)
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if key, err := url.QueryUnescape(c.Value); err == nil && l.Has(key) {
 			name := ""

@@ -47,6 +47,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /children/{id}/switch", s.handler(s.switchToChild))
 	mux.HandleFunc("POST /children/back", s.handler(s.switchBack))
 	mux.HandleFunc("GET /events", s.handler(s.events))
+	mux.HandleFunc("POST /transparency/acknowledge", s.handler(s.acknowledgeNotice)) // notices.go
 	s.rosterRoutes(mux)
 	s.reportRoutes(mux)
 	s.privacyRoutes(mux)
