@@ -49,6 +49,10 @@ func TestVisitorReadsTransparencyInSpanish(t *testing.T) {
 			if h1 := b.text("main h1"); h1 != "Tus datos en Cubby" {
 				t.Errorf("heading %q", h1)
 			}
+			// Each kind of data is one folded line; the visitor opens the
+			// two they want to read.
+			b.do(chromedp.Click(chromedp.CSS("#dt-email > summary")), chromedp.WaitVisible(chromedp.CSS("#dt-email .dt-body")),
+				chromedp.Click(chromedp.CSS("#dt-precise_location > summary")), chromedp.WaitVisible(chromedp.CSS("#dt-precise_location .dt-body")))
 			email := b.text("#dt-email")
 			for _, want := range []string{"¿Se transfiere fuera del Espacio Económico Europeo (EEE)?", "No. Se queda en el EEE.",
 				"Correo Seguro S.L.", "España", "Se borra 30 días después de borrar la cuenta."} {

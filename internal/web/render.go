@@ -35,6 +35,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		// smsEnabled: invitation forms offer phone numbers only when an SMS
 		// gateway is configured.
 		"smsEnabled": s.app.SMSEnabled,
+		// why links a form field to its data type's row of the
+		// transparency page, by the inventory column it fills (whyask.go).
+		"why": s.why,
 	}
 	pages := map[string]*template.Template{}
 	entries, err := fs.Glob(templateFiles, "templates/pages/*.html")

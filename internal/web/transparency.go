@@ -28,6 +28,9 @@ type tpView struct {
 	Interests  []string      `json:"legitimate_interests"`
 	// Automated decisions: Cubby makes none (Art. 13(2)(f)).
 	AutomatedDecisions string `json:"automated_decisions"`
+	// AllOpen renders every data type unfolded: the page's "open every
+	// answer" link, for browsers without JavaScript.
+	AllOpen bool `json:"-"`
 }
 
 type tpController struct {
@@ -62,6 +65,9 @@ type tpRow struct {
 	Retention    []string `json:"retention"`
 	Children     bool     `json:"about_children"`
 	Fields       []string `json:"fields"`
+	// Summary is the folded row's one line: whose data it is and the
+	// longest it is kept.
+	Summary string `json:"summary"`
 }
 
 type tpProcessor struct {
@@ -115,6 +121,17 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 	l := w.L
 	row := tpRow{Key: string(r.Type), Name: w.dataType(r.Type), Why: l.T("datatype." + string(r.Type) + ".why"),
 		Collected: r.Collected, Personal: r.Personal, Children: r.ChildData, Fields: r.Fields}
+	switch {
+	case !r.Collected:
+		row.Summary = l.T("whyask.not_collected")
+	case !r.Personal:
+		row.Summary = l.T("whyask.not_personal")
+	default:
+		row.Summary = l.T("whyask.whose", "who", w.accountTypes(r.AccountTypes))
+		if rt, ok := longest(r.Retention); ok {
+			row.Summary += " · " + l.T("whyask.kept", "when", l.T("privacy.when."+string(rt.Trigger), "period", w.period(rt.Period)))
+		}
+	}
 	if !r.Personal {
 		row.AccountTypes = l.T("privacy.nobody")
 		row.Collection = sentence(l.T("privacy.method.imported"))
@@ -182,6 +199,25 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 	return row
 }
 
+// longest is the rule that keeps a data type the longest, for the folded
+// row's short answer; the unfolded row lists every rule. Between equal
+// periods, one counting from an event (the account's deletion, the end
+// of the school year) outlasts one counting from the recording.
+func longest(rules []privacy.Retention) (privacy.Retention, bool) {
+	var best privacy.Retention
+	found := false
+	for _, rt := range rules {
+		if rt.Period.IsZero() {
+			continue
+		}
+		d, bd := rt.Period.Approx(), best.Period.Approx()
+		if !found || d > bd || (d == bd && best.Trigger == privacy.FromCreated && rt.Trigger != privacy.FromCreated) {
+			best, found = rt, true
+		}
+	}
+	return best, found
+}
+
 // versionedView is the page with the date its version took effect (the
 // version is archived on first sight).
 func (s *Server) versionedView(r *http.Request, l *i18n.Localizer) (tpView, error) {
@@ -205,6 +241,7 @@ func (s *Server) transparency(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.AllOpen = r.URL.Query().Get("all") == "1"
 	p.Data = v
 	s.render(w, r, http.StatusOK, "transparency", p)
 	return nil
