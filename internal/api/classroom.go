@@ -72,6 +72,9 @@ func (x *API) classRoster(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := x.app.AuditClassRead(r.Context(), app.SessionFrom(r.Context()), cv.Class, app.ViewClass); err != nil {
+		return err
+	}
 	out := struct {
 		Class
 		Students []Student `json:"students"`

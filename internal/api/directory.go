@@ -181,6 +181,9 @@ func (x *API) directory(w http.ResponseWriter, r *http.Request) error {
 	if !d.Full {
 		return app.ErrForbidden
 	}
+	if err := x.app.AuditSchoolRead(r.Context(), app.SessionFrom(r.Context()), d.School.ID, app.ViewSchoolDirectory); err != nil {
+		return err
+	}
 	type student struct {
 		ID        string   `json:"id"`
 		FirstName string   `json:"first_name"`

@@ -161,6 +161,9 @@ func (x *API) classReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := x.app.AuditClassRead(r.Context(), app.SessionFrom(r.Context()), &rep.Class, app.ViewClassReport); err != nil {
+		return err
+	}
 	out := ClassReportJSON{
 		Class: classJSON(&rep.Class), From: rep.From, To: rep.To, Step: rep.Step,
 		Points: pointsJSON(rep.Points), Attendance: attendanceJSON(rep.Attendance), Trend: trendJSON(rep.Trend, true),

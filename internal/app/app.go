@@ -54,6 +54,9 @@ type App struct {
 	ipFailures    *limiter // per client address
 	resetRequests *limiter // per email address, against mail bombing
 	signupsPerIP  *limiter
+	// bulkAudits: the views of a whole class or school each reader has
+	// been logged for today (audit_bulk.go).
+	bulkAudits bulkAudits
 	// notices caches the notice archive for the banner check on every page.
 	notices noticeCache
 	// clock is replaceable so tests can simulate time (retention, expiry).

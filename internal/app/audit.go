@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"cubby/internal/authz"
@@ -120,12 +121,20 @@ type AccessEntry struct {
 	ActorName string // "" once the actor's account is gone
 	ActorRole string
 	Action    string
-	Detail    string
-	Subject   string // the child's (or the person's own) first name
+	Detail    string // the kind of record; for a view of a class or school, the BulkView
+	Subject   string // the child's (or the person's own) first name; several for one view of siblings
+	// Scope names the class or school of a bulk view ("" for a single
+	// record's entry, or once the class or school is gone).
+	Scope string
+	Bulk  bool
 }
 
+// accessLogSize is how many entries the access log shows.
+const accessLogSize = 200
+
 // AccessLog lists who accessed the records of the actor and, for a parent,
-// of each connected child, newest first (ACL-4).
+// of each connected child, newest first (ACL-4): entries about them, and
+// views of a whole class or school they were in at the time.
 func (a *App) AccessLog(ctx context.Context, s *Session) ([]AccessEntry, error) {
 	people, err := a.subjectsOf(ctx, s)
 	if err != nil {
@@ -137,21 +146,43 @@ func (a *App) AccessLog(ctx context.Context, s *Session) ([]AccessEntry, error) 
 		ids = append(ids, p.ID)
 		names[p.ID] = p.FirstName
 	}
-	entries, err := store.AuditAbout(ctx, a.DB.R, ids, 200)
+	entries, err := store.AuditAbout(ctx, a.DB.R, ids, accessLogSize)
+	if err != nil {
+		return nil, err
+	}
+	bulk, err := a.bulkEntriesAbout(ctx, ids, accessLogSize)
 	if err != nil {
 		return nil, err
 	}
 	actors := map[int64]string{}
-	var out []AccessEntry
-	for _, e := range entries {
-		name, ok := actors[e.ActorID]
-		if !ok && e.ActorID != 0 {
-			if u, err := store.UserByID(ctx, a.DB.R, e.ActorID); err == nil {
+	actorName := func(id int64) string {
+		name, ok := actors[id]
+		if !ok && id != 0 {
+			if u, err := store.UserByID(ctx, a.DB.R, id); err == nil {
 				name = u.DisplayName()
 			}
-			actors[e.ActorID] = name
+			actors[id] = name
 		}
-		out = append(out, AccessEntry{At: e.CreatedAt, ActorName: name, ActorRole: e.ActorRole, Action: e.Action, Detail: e.Detail, Subject: names[e.SubjectID]})
+		return name
+	}
+	scopes := map[string]string{}
+	var out []AccessEntry
+	// Both lists are newest first; merge them by chain position.
+	for len(out) < accessLogSize && (len(entries) > 0 || len(bulk) > 0) {
+		if len(bulk) == 0 || (len(entries) > 0 && entries[0].Seq > bulk[0].Seq) {
+			e := entries[0]
+			entries = entries[1:]
+			out = append(out, AccessEntry{At: e.CreatedAt, ActorName: actorName(e.ActorID), ActorRole: e.ActorRole, Action: e.Action, Detail: e.Detail, Subject: names[e.SubjectID]})
+			continue
+		}
+		h := bulk[0]
+		bulk = bulk[1:]
+		var who []string
+		for _, id := range h.Subjects {
+			who = append(who, names[id])
+		}
+		out = append(out, AccessEntry{At: h.CreatedAt, ActorName: actorName(h.ActorID), ActorRole: h.ActorRole, Action: h.Action,
+			Detail: string(h.View), Subject: strings.Join(who, ", "), Scope: a.scopeName(ctx, h.View, h.ScopeID, scopes), Bulk: true})
 	}
 	return out, nil
 }

@@ -277,6 +277,12 @@ func TestCorrectionRequestBothSides(t *testing.T) {
 
 	teacher := newBrowser(t, desktop, "en-US")
 	teacher.login(env.URL, demo.TeacherEmail, demo.Password)
+	// Her class screen shows Ava among the others: the parent will see it.
+	var class3 int64
+	if err := env.DB.R.QueryRow(`SELECT id FROM classes WHERE name = 'Class 3 Sunflowers'`).Scan(&class3); err != nil {
+		t.Fatal(err)
+	}
+	teacher.do(chromedp.Navigate(env.URL+"/classes/"+itoa(class3)), chromedp.WaitVisible(chromedp.CSS("ul.students")))
 	teacher.do(chromedp.Navigate(env.URL+"/settings#data"), chromedp.WaitVisible(chromedp.ID("data")))
 	if badge := teacher.text("#data .badge"); badge != "1" {
 		t.Errorf("pending requests badge %q", badge)
@@ -293,7 +299,8 @@ func TestCorrectionRequestBothSides(t *testing.T) {
 	}
 	parent.shot("correction-outcome")
 	parent.do(chromedp.Navigate(env.URL+"/privacy/access"), chromedp.WaitVisible(chromedp.CSS("main table")))
-	if log := parent.text("main table"); !strings.Contains(log, "Ms. Alvarez") || !strings.Contains(log, "answered a correction request") {
+	if log := parent.text("main table"); !strings.Contains(log, "Ms. Alvarez") || !strings.Contains(log, "answered a correction request") ||
+		!strings.Contains(log, "opened the class screen of Class 3 Sunflowers") {
 		t.Errorf("access log: %q", log)
 	}
 	parent.shot("access-log")

@@ -56,6 +56,9 @@ func (s *Server) classAttendanceHistory(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	if err := s.auditClass(r, req, &h.Class, app.ViewClassAttendance); err != nil {
+		return err
+	}
 	if req.csv {
 		f := newCSV("date", "student", "status")
 		for _, rec := range h.Records {

@@ -59,6 +59,9 @@ func (s *Server) classData(r *http.Request, sess *app.Session, mode string) (*cl
 	if err != nil {
 		return nil, err
 	}
+	if err := s.app.AuditClassRead(r.Context(), sess, cv.Class, app.ViewClass); err != nil {
+		return nil, err
+	}
 	// Students appear by first name, or by initials where the school
 	// chose so (the roster table, the teacher's own list, keeps full names).
 	display, err := s.app.NameStyle(r.Context(), cv.Class.SchoolID)

@@ -80,6 +80,11 @@ func (s *Server) renderDirectory(w http.ResponseWriter, r *http.Request, sess *a
 	if err != nil {
 		return err
 	}
+	if d.Full { // the student list is on the page
+		if err := s.app.AuditSchoolRead(r.Context(), sess, d.School.ID, app.ViewSchoolDirectory); err != nil {
+			return err
+		}
+	}
 	mine, err := s.app.MySchools(r.Context(), sess)
 	if err != nil {
 		return err

@@ -230,6 +230,9 @@ func (s *Server) classReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.auditClass(r, req, &rep.Class, app.ViewClassReport); err != nil {
+		return err
+	}
 	l := i18n.FromContext(r.Context())
 	if req.csv {
 		var rows []csvLine
@@ -265,6 +268,13 @@ func (s *Server) schoolReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	audit := s.app.AuditSchoolRead
+	if req.csv {
+		audit = s.app.AuditSchoolExport
+	}
+	if err := audit(r.Context(), req.sess, rep.School.ID, app.ViewSchoolReport); err != nil {
+		return err
+	}
 	l := i18n.FromContext(r.Context())
 	if req.csv {
 		var rows []csvLine
@@ -285,6 +295,14 @@ func (s *Server) schoolReport(w http.ResponseWriter, r *http.Request) error {
 	p.Data = v
 	s.render(w, r, s.rangeError(p, req, r), "report_school", p)
 	return nil
+}
+
+// auditClass logs a view of a whole class, or its download as CSV.
+func (s *Server) auditClass(r *http.Request, req *reportRequest, c *store.Class, v app.BulkView) error {
+	if req.csv {
+		return s.app.AuditClassExport(r.Context(), req.sess, c, v)
+	}
+	return s.app.AuditClassRead(r.Context(), req.sess, c, v)
 }
 
 func pointsOrNil(rep *app.StudentReport) *app.PointSummary {
