@@ -115,7 +115,14 @@ func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var rl *app.RateLimitError
 	var mbe *http.MaxBytesError
 	var absent *app.AbsentError
+	var restricted *app.RestrictedError
 	switch {
+	case errors.As(err, &restricted):
+		ve := &app.ValidationError{}
+		for _, sid := range restricted.StudentIDs {
+			ve.Add("student_ids."+id(sid), "restriction.no_points")
+		}
+		x.problem(w, r, http.StatusConflict, "restriction.no_points", ve)
 	case errors.As(err, &absent):
 		ve := &app.ValidationError{}
 		for _, sid := range absent.StudentIDs {
@@ -137,6 +144,8 @@ func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		x.problem(w, r, http.StatusForbidden, "login.disabled", nil)
 	case errors.Is(err, app.ErrNotYetAvailable):
 		x.problem(w, r, http.StatusNotImplemented, "delete.not_yet", nil)
+	case errors.Is(err, app.ErrRestricted):
+		x.problem(w, r, http.StatusForbidden, "restriction.records_restricted", nil)
 	case errors.Is(err, app.ErrForbidden):
 		x.problem(w, r, http.StatusForbidden, "error.forbidden", nil)
 	case errors.Is(err, app.ErrNotFound):

@@ -37,6 +37,9 @@ type Student struct {
 	LastName   string `json:"last_name"`
 	Username   string `json:"username,omitempty"`
 	ParentCode string `json:"parent_code,omitempty"`
+	// Restricted: on a class roster, processing of the student's records
+	// is restricted (restriction.go) and they cannot be given points.
+	Restricted bool `json:"restricted,omitempty"`
 }
 
 func (x *API) addStudent(w http.ResponseWriter, r *http.Request) error {
@@ -80,7 +83,7 @@ func (x *API) classRoster(w http.ResponseWriter, r *http.Request) error {
 		Students []Student `json:"students"`
 	}{Class: classJSON(cv.Class), Students: []Student{}}
 	for _, st := range cv.Roster {
-		s := Student{ID: id(st.ID), FirstName: st.FirstName, LastName: st.LastName}
+		s := Student{ID: id(st.ID), FirstName: st.FirstName, LastName: st.LastName, Restricted: cv.Restricted[st.ID]}
 		if cv.CanTeach {
 			s.Username, s.ParentCode = st.Username, st.ParentCode
 		}

@@ -124,6 +124,9 @@ type ClassView struct {
 	Today      string
 	Totals     map[int64]store.Totals           // today's points per student
 	Attendance map[int64]store.AttendanceRecord // today's, when taken
+	// Restricted are the students whose processing is restricted: their
+	// tile says so instead of showing points (restriction.go).
+	Restricted map[int64]bool
 	Settings   store.ClassSettings
 	CanTeach   bool
 	CodeExpiry time.Time
@@ -147,6 +150,12 @@ func (a *App) Classroom(ctx context.Context, s *Session, classID int64) (*ClassV
 	start, _ := a.dayStart(cv.Today)
 	if cv.Totals, err = store.ClassTotalsSince(ctx, a.DB.R, c.ID, start); err != nil {
 		return nil, err
+	}
+	if cv.Restricted, err = a.restrictedIn(ctx, c.SchoolID); err != nil {
+		return nil, err
+	}
+	for id := range cv.Restricted {
+		delete(cv.Totals, id)
 	}
 	if cv.Attendance, err = store.AttendanceOfClassDay(ctx, a.DB.R, c.ID, cv.Today); err != nil {
 		return nil, err

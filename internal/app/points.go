@@ -58,7 +58,8 @@ func (a *App) AddSkill(ctx context.Context, s *Session, schoolID, classID int64,
 type Award struct {
 	StudentIDs []int64
 	// WholeClass gives the point to every student on the roster who is not
-	// marked absent today; StudentIDs is then ignored.
+	// marked absent today and whose processing is not restricted;
+	// StudentIDs is then ignored.
 	WholeClass bool
 	SkillID    int64
 	Note       string
@@ -74,7 +75,8 @@ func (e *AbsentError) Error() string {
 
 // AwardPoints gives a feedback point to one, several or all students of
 // a class the actor teaches. Only students present today can receive
-// points when attendance has been taken.
+// points when attendance has been taken, and none whose processing is
+// restricted (RestrictedError).
 func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Award) ([]store.Point, error) {
 	c, err := a.teachClass(ctx, s, classID)
 	if err != nil {
@@ -90,26 +92,28 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	} else if err != nil {
 		return nil, err
 	}
-	onRoster, absent := map[int64]bool{}, map[int64]bool{}
+	// The roster query also says who is absent and whose processing is
+	// restricted (restriction.go), so the award stays one read.
+	onRoster, absent, restricted := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
 	if !in.WholeClass && len(in.StudentIDs) == 1 {
-		on, status, err := store.StudentToday(ctx, a.DB.R, c.ID, in.StudentIDs[0], a.Today())
+		on, m, err := store.StudentToday(ctx, a.DB.R, c.ID, in.StudentIDs[0], a.Today())
 		if err != nil {
 			return nil, err
 		}
-		onRoster[in.StudentIDs[0]], absent[in.StudentIDs[0]] = on, status == store.Absent
+		onRoster[in.StudentIDs[0]], absent[in.StudentIDs[0]], restricted[in.StudentIDs[0]] = on, m.Status == store.Absent, m.Restricted
 	} else {
 		today, err := store.RosterToday(ctx, a.DB.R, c.ID, a.Today())
 		if err != nil {
 			return nil, err
 		}
-		for id, status := range today {
-			onRoster[id], absent[id] = true, status == store.Absent
+		for id, m := range today {
+			onRoster[id], absent[id], restricted[id] = true, m.Status == store.Absent, m.Restricted
 		}
 	}
 	var ids []int64
 	if in.WholeClass {
 		for id := range onRoster {
-			if !absent[id] {
+			if !absent[id] && !restricted[id] {
 				ids = append(ids, id)
 			}
 		}
@@ -133,11 +137,16 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	var away []int64
+	var away, held []int64
 	for _, id := range ids {
-		if absent[id] {
+		if restricted[id] {
+			held = append(held, id)
+		} else if absent[id] {
 			away = append(away, id)
 		}
+	}
+	if len(held) > 0 {
+		return nil, &RestrictedError{StudentIDs: held}
 	}
 	if len(away) > 0 {
 		return nil, &AbsentError{StudentIDs: away}
@@ -191,7 +200,8 @@ type StudentPoints struct {
 }
 
 // PointsOf returns a student's points in [from, to) for those allowed to
-// see them; everyone else gets ErrNotFound. When every class the student
+// see them; everyone else gets ErrNotFound, and a teacher of a student
+// whose processing is restricted ErrRestricted. When every class the student
 // is in hides points from families, the student and their parents get
 // ErrNotFound too.
 func (a *App) PointsOf(ctx context.Context, s *Session, studentID int64, from, to time.Time) (*StudentPoints, error) {
@@ -201,6 +211,9 @@ func (a *App) PointsOf(ctx context.Context, s *Session, studentID int64, from, t
 	}
 	if !authz.CanViewStudentRecords(s.Actor, ref) {
 		return nil, ErrNotFound
+	}
+	if err := a.checkRestrictedRead(ctx, s, ref); err != nil {
+		return nil, err
 	}
 	// Families see who else looked (audit.go).
 	if err := a.AuditStudentRead(ctx, s, st, "points"); err != nil {

@@ -18,7 +18,8 @@ import (
 // a class, two-factor login and a pending password reset; a new student in
 // that class with points, attendance, a login card and a login; the
 // student's parent, connected, subscribed to product news, asking for a
-// correction, and asked by another child for consent (one request answered,
+// correction and a restriction of processing (granted, then lifted), and
+// asked by another child for consent (one request answered,
 // one pending); and the demo school's leader, who shortened a retention
 // period and asked to erase another student. Names are unusual on purpose,
 // so scanning the database for them finds only them.
@@ -149,6 +150,12 @@ func newFamily(t *testing.T, d db.Dialect) *family {
 	c, err := a.RequestCorrection(ctx, f.parent, st.ID, point.Table, point.Key, "That was my twin, not Zephyrine.")
 	must(t, err)
 	must(t, a.DecideCorrection(ctx, f.teacher, c.ID, false, false, "I was there; it was Zephyrine."))
+	// The parent also asked to restrict processing meanwhile; the leader
+	// granted it and, once the answer was given, lifted it.
+	rs, err := a.AskRestriction(ctx, f.parent, st.ID, app.GroundAccuracy, "Until the twin mix-up is settled.")
+	must(t, err)
+	must(t, a.DecideRestriction(ctx, f.leader, rs.ID, true, ""))
+	must(t, a.LiftRestriction(ctx, f.leader, rs.ID, "The record was checked with the teacher."))
 	// The parent had first asked at the office, where the leader wrote the
 	// request down for them; the school has since recorded that Zephyrine
 	// holds her own rights (an eligible student).

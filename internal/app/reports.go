@@ -119,6 +119,9 @@ func (a *App) StudentReport(ctx context.Context, s *Session, studentID int64, fr
 	if !authz.CanViewStudentRecords(s.Actor, ref) {
 		return nil, ErrNotFound
 	}
+	if err := a.checkRestrictedRead(ctx, s, ref); err != nil {
+		return nil, err
+	}
 	// Families see who else looked (audit.go).
 	if err := a.AuditStudentRead(ctx, s, st, "report"); err != nil {
 		return nil, err
@@ -143,7 +146,8 @@ func (a *App) StudentReport(ctx context.Context, s *Session, studentID int64, fr
 
 // ClassReport returns a class's report for [from, to): to the class's
 // teachers and the school's leaders, ErrNotFound for anyone else (families
-// never see a class's report, which names every child).
+// never see a class's report, which names every child). Students whose
+// processing is restricted are left out.
 func (a *App) ClassReport(ctx context.Context, s *Session, classID int64, from, to time.Time) (*ClassReport, error) {
 	if s == nil {
 		return nil, ErrNotFound
@@ -156,7 +160,7 @@ func (a *App) ClassReport(ctx context.Context, s *Session, classID int64, from, 
 	if r.ReportRange, err = a.reportRange(ctx, c.SchoolID, from, to); err != nil {
 		return nil, err
 	}
-	f, err := a.figures(ctx, store.PointScope{ClassID: c.ID}, r.ReportRange, true)
+	f, err := a.figures(ctx, store.PointScope{ClassID: c.ID, SkipRestricted: true}, r.ReportRange, true)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +188,16 @@ func (a *App) ClassReport(ctx context.Context, s *Session, classID int64, from, 
 	for _, st := range current {
 		onRoster[st.ID] = true
 	}
+	// Students whose processing is restricted have no line, and their
+	// points and attendance are not in the totals (restriction.go).
+	restricted, err := a.restrictedIn(ctx, c.SchoolID)
+	if err != nil {
+		return nil, err
+	}
 	for _, st := range students {
+		if restricted[st.ID] {
+			continue
+		}
 		p, hasP := points[st.ID]
 		at, hasA := att[st.ID]
 		if onRoster[st.ID] || hasP || hasA {
@@ -196,7 +209,8 @@ func (a *App) ClassReport(ctx context.Context, s *Session, classID int64, from, 
 
 // SchoolSummary returns a school-wide report for [from, to) to the
 // school's leaders (ErrNotFound for anyone else): totals, the trend, and a
-// line per class. It names no student and ranks nothing.
+// line per class. It names no student and ranks nothing, and counts no
+// student whose processing is restricted.
 func (a *App) SchoolSummary(ctx context.Context, s *Session, schoolID int64, from, to time.Time) (*SchoolReport, error) {
 	if s == nil || !s.Actor.LoggedIn() || !s.Actor.IsLeaderOf(schoolID) {
 		return nil, ErrNotFound
@@ -207,7 +221,7 @@ func (a *App) SchoolSummary(ctx context.Context, s *Session, schoolID int64, fro
 	}
 	r := &SchoolReport{School: *school}
 	r.ReportRange = a.rangeOf(school, from, to)
-	f, err := a.figures(ctx, store.PointScope{SchoolID: school.ID}, r.ReportRange, true)
+	f, err := a.figures(ctx, store.PointScope{SchoolID: school.ID, SkipRestricted: true}, r.ReportRange, true)
 	if err != nil {
 		return nil, err
 	}

@@ -138,6 +138,11 @@ func (a *App) auditRetention(ctx context.Context, rep *RetentionReport) error {
 func (a *App) applyRule(ctx context.Context, schema privacy.Schema, r privacy.RetentionRule, cutoff time.Time, school int64) (int64, error) {
 	t := r.Table
 	where := r.Where()
+	// A restriction on a holding ground keeps what leads to its student
+	// (restriction.go), whatever its period says.
+	if hold := retentionHold(t); hold != "" {
+		where = "(" + where + ") AND NOT (" + hold + ")"
+	}
 	args := []any{a.clockValue(schema, r, cutoff)}
 	if school != 0 {
 		where += ` AND "school_id" = $2`

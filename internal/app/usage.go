@@ -14,10 +14,10 @@ import (
 // one line: the route's pattern, status, timing, the address shortened to
 // its network and the browser family — for security and quality of
 // service, kept as long as the inventory's request_log entry says. Requests
-// by logged-in people who have not opted out also add one to the day's
-// count for that feature; no count names or counts a person. Both are
-// buffered in memory and written in batches, so a request never waits for
-// the database.
+// by logged-in people who have not opted out (and are not students whose
+// processing is restricted) also add one to the day's count for that
+// feature; no count names or counts a person. Both are buffered in memory
+// and written in batches, so a request never waits for the database.
 
 // maxBuffered bounds the buffer if the database is unreachable for long:
 // lines beyond it are dropped and counted, never kept unbounded.
@@ -83,7 +83,9 @@ func (a *App) optedOut(ctx context.Context, r *recorder, userID int64) bool {
 	if ok && now.Sub(e.at) < usageCacheTTL {
 		return e.out
 	}
-	out, err := store.UsageOptedOut(ctx, a.DB.R, userID)
+	// Opted out, or a student whose processing is restricted
+	// (restriction.go): either way, not counted.
+	out, err := store.UsageExcluded(ctx, a.DB.R, userID)
 	if err != nil {
 		out = true // when in doubt, do not count
 	}

@@ -46,10 +46,12 @@ var sampleData = map[string]map[string]any{
 	"invite":          {"InviterName": "Ms. Park", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/invite/tok4"},
 	"join_request":    {"Name": "Dr. Owusu", "Requester": "Amara Diallo", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/schools/1/directory#requests"},
 	// Privacy and data rights (internal/app).
-	"deletion_scheduled": {"Name": "Ana", "Date": "2026-12-12", "Link": "https://cubby.school.test/settings#delete"},
-	"inactive_warning":   {"ChildName": "Ava", "Date": "2026-12-12", "Link": "https://cubby.school.test/login"},
-	"correction_decided": {"ChildName": "Ava", "Outcome": "declined", "Link": "https://cubby.school.test/privacy/corrections"},
-	"product_news":       {"Name": "Ana", "NewsSubject": "What is new", "Paragraphs": []string{"One.", "Two."}, "Link": "https://cubby.school.test/unsubscribe?token=1.ab"},
+	"deletion_scheduled":  {"Name": "Ana", "Date": "2026-12-12", "Link": "https://cubby.school.test/settings#delete"},
+	"inactive_warning":    {"ChildName": "Ava", "Date": "2026-12-12", "Link": "https://cubby.school.test/login"},
+	"correction_decided":  {"ChildName": "Ava", "Outcome": "declined", "Link": "https://cubby.school.test/privacy/corrections"},
+	"restriction_decided": {"ChildName": "Ava", "Outcome": "active", "Link": "https://cubby.school.test/privacy/restrictions?student=1"},
+	"restriction_lifted":  {"ChildName": "Ava", "Link": "https://cubby.school.test/privacy/restrictions?student=1"},
+	"product_news":        {"Name": "Ana", "NewsSubject": "What is new", "Paragraphs": []string{"One.", "Two."}, "Link": "https://cubby.school.test/unsubscribe?token=1.ab"},
 }
 
 func TestEveryTemplateRendersInEveryLanguage(t *testing.T) {

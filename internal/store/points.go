@@ -175,25 +175,34 @@ func SkillOfClass(ctx context.Context, q db.Querier, schoolID, classID, skillID 
 	return &s, nil
 }
 
+// RosterMark is what an award needs to know of one student on a roster
+// today.
+type RosterMark struct {
+	Status     string // attendance today, "" when not taken
+	Restricted bool   // processing restricted (GDPR Art. 18): no new points
+}
+
 // RosterToday maps each current student of a class to their attendance
-// status on day ("" when not taken): the two facts an award checks, in
-// one query.
-func RosterToday(ctx context.Context, q db.Querier, classID int64, day string) (map[int64]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT cs.student_id, COALESCE(a.status, '') FROM class_students cs
+// status on day and whether their processing is restricted: the facts an
+// award checks, in one query.
+func RosterToday(ctx context.Context, q db.Querier, classID int64, day string) (map[int64]RosterMark, error) {
+	rows, err := q.QueryContext(ctx, `SELECT cs.student_id, COALESCE(a.status, ''),
+		EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.student_id = cs.student_id AND r.status = 'active')
+		FROM class_students cs
 		LEFT JOIN attendance a ON a.class_id = cs.class_id AND a.student_id = cs.student_id AND a.day = $2
 		WHERE cs.class_id = $1 AND cs.removed_at IS NULL`, classID, day)
 	if err != nil {
 		return nil, db.MapError(err)
 	}
 	defer rows.Close()
-	out := map[int64]string{}
+	out := map[int64]RosterMark{}
 	for rows.Next() {
 		var id int64
-		var status string
-		if err := rows.Scan(&id, &status); err != nil {
+		var m RosterMark
+		if err := rows.Scan(&id, &m.Status, &m.Restricted); err != nil {
 			return nil, db.MapError(err)
 		}
-		out[id] = status
+		out[id] = m
 	}
 	return out, db.MapError(rows.Err())
 }
@@ -242,15 +251,17 @@ func StudentTotalsByClass(ctx context.Context, q db.Querier, studentID int64, fr
 }
 
 // StudentToday reports whether one student is on a class's current roster
-// and their attendance status on day ("" when not taken): the single-
-// student award, the common case, reads one row instead of the roster.
-func StudentToday(ctx context.Context, q db.Querier, classID, studentID int64, day string) (bool, string, error) {
-	var status string
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(a.status, '') FROM class_students cs
+// and, if so, their RosterMark: the single-student award, the common case,
+// reads one row instead of the roster.
+func StudentToday(ctx context.Context, q db.Querier, classID, studentID int64, day string) (bool, RosterMark, error) {
+	var m RosterMark
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(a.status, ''),
+		EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.student_id = cs.student_id AND r.status = 'active')
+		FROM class_students cs
 		LEFT JOIN attendance a ON a.class_id = cs.class_id AND a.student_id = cs.student_id AND a.day = $3
-		WHERE cs.class_id = $1 AND cs.student_id = $2 AND cs.removed_at IS NULL`, classID, studentID, day).Scan(&status)
+		WHERE cs.class_id = $1 AND cs.student_id = $2 AND cs.removed_at IS NULL`, classID, studentID, day).Scan(&m.Status, &m.Restricted)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, "", nil
+		return false, RosterMark{}, nil
 	}
-	return err == nil, status, db.MapError(err)
+	return err == nil, m, db.MapError(err)
 }

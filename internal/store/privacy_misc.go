@@ -272,10 +272,12 @@ const activeStudent = `EXISTS (SELECT 1 FROM students s JOIN class_students cs O
 	WHERE s.user_id = u.id AND s.left_at IS NULL AND cs.removed_at IS NULL AND c.archived_at IS NULL)`
 
 // InactiveAccounts lists accounts of a kind not used since before, that are
-// not on a current class roster and have no deletion pending.
+// not on a current class roster, not kept by a restriction of processing
+// (restriction.go) and have no deletion pending.
 func InactiveAccounts(ctx context.Context, q db.Querier, kind string, before time.Time) ([]InactiveAccount, error) {
 	rows, err := q.QueryContext(ctx, `SELECT u.id, u.first_name FROM users u
 		WHERE u.kind = $1 AND COALESCE(u.last_active_at, u.created_at) < $2 AND NOT `+activeStudent+`
+		AND u.id NOT IN (`+RetentionHeldUsers+`)
 		AND NOT EXISTS (SELECT 1 FROM erasures e WHERE e.user_id = u.id AND e.erased_at IS NULL)
 		ORDER BY u.id`, kind, before)
 	if err != nil {
@@ -294,10 +296,12 @@ func InactiveAccounts(ctx context.Context, q db.Querier, kind string, before tim
 }
 
 // StillInactive reports whether an account has not been used since a
-// moment and is not on a current class roster.
+// moment, is not on a current class roster and is not kept by a
+// restriction of processing.
 func StillInactive(ctx context.Context, q db.Querier, userID int64, since time.Time) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.id = $1 AND COALESCE(u.last_active_at, u.created_at) < $2 AND NOT `+activeStudent,
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.id = $1 AND COALESCE(u.last_active_at, u.created_at) < $2 AND NOT `+activeStudent+`
+		AND u.id NOT IN (`+RetentionHeldUsers+`)`,
 		userID, since).Scan(&n)
 	return n > 0, db.MapError(err)
 }

@@ -23,6 +23,9 @@ type PointScope struct {
 	// ForFamily leaves out the points of classes that hide points from
 	// families (the student or a parent is looking).
 	ForFamily bool
+	// SkipRestricted leaves out students whose processing is restricted
+	// (GDPR Art. 18): class and school reports are not for them.
+	SkipRestricted bool
 }
 
 // where returns the scope's condition on the points table as parameter $1.
@@ -71,6 +74,9 @@ func PointsBreakdown(ctx context.Context, q db.Querier, scope PointScope, bounds
 	cond, id := scope.where()
 	if scope.ForFamily {
 		cond += " AND class_id NOT IN (SELECT id FROM classes WHERE hide_points)"
+	}
+	if scope.SkipRestricted {
+		cond += " AND student_id NOT IN (" + RestrictedStudents + ")"
 	}
 	args := []any{id}
 	for _, b := range bounds {
@@ -204,6 +210,9 @@ type AttendanceCell struct {
 // day order.
 func AttendanceBreakdown(ctx context.Context, q db.Querier, scope PointScope, from, to string) ([]AttendanceCell, error) {
 	cond, id := scope.where()
+	if scope.SkipRestricted {
+		cond += " AND student_id NOT IN (" + RestrictedStudents + ")"
+	}
 	rows, err := q.QueryContext(ctx, `SELECT class_id, day, status, COUNT(*) FROM attendance
 		WHERE `+cond+` AND day >= $2 AND day <= $3 GROUP BY day, class_id, status ORDER BY day, class_id`, id, from, to)
 	if err != nil {

@@ -140,8 +140,11 @@ func (s *Server) awardForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) classError(w http.ResponseWriter, r *http.Request, sess *app.Session, mode string, err error, keep ...string) error {
 	p := s.page(w, r, "classes.title")
 	var absent *app.AbsentError
+	var restricted *app.RestrictedError
 	status, ok := s.formError(w, p, err)
 	switch {
+	case errors.As(err, &restricted):
+		status, p.Error = http.StatusConflict, p.L.T("restriction.no_points")
 	case errors.As(err, &absent):
 		status, p.Error = http.StatusConflict, p.L.T("points.absent")
 	case ok && mode != "students":

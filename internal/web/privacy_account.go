@@ -22,6 +22,11 @@ type privacySettings struct {
 	Parent       bool
 	Grace        string
 	PendingTasks int
+	// Restrictions: the person may ask for (parent, student) or decide
+	// on (leader) restrictions of processing; PendingRestrictions are the
+	// requests waiting for this leader (restriction.go).
+	Restrictions        bool
+	PendingRestrictions int
 }
 
 // privacySettingsOf gathers what the settings page shows about a person's
@@ -40,6 +45,18 @@ func (s *Server) privacySettingsOf(ctx context.Context, sess *app.Session, w wor
 	}
 	if d.Counting, err = s.app.UsageCounting(ctx, sess); err != nil {
 		return d, err
+	}
+	d.Restrictions = d.Parent || d.Leader || sess.Actor.Kind == authz.Student
+	if d.Leader {
+		list, err := s.app.Restrictions(ctx, sess)
+		if err != nil {
+			return d, err
+		}
+		for _, r := range list {
+			if r.CanDecide {
+				d.PendingRestrictions++
+			}
+		}
 	}
 	if d.Staff {
 		list, err := s.app.Corrections(ctx, sess)

@@ -30,6 +30,7 @@ func (s *Server) privacyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /privacy/corrections/new", s.handler(s.correctionForm))
 	mux.HandleFunc("POST /privacy/corrections", s.handler(s.correctionSubmit))
 	mux.HandleFunc("POST /privacy/corrections/{id}/decide", s.handler(s.correctionDecide))
+	s.restrictionRoutes(mux) // restriction.go
 	mux.HandleFunc("POST /settings/delete", s.handler(s.deleteAccountSubmit))
 	mux.HandleFunc("POST /settings/delete/cancel", s.handler(s.deleteAccountCancel))
 	mux.HandleFunc("POST /settings/news", s.handler(s.newsSubmit))

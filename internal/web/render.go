@@ -179,6 +179,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 	case errors.Is(err, app.ErrNotFound):
 		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
+	case errors.Is(err, app.ErrRestricted):
+		s.errorPage(w, r, http.StatusForbidden, "restriction.records_restricted")
 	case errors.Is(err, app.ErrForbidden):
 		s.errorPage(w, r, http.StatusForbidden, "error.forbidden")
 	case errors.Is(err, app.ErrArchived):
