@@ -115,10 +115,19 @@ var formFields = map[string]string{
 	"/schools/{id}/members/{id}/remove heir":  "", // picks a colleague already on the staff
 
 	// Families and privacy requests.
-	"/children/connect parent_code":           "guardians.student_id",
-	"/privacy/corrections request":            "corrections.request",
-	"/privacy/corrections/{id}/decide reason": "corrections.reason",
-	"/privacy/corrections/{id}/decide remove": "",
+	"/children/connect parent_code":            "guardians.student_id",
+	"/privacy/corrections request":             "corrections.request",
+	"/privacy/corrections/{id}/decide reason":  "corrections.reason",
+	"/privacy/corrections/{id}/decide remove":  "",
+	"/privacy/restrictions ground":             "processing_restrictions.ground",
+	"/privacy/restrictions request":            "processing_restrictions.request",
+	"/privacy/restrictions/set student":        "", // picks a student of the school
+	"/privacy/restrictions/set ground":         "processing_restrictions.ground",
+	"/privacy/restrictions/set request":        "processing_restrictions.request",
+	"/privacy/restrictions/set confirm":        "",
+	"/privacy/restrictions/{id}/decide reason": "processing_restrictions.reason",
+	"/privacy/restrictions/{id}/lift reason":   "processing_restrictions.reason",
+	"/privacy/restrictions/{id}/lift confirm":  "",
 }
 
 // unrendered are forms with fields this test does not reach, and why
@@ -407,6 +416,18 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 
 	student := login(t, env, demo.StudentUsername)
 	w.add("student settings", student, "/settings")
+
+	// Last, as a restriction changes what the pages above show: a parent
+	// asks to restrict processing, the leader sees the request to decide
+	// and sets one on another child, which can then be lifted.
+	w.add("restriction request", parent, "/privacy/restrictions?student="+child[1])
+	if s, _, _ := post(t, parent, env.URL+"/privacy/restrictions", url.Values{"student": {child[1]}, "ground": {"accuracy"}}); s != http.StatusSeeOther {
+		t.Fatalf("asking for a restriction: %d", s)
+	}
+	if s, _, _ := post(t, leader, env.URL+"/privacy/restrictions/set", url.Values{"student": {firstStudent(t, env, class)}, "ground": {"objection"}, "confirm": {"1"}}); s != http.StatusSeeOther {
+		t.Fatalf("setting a restriction: %d", s)
+	}
+	w.add("restrictions to decide and lift", leader, "/privacy/restrictions")
 	return w
 }
 
