@@ -11,8 +11,8 @@ import (
 	"cubby/internal/store"
 )
 
-// directoryRoutes declares joining a school, the School Directory and
-// invitations.
+// directoryRoutes declares joining a school, the School Directory,
+// invitations and (custody.go) who may act for the school's students.
 func (x *API) directoryRoutes() {
 	h := x.explained
 	x.add(Op{Method: "POST", Path: "/schools", ID: "createSchool", Tag: "directory", Idempotent: true,
@@ -58,6 +58,7 @@ func (x *API) directoryRoutes() {
 	x.add(Op{Method: "POST", Path: "/invitations/accept", ID: "acceptInvitation", Tag: "directory",
 		Summary: "Accept an invitation as the caller: a teacher invitation makes a teacher or leader account active (not yet verified) staff of the school; a parent invitation connects a parent account to the student. Works once (410 after, or once expired); 403 for the wrong kind of account. Accepting with the address the link was emailed to verifies it.",
 		Request: "TokenOnly", Response: "InvitationAccepted", Success: http.StatusOK, Errors: []int{400, 401, 403, 404, 410}, Handle: h(x.acceptInvitation)})
+	x.custodyRoutes() // custody.go: who may act for a school's students
 }
 
 // explained answers a use case's app.RefusedError with its own reason —

@@ -34,7 +34,7 @@ func (a *App) Children(ctx context.Context, s *Session) ([]store.Student, error)
 	if s.Actor.Kind != authz.Parent {
 		return nil, nil
 	}
-	return store.ChildrenOfParent(ctx, a.DB.R, s.User.ID)
+	return a.familyChildren(ctx, s)
 }
 
 // SchoolSummary is a leader's overview of one school.

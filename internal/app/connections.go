@@ -45,6 +45,18 @@ func (a *App) ConnectChild(ctx context.Context, s *Session, code string) (*store
 	if err != nil {
 		return nil, err
 	}
+	// A custody block, or an eligible student whose parents the deployment
+	// cuts off: the same neutral answer for both (custody.go).
+	var cr *connectRefused
+	if err := a.refuseConnection(ctx, a.DB.R, st, s.User.ID); errors.As(err, &cr) {
+		if err := a.refusedConnection(ctx, cr, "parent code"); err != nil {
+			return nil, err
+		}
+		v.Add("parent_code", "custody.cannot_connect")
+		return nil, v
+	} else if err != nil {
+		return nil, err
+	}
 	err = store.AddGuardian(ctx, a.DB.W, st.SchoolID, st.ID, s.User.ID, now)
 	if errors.Is(err, ErrConflict) {
 		v.Add("parent_code", "connect.already")

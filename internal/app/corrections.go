@@ -72,6 +72,12 @@ func (a *App) ChildRecords(ctx context.Context, s *Session, studentID int64) ([]
 	if !authz.CanRequestCorrection(s.Actor, studentID) {
 		return nil, ErrNotFound
 	}
+	return a.correctableRecords(ctx, st)
+}
+
+// correctableRecords lists the records about a student that can be
+// questioned, whoever asks (ChildRecords, custody.go's RecordsToFile).
+func (a *App) correctableRecords(ctx context.Context, st *store.Student) ([]ChildRecord, error) {
 	var out []ChildRecord
 	for _, t := range a.Inventory.Linked() {
 		fields := correctable(t)
@@ -185,6 +191,12 @@ func (a *App) RequestCorrection(ctx context.Context, s *Session, studentID int64
 	if err != nil || !authz.CanRequestCorrection(s.Actor, studentID) {
 		return nil, ErrNotFound
 	}
+	return a.fileCorrection(ctx, s, st, s.User.ID, 0, table, key, text)
+}
+
+// fileCorrection records a request by requestedBy about one record of st;
+// filedBy is the leader who wrote it down for them, or 0.
+func (a *App) fileCorrection(ctx context.Context, s *Session, st *store.Student, requestedBy, filedBy int64, table, key, text string) (*store.Correction, error) {
 	t, ok := a.Inventory.Table(table)
 	if !ok || t.Identity || len(correctable(t)) == 0 {
 		return nil, ErrNotFound
@@ -197,13 +209,22 @@ func (a *App) RequestCorrection(ctx context.Context, s *Session, studentID int64
 		return nil, ErrNotFound
 	}
 	c := &store.Correction{SchoolID: st.SchoolID, StudentID: st.ID, RecordTable: t.Name, RecordKey: key, RecordSummary: recs[0].Summary(),
-		RequestedBy: s.User.ID, Request: text, Status: store.CorrectionPending, CreatedAt: a.Now()}
+		RequestedBy: requestedBy, Request: text, Status: store.CorrectionPending, CreatedAt: a.Now()}
+	detail := "correction of " + t.Name
+	if filedBy != 0 {
+		detail += " filed on behalf of the " + map[bool]string{true: "student", false: "parent"}[requestedBy == st.UserID]
+	}
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
 		if err := store.AddCorrection(ctx, tx, c); err != nil {
 			return err
 		}
+		if filedBy != 0 {
+			if err := store.SetCorrectionFiledBy(ctx, tx, c.ID, filedBy); err != nil {
+				return err
+			}
+		}
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditRequest,
-			SubjectID: st.UserID, Detail: "correction of " + t.Name})
+			SubjectID: st.UserID, Detail: detail})
 	})
 	return c, err
 }
@@ -214,6 +235,7 @@ type CorrectionView struct {
 	StudentName   string
 	RequesterName string
 	DeciderName   string
+	FiledByName   string // the leader who filed it on the requester's behalf
 	CanDecide     bool
 	DataTypes     []privacy.DataType
 	AnswerBy      time.Time // the legal deadline for an answer
@@ -224,6 +246,7 @@ type CorrectionView struct {
 func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, error) {
 	var list []store.Correction
 	var err error
+	requester := s.Actor.Kind == authz.Parent || authz.IsEligibleStudent(s.Actor)
 	switch s.Actor.Kind {
 	case authz.Parent:
 		var ids []int64
@@ -231,6 +254,10 @@ func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, er
 			ids = append(ids, id)
 		}
 		list, err = store.CorrectionsOfStudents(ctx, a.DB.R, ids)
+	case authz.Student:
+		if requester {
+			list, err = store.CorrectionsOfStudents(ctx, a.DB.R, []int64{s.Actor.StudentID})
+		}
 	case authz.Leader, authz.Teacher:
 		seen := map[int64]bool{}
 		for _, school := range s.Actor.SchoolIDs() {
@@ -259,6 +286,14 @@ func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, er
 		}
 		return names[id]
 	}
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	filers, err := store.CorrectionsFiledBy(ctx, a.DB.R, ids)
+	if err != nil {
+		return nil, err
+	}
 	var out []CorrectionView
 	for _, c := range list {
 		st, ref, err := a.studentRef(ctx, c.StudentID)
@@ -266,11 +301,11 @@ func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, er
 			continue
 		}
 		canDecide := authz.CanDecideCorrection(s.Actor, ref)
-		if s.Actor.Kind != authz.Parent && !canDecide {
+		if !requester && !canDecide {
 			continue
 		}
 		v := CorrectionView{Correction: c, StudentName: st.FirstName, RequesterName: name(c.RequestedBy), DeciderName: name(c.DecidedBy),
-			CanDecide: canDecide && c.Status == store.CorrectionPending, AnswerBy: privacy.AnswerBy(c.CreatedAt)}
+			FiledByName: name(filers[c.ID]), CanDecide: canDecide && c.Status == store.CorrectionPending, AnswerBy: privacy.AnswerBy(c.CreatedAt)}
 		if t, ok := a.Inventory.Table(c.RecordTable); ok {
 			for _, f := range correctable(t) {
 				if !slices.Contains(v.DataTypes, f.DataType) {
@@ -327,6 +362,11 @@ func (a *App) DecideCorrection(ctx context.Context, s *Session, id int64, accept
 		parent, err := store.UserByID(ctx, tx, c.RequestedBy)
 		if err != nil || parent.Email == "" {
 			return nil // the parent's account is gone; the outcome stays on record
+		}
+		// A parent since blocked from the child, or cut off when the child
+		// became an eligible student, is not told about the child.
+		if ok, err := a.actsFor(ctx, parent.ID, st.ID); err != nil || !ok {
+			return err
 		}
 		return a.mail(ctx, tx, notify.Email{To: parent.Email, Lang: parent.Language, Template: "correction_decided", SchoolID: st.SchoolID,
 			Data: map[string]any{"ChildName": st.FirstName, "Outcome": status, "Link": a.BaseURL + "/privacy/corrections"}}, now)

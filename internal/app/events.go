@@ -10,6 +10,10 @@ type PointEvent struct {
 	SkillName string
 	Weight    int
 	Undone    bool
+	// AccessChanged: who may follow the student changed (a custody block,
+	// an eligible student). Live pages end their stream and reconnect,
+	// which authorises them again.
+	AccessChanged bool
 }
 
 // Hub fans point events out to the live pages watching a student. It is

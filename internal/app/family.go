@@ -26,7 +26,7 @@ func (a *App) FamilyView(ctx context.Context, s *Session) ([]ChildDay, error) {
 	var ids []int64
 	switch {
 	case s.Actor.Kind == authz.Parent:
-		children, err := store.ChildrenOfParent(ctx, a.DB.R, s.User.ID)
+		children, err := a.familyChildren(ctx, s)
 		if err != nil {
 			return nil, err
 		}

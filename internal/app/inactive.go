@@ -44,7 +44,7 @@ func (a *App) warnOne(ctx context.Context, acct store.InactiveAccount, rule *pri
 	if err != nil {
 		return err
 	}
-	parents, err := store.ParentContacts(ctx, a.DB.R, u.ID)
+	parents, err := a.parentContacts(ctx, u.ID)
 	if err != nil {
 		return err
 	}

@@ -138,6 +138,11 @@ func (a *App) SendInvitation(ctx context.Context, s *Session, in Invite) (*store
 	if err := a.inviteContact(inv, in); err != nil {
 		return nil, err
 	}
+	if inv.Kind == store.InviteParent {
+		if err := a.parentInviteAllowed(ctx, s, inv); err != nil {
+			return nil, err
+		}
+	}
 	inv.Language = in.Language
 	if !slices.Contains(a.Languages, inv.Language) {
 		inv.Language = s.User.Language
@@ -315,7 +320,7 @@ func (a *App) acceptInvitation(ctx context.Context, u *store.User, token string)
 		if inv.Kind == store.InviteTeacher {
 			err = joinByInvitation(ctx, tx, inv.SchoolID, u.ID, now)
 		} else {
-			err = connectByInvitation(ctx, tx, inv, u.ID, now)
+			err = a.connectByInvitation(ctx, tx, inv, u.ID, now)
 		}
 		if err != nil {
 			return err
@@ -330,6 +335,15 @@ func (a *App) acceptInvitation(ctx context.Context, u *store.User, token string)
 		}
 		return nil
 	})
+	// The link stays unused: it may have reached the wrong person of a
+	// family, and the right one can still accept it.
+	var cr *connectRefused
+	if errors.As(err, &cr) {
+		if err := a.refusedConnection(ctx, cr, "invitation"); err != nil {
+			return nil, err
+		}
+		return nil, refused("custody.cannot_connect", ErrForbidden)
+	}
 	return out, err
 }
 
@@ -350,13 +364,16 @@ func joinByInvitation(ctx context.Context, q db.Querier, schoolID, userID int64,
 	return nil
 }
 
-func connectByInvitation(ctx context.Context, q db.Querier, inv *store.Invitation, parentID int64, now time.Time) error {
+func (a *App) connectByInvitation(ctx context.Context, q db.Querier, inv *store.Invitation, parentID int64, now time.Time) error {
 	st, err := store.StudentByID(ctx, q, inv.StudentID)
 	if err != nil {
 		return err
 	}
 	if st.LeftAt != nil {
 		return refused("invite.expired", ErrGone)
+	}
+	if err := a.refuseConnection(ctx, q, st, parentID); err != nil {
+		return err
 	}
 	children, err := store.ChildIDs(ctx, q, parentID)
 	if err != nil {

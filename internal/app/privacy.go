@@ -107,7 +107,7 @@ func (a *App) subjectsOf(ctx context.Context, s *Session) ([]*store.User, error)
 	if s.User.Kind != store.KindParent {
 		return out, nil
 	}
-	children, err := store.ChildrenOfParent(ctx, a.DB.R, s.User.ID)
+	children, err := a.familyChildren(ctx, s)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"cubby/internal/app"
 	"cubby/internal/db"
 	"cubby/internal/demo"
+	"cubby/internal/privacy"
 	"cubby/internal/store"
 	"cubby/internal/testenv"
 )
@@ -65,7 +66,7 @@ func loginAs(t *testing.T, env *testenv.Env, who, password string) *app.Session 
 
 func newFamily(t *testing.T, d db.Dialect) *family {
 	t.Helper()
-	env := testenv.New(t, d)
+	env := testenv.New(t, d, testenv.WithDeployment(func(dep *privacy.Deployment) { dep.EligibleParentAccess = privacy.EligibleParentAccessKeep }))
 	a, ctx := env.App, context.Background()
 	f := &family{env: env, ctx: ctx}
 	f.leader = loginAs(t, env, demo.LeaderEmail, demo.Password)
@@ -156,13 +157,15 @@ func newFamily(t *testing.T, d db.Dialect) *family {
 	must(t, err)
 	must(t, a.DecideRestriction(ctx, f.leader, rs.ID, true, ""))
 	must(t, a.LiftRestriction(ctx, f.leader, rs.ID, "The record was checked with the teacher."))
-	// The parent had first asked at the office, where the leader wrote the
+	// The parent also asked at the office, where the leader wrote the
 	// request down for them; the school has since recorded that Zephyrine
-	// holds her own rights (an eligible student).
-	_, err = env.DB.W.Exec(`UPDATE corrections SET filed_by = $1 WHERE id = $2`, f.leader.User.ID, c.ID)
+	// holds her own rights (an eligible student), and this deployment keeps
+	// her parents' access (CUBBY_ELIGIBLE_PARENT_ACCESS=keep).
+	_, err = a.FileCorrectionFor(ctx, f.leader, st.ID, f.parentID, point.Table, point.Key, "Barnaby phoned: the same point.")
 	must(t, err)
-	_, err = env.DB.W.Exec(`UPDATE students SET eligible_since = $1 WHERE id = $2`, a.Now(), st.ID)
+	_, err = a.SetEligible(ctx, f.leader, st.ID, true)
 	must(t, err)
+	f.parent = sessionOf(t, env, token)
 
 	// Two children ask the parent for consent by email: one answered, which
 	// puts the parent's address in the consent ledger, one still waiting.

@@ -240,7 +240,9 @@ func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error
 		}
 		actor.Classes = classes
 	case store.KindParent:
-		if actor.Children, err = store.ChildIDs(ctx, a.DB.R, u.ID); err != nil {
+		// Less the children a custody block or the end of parents' rights
+		// cuts (custody.go): every check that follows sees only these.
+		if actor.Children, err = a.childrenOf(ctx, a.DB.R, u.ID); err != nil {
 			return nil, err
 		}
 	case store.KindStudent:
@@ -250,6 +252,11 @@ func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error
 		}
 		if s != nil {
 			actor.StudentID, actor.StudentSchoolID = s.ID, s.SchoolID
+			since, err := store.EligibleSince(ctx, a.DB.R, s.ID)
+			if err != nil {
+				return nil, err
+			}
+			actor.StudentEligible = since != nil
 		}
 	}
 	return actor, nil

@@ -40,6 +40,9 @@ type Actor struct {
 	// StudentID is the actor's own student profile, if a student.
 	StudentID       int64
 	StudentSchoolID int64
+	// StudentEligible: the student holds the rights over their own
+	// records (an "eligible student", custody.go).
+	StudentEligible bool
 	// EmailVerified is false until the person opened the link sent to
 	// their address; unverified accounts cannot message or invite anyone.
 	EmailVerified bool

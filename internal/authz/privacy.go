@@ -14,8 +14,14 @@ func CanSetRetention(a *Actor, schoolID int64) bool {
 	return a.LoggedIn() && a.IsLeaderOf(schoolID)
 }
 
-// CanRequestCorrection: a parent of the student.
+// CanRequestCorrection: a parent of the student (while they act for the
+// child: not blocked, and not after the rights passed to the student
+// unless the deployment keeps parents' access), or an eligible student
+// about their own records.
 func CanRequestCorrection(a *Actor, studentID int64) bool {
+	if IsEligibleStudent(a) {
+		return a.StudentID == studentID
+	}
 	if !a.LoggedIn() || a.Kind != Parent {
 		return false
 	}

@@ -50,3 +50,22 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		t.Errorf("postgres URL: %v", err)
 	}
 }
+
+// CUBBY_ELIGIBLE_PARENT_ACCESS: end by default, keep on request, anything
+// else refused at start rather than read as one or the other.
+func TestEligibleParentAccess(t *testing.T) {
+	c := Default()
+	if c.EligibleParentAccess != "end" || c.Deployment(nil).EligibleParentAccess != "end" {
+		t.Errorf("default %q", c.EligibleParentAccess)
+	}
+	t.Setenv("CUBBY_ELIGIBLE_PARENT_ACCESS", "keep")
+	c = Default()
+	c.Flags(flag.NewFlagSet("t", flag.ContinueOnError))
+	if err := c.Validate(); err != nil || c.Deployment(nil).EligibleParentAccess != "keep" {
+		t.Errorf("keep: %v %q", err, c.EligibleParentAccess)
+	}
+	c.EligibleParentAccess = "parents"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "CUBBY_ELIGIBLE_PARENT_ACCESS") {
+		t.Errorf("a bad value: %v", err)
+	}
+}

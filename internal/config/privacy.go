@@ -28,6 +28,15 @@ type Privacy struct {
 	SMTPProcessorIntegral string // CUBBY_SMTP_PROCESSOR_INTEGRAL: true (default) if Cubby cannot work without it
 	SMSProcessorDPAURL    string // CUBBY_SMS_PROCESSOR_DPA_URL: the SMS gateway's agreement
 	SMSProcessorIntegral  string // CUBBY_SMS_PROCESSOR_INTEGRAL: false (default): text messages are optional
+	// EligibleParentAccess is CUBBY_ELIGIBLE_PARENT_ACCESS: what happens to
+	// parents' access when a school records that a student holds their own
+	// rights (an eligible student: 18 under FERPA, or the local age of
+	// majority). "end" (default): parents lose access to the student's
+	// records, export, corrections and access log at once. "keep": they
+	// keep it, as FERPA allows schools to for a dependent student (34 CFR
+	// 99.31(a)(8)); under GDPR an adult's data is theirs, so keep needs the
+	// student's agreement or another basis the operator documents.
+	EligibleParentAccess string
 }
 
 // maxBackupRetention is as long as the erasure ledger remembers erased
@@ -36,7 +45,8 @@ type Privacy struct {
 var maxBackupRetention = privacy.Period{Years: 1}
 
 func defaultPrivacy() Privacy {
-	return Privacy{DeletionGrace: privacy.DefaultDeletionGrace.String(), SMTPProcessorIntegral: "true", SMSProcessorIntegral: "false"}
+	return Privacy{DeletionGrace: privacy.DefaultDeletionGrace.String(), SMTPProcessorIntegral: "true", SMSProcessorIntegral: "false",
+		EligibleParentAccess: privacy.EligibleParentAccessEnd}
 }
 
 func (c *Config) privacyFlags(str func(p *string, name, env, usage string)) {
@@ -54,6 +64,8 @@ func (c *Config) privacyFlags(str func(p *string, name, env, usage string)) {
 	str(&p.SMTPProcessorIntegral, "smtp-processor-integral", "CUBBY_SMTP_PROCESSOR_INTEGRAL", "true if Cubby cannot work without the mail provider")
 	str(&p.SMSProcessorDPAURL, "sms-processor-dpa-url", "CUBBY_SMS_PROCESSOR_DPA_URL", "the SMS gateway's data processing agreement (transparency page)")
 	str(&p.SMSProcessorIntegral, "sms-processor-integral", "CUBBY_SMS_PROCESSOR_INTEGRAL", "true if Cubby cannot work without the SMS gateway")
+	str(&p.EligibleParentAccess, "eligible-parent-access", "CUBBY_ELIGIBLE_PARENT_ACCESS",
+		"when a school marks a student eligible (18 under FERPA, or the local age of majority): end (default) ends parents' access to the student's records, export, corrections and access log; keep keeps it, as FERPA allows for a dependent student (34 CFR 99.31(a)(8)) - under GDPR an adult's data is theirs, so keep needs the student's agreement or another documented basis")
 }
 
 func (c *Config) validatePrivacy() []error {
@@ -86,6 +98,9 @@ func (c *Config) validatePrivacy() []error {
 			errs = append(errs, fmt.Errorf("%s %q must be true or false", b.name, b.v))
 		}
 	}
+	if p.EligibleParentAccess != privacy.EligibleParentAccessEnd && p.EligibleParentAccess != privacy.EligibleParentAccessKeep {
+		errs = append(errs, fmt.Errorf("CUBBY_ELIGIBLE_PARENT_ACCESS %q must be end or keep", p.EligibleParentAccess))
+	}
 	if p.HostingDPAURL != "" && p.HostingName == "" {
 		errs = append(errs, fmt.Errorf("CUBBY_HOSTING_PROCESSOR_DPA_URL is set but CUBBY_HOSTING_PROCESSOR_NAME is not"))
 	}
@@ -105,6 +120,7 @@ func (c *Config) Deployment(processors []privacy.Processor) *privacy.Deployment 
 		Country:              c.Country,
 		ServerLocation:       c.ServerLoc,
 		DeletionGrace:        privacy.DefaultDeletionGrace,
+		EligibleParentAccess: p.EligibleParentAccess,
 	}
 	d.BackupRetention, _ = privacy.ParseDuration(p.BackupRetention)
 	if g, err := privacy.ParseDuration(p.DeletionGrace); err == nil {

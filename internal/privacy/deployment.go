@@ -25,6 +25,10 @@ type Deployment struct {
 	// DeletionGrace is how long a deletion request waits before erasure,
 	// so a person can change their mind.
 	DeletionGrace Period
+	// EligibleParentAccess is what happens to parents' access when a
+	// school records that a student holds their own rights: "end" (also
+	// when empty) or "keep" (CUBBY_ELIGIBLE_PARENT_ACCESS).
+	EligibleParentAccess string
 	// Processors are the outside parties configured: a hosting company
 	// (holding the database, as primary_db), email and SMS delivery. Their
 	// IDs are inventory recipients.
@@ -49,6 +53,12 @@ type Processor struct {
 	Integral bool
 	DPAURL   string // its data processing agreement
 }
+
+// The values of Deployment.EligibleParentAccess.
+const (
+	EligibleParentAccessEnd  = "end"
+	EligibleParentAccessKeep = "keep"
+)
 
 // DefaultDeletionGrace is how long a deletion request waits when the
 // operator did not choose: two weeks to change one's mind.

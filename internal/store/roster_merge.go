@@ -32,7 +32,7 @@ type MergeCounts struct {
 // move. A table added later that refers to students must be added here
 // (and to MoveStudentRecords); until then a merge that would lose its
 // rows is refused rather than silently cascading them away.
-var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections"}
+var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections", "guardian_blocks"}
 
 // MoveStudentRecords moves everything recorded about student drop onto
 // student keep, inside the caller's transaction. Rows that would collide
@@ -78,6 +78,18 @@ func MoveStudentRecords(ctx context.Context, q db.Querier, keep, drop *Student) 
 	exec(&c.Guardians, `UPDATE guardians SET student_id = $1 WHERE student_id = $2 AND NOT EXISTS (
 		SELECT 1 FROM guardians o WHERE o.student_id = $1 AND o.user_id = guardians.user_id)`, k, d)
 	exec(&c.SharedGuardians, `DELETE FROM guardians WHERE student_id = $1`, d)
+	// Custody blocks follow the child: a parent blocked from either
+	// profile is blocked from the merged one, and loses a link the other
+	// profile gave them. A block both profiles hold is kept once.
+	exec(nil, `UPDATE guardian_blocks SET student_id = $1 WHERE student_id = $2 AND NOT (lifted_at IS NULL AND EXISTS (
+		SELECT 1 FROM guardian_blocks o WHERE o.student_id = $1 AND o.guardian_user_id = guardian_blocks.guardian_user_id AND o.lifted_at IS NULL))`, k, d)
+	exec(nil, `DELETE FROM guardian_blocks WHERE student_id = $1`, d)
+	exec(nil, `DELETE FROM guardians WHERE student_id = $1 AND EXISTS (SELECT 1 FROM guardian_blocks b
+		WHERE b.student_id = $1 AND b.guardian_user_id = guardians.user_id AND b.lifted_at IS NULL)`, k)
+	// One child: if the school recorded either profile as an eligible
+	// student, the merged one is.
+	exec(nil, `UPDATE students SET eligible_since = (SELECT o.eligible_since FROM students o WHERE o.id = $2)
+		WHERE id = $1 AND eligible_since IS NULL`, k, d)
 	if err != nil {
 		return c, err
 	}

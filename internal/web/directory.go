@@ -10,8 +10,9 @@ import (
 	"cubby/internal/store"
 )
 
-// directoryRoutes registers the School Directory, joining a school and
-// invitations (directory_join.go, invite.go).
+// directoryRoutes registers the School Directory, joining a school,
+// invitations (directory_join.go, invite.go) and a student's family access
+// (custody.go).
 func (s *Server) directoryRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /school", s.handler(s.mySchool))
 	mux.HandleFunc("GET /schools/{id}/directory", s.handler(s.directory))
@@ -29,6 +30,7 @@ func (s *Server) directoryRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /invite", s.handler(s.acceptSubmit))
 	mux.HandleFunc("GET /invite/signup", s.handler(s.inviteSignupForm))
 	mux.HandleFunc("POST /invite/signup", s.handler(s.inviteSignupSubmit))
+	s.custodyRoutes(mux) // custody.go: a student's family access
 }
 
 // mySchool is the navigation's "School": the directory of the person's

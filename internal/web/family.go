@@ -66,6 +66,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		case <-keepalive.C:
 			fmt.Fprint(w, ": keepalive\n\n")
 		case e := <-ch:
+			if e.AccessChanged {
+				return nil // the browser reconnects, and is authorised again
+			}
 			if hidden[e.ClassID] {
 				continue
 			}

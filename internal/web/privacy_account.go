@@ -13,6 +13,9 @@ import (
 
 // privacySettings is the settings page's "your data" part.
 type privacySettings struct {
+	// Eligible: a student who holds the rights over their own records
+	// asks for corrections like a parent (custody.go).
+	Eligible     bool
 	Deletion     *store.Erasure
 	CanNews      bool
 	News         bool
@@ -34,6 +37,7 @@ type privacySettings struct {
 func (s *Server) privacySettingsOf(ctx context.Context, sess *app.Session, w words) (privacySettings, error) {
 	d := privacySettings{CanNews: app.CanReceiveNews(sess.User), Staff: sess.Actor.Kind == authz.Teacher || sess.Actor.Kind == authz.Leader,
 		Leader: sess.Actor.Kind == authz.Leader, Parent: sess.Actor.Kind == authz.Parent, Grace: w.period(s.app.Deployment().DeletionGrace)}
+	d.Eligible = authz.IsEligibleStudent(sess.Actor)
 	var err error
 	if d.Deletion, err = s.app.PendingDeletion(ctx, sess); err != nil {
 		return d, err

@@ -32,7 +32,10 @@ type correctionItem struct {
 }
 
 type correctionsPage struct {
+	// Parent: the reader asks for corrections (a parent, or an eligible
+	// student, who is also Self and asks about their own records).
 	Parent   bool
+	Self     bool
 	Children []store.Student
 	Requests []correctionItem
 	// Groups are the chosen child's records, by kind, when picking one to
@@ -54,13 +57,18 @@ func (s *Server) corrections(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderCorrections(w http.ResponseWriter, r *http.Request, sess *app.Session, p *Page, status int) error {
 	ctx := r.Context()
-	d := correctionsPage{Parent: sess.Actor.Kind == authz.Parent}
+	d := correctionsPage{Self: authz.IsEligibleStudent(sess.Actor)}
+	d.Parent = sess.Actor.Kind == authz.Parent || d.Self
 	var err error
 	if d.Parent {
-		if d.Children, err = s.app.Children(ctx, sess); err != nil {
+		if d.Children, err = s.app.CorrectionSubjects(ctx, sess); err != nil {
 			return err
 		}
-		if id, _ := strconv.ParseInt(r.URL.Query().Get("student"), 10, 64); id > 0 {
+		id, _ := strconv.ParseInt(r.URL.Query().Get("student"), 10, 64)
+		if d.Self {
+			id = sess.Actor.StudentID
+		}
+		if id > 0 {
 			for i := range d.Children {
 				if d.Children[i].ID == id {
 					d.Child = &d.Children[i]

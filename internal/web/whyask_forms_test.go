@@ -115,19 +115,25 @@ var formFields = map[string]string{
 	"/schools/{id}/members/{id}/remove heir":  "", // picks a colleague already on the staff
 
 	// Families and privacy requests.
-	"/children/connect parent_code":            "guardians.student_id",
-	"/privacy/corrections request":             "corrections.request",
-	"/privacy/corrections/{id}/decide reason":  "corrections.reason",
-	"/privacy/corrections/{id}/decide remove":  "",
-	"/privacy/restrictions ground":             "processing_restrictions.ground",
-	"/privacy/restrictions request":            "processing_restrictions.request",
-	"/privacy/restrictions/set student":        "", // picks a student of the school
-	"/privacy/restrictions/set ground":         "processing_restrictions.ground",
-	"/privacy/restrictions/set request":        "processing_restrictions.request",
-	"/privacy/restrictions/set confirm":        "",
-	"/privacy/restrictions/{id}/decide reason": "processing_restrictions.reason",
-	"/privacy/restrictions/{id}/lift reason":   "processing_restrictions.reason",
-	"/privacy/restrictions/{id}/lift confirm":  "",
+	"/children/connect parent_code":           "guardians.student_id",
+	"/privacy/corrections request":            "corrections.request",
+	"/privacy/corrections/{id}/decide reason": "corrections.reason",
+	"/privacy/corrections/{id}/decide remove": "",
+	// A student's family access (custody.go), for the school's leaders.
+	"/schools/{id}/students/{id}/blocks reason":            "guardian_blocks.reason",
+	"/schools/{id}/students/{id}/blocks note":              "guardian_blocks.note",
+	"/schools/{id}/students/{id}/corrections requested_by": "corrections.requested_by", // picks who asked, among the student's family
+	"/schools/{id}/students/{id}/corrections record":       "",                         // picks one of the student's records
+	"/schools/{id}/students/{id}/corrections request":      "corrections.request",
+	"/privacy/restrictions ground":                         "processing_restrictions.ground",
+	"/privacy/restrictions request":                        "processing_restrictions.request",
+	"/privacy/restrictions/set student":                    "", // picks a student of the school
+	"/privacy/restrictions/set ground":                     "processing_restrictions.ground",
+	"/privacy/restrictions/set request":                    "processing_restrictions.request",
+	"/privacy/restrictions/set confirm":                    "",
+	"/privacy/restrictions/{id}/decide reason":             "processing_restrictions.reason",
+	"/privacy/restrictions/{id}/lift reason":               "processing_restrictions.reason",
+	"/privacy/restrictions/{id}/lift confirm":              "",
 }
 
 // unrendered are forms with fields this test does not reach, and why
@@ -413,6 +419,11 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 		t.Fatalf("asking for a correction: %d", s)
 	}
 	w.add("corrections to answer", teacher, "/privacy/corrections")
+	// A student's family access: restricting a parent, filing a request
+	// for someone who asked at the office (the first student has a parent).
+	family := "/schools/" + sid + "/students/" + firstStudent(t, env, class)
+	w.add("family access", leader, family+"/family")
+	w.add("correction filed for someone", leader, family+"/corrections/new")
 
 	student := login(t, env, demo.StudentUsername)
 	w.add("student settings", student, "/settings")
