@@ -278,7 +278,7 @@ func (a *App) BlockGuardian(ctx context.Context, s *Session, studentID int64, in
 	if err != nil {
 		return nil, err
 	}
-	a.accessChanged(st.ID)
+	a.accessChanged(st.ID, in.GuardianID)
 	return store.GuardianBlockByID(ctx, a.DB.R, b.ID, st.ID)
 }
 
@@ -320,6 +320,10 @@ func (a *App) SetEligible(ctx context.Context, s *Session, studentID int64, elig
 	if st.LeftAt != nil {
 		return nil, refused("custody.student_left", ErrConflict)
 	}
+	guardians, err := store.GuardiansOf(ctx, a.DB.R, st.ID)
+	if err != nil {
+		return nil, err
+	}
 	var since *time.Time
 	detail := "rights returned to the parents (record undone)"
 	if eligible {
@@ -338,17 +342,37 @@ func (a *App) SetEligible(ctx context.Context, s *Session, studentID int64, elig
 		return nil, err
 	}
 	if changed {
-		a.accessChanged(st.ID)
+		var cut []int64
+		if eligible && a.parentAccess() != authz.ParentAccessKeep {
+			for _, g := range guardians {
+				cut = append(cut, g.UserID)
+			}
+		}
+		a.accessChanged(st.ID, cut...)
 	}
 	return store.EligibleSince(ctx, a.DB.R, st.ID)
 }
 
-// accessChanged ends the live streams watching a student, which reconnect
-// and are authorised again: a parent just blocked or cut off stops
-// hearing about the child's points at once.
-func (a *App) accessChanged(studentID int64) {
+// accessChanged follows a change of who may act for a student. Live
+// streams watching the student end, and reconnect under the new rules, so
+// a parent just blocked or cut off stops hearing about the child's points
+// at once. The archives the parents who lost access had built but not
+// downloaded are withdrawn (their link answers "expired"), since they may
+// hold the child; a new export leaves the child out.
+func (a *App) accessChanged(studentID int64, lostAccess ...int64) {
 	if a.Events != nil {
 		a.Events.Publish(PointEvent{StudentID: studentID, AccessChanged: true})
+	}
+	ctx := context.Background()
+	for _, id := range lostAccess {
+		list, err := store.WithdrawReadyExports(ctx, a.DB.W, id, a.Now())
+		if err != nil {
+			a.Log.Error("custody: withdraw exports", "err", err)
+			continue
+		}
+		for i := range list {
+			a.dropExportFile(ctx, &list[i])
+		}
 	}
 }
 

@@ -136,6 +136,19 @@ func TestCustodyBlock(t *testing.T) {
 			if !c.follows(t, c.ava) {
 				t.Fatal("the parent does not follow Ava before the block")
 			}
+			// An archive the parent built but has not downloaded holds Ava.
+			token, err := a.RequestExport(ctx, c.next(t))
+			must(t, err)
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				e, err := a.ExportStatus(ctx, c.next(t), token)
+				must(t, err)
+				if e.Status == store.ExportReady {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("export %s", e.Status)
+				}
+			}
 			b, err := a.BlockGuardian(ctx, c.leader, c.ava.ID, app.BlockInput{GuardianID: parentID, Reason: "court_order", Note: " Order 2026/114, office safe "})
 			must(t, err)
 			if !b.Active() || b.Reason != "court_order" || b.Note != "Order 2026/114, office safe" || b.CreatedBy != c.leader.User.ID || b.GuardianName == "" {
@@ -148,6 +161,13 @@ func TestCustodyBlock(t *testing.T) {
 				}
 			case <-time.After(time.Second):
 				t.Error("the live stream was not told that access changed")
+			}
+			// The archive is withdrawn: its link answers as an expired one.
+			if e, err := a.ExportStatus(ctx, c.next(t), token); err != nil || e.Status != "expired" || e.FileKey != "" {
+				t.Errorf("the archive built before the block: %+v %v", e, err)
+			}
+			if _, err := a.DownloadExport(ctx, c.next(t), token); !errors.Is(err, app.ErrExportGone) {
+				t.Errorf("downloading it: %v", err)
 			}
 			// The same login loses Ava on its next request, and only Ava.
 			if c.follows(t, c.ava) {

@@ -224,3 +224,24 @@ func CorrectionsFiledBy(ctx context.Context, q db.Querier, ids []int64) (map[int
 	query, args := inList(`SELECT id, filed_by FROM corrections WHERE filed_by IS NOT NULL AND id IN (%s)`, ids)
 	return idPairs(ctx, q, query, args...)
 }
+
+// WithdrawReadyExports ends the download window of a person's archives
+// that are built but not downloaded yet, returning them so their files can
+// be removed: they may hold a child the person no longer has access to.
+func WithdrawReadyExports(ctx context.Context, q db.Querier, userID int64, now time.Time) ([]Export, error) {
+	rows, err := q.QueryContext(ctx, `UPDATE exports SET expires_at = $1 WHERE user_id = $2 AND status = 'ready' AND expires_at > $1
+		RETURNING `+exportColumns, now, userID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []Export
+	for rows.Next() {
+		e, err := scanExport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, db.MapError(rows.Err())
+}
