@@ -36,7 +36,11 @@ func TestProductNews(t *testing.T) {
 			}
 			link := testenv.LinkIn(t, mail, env.URL+"/unsubscribe")
 			token := link[strings.Index(link, "token=")+len("token="):]
-			if err := a.UnsubscribeByToken(ctx, token[:len(token)-1]+"0"); !errors.Is(err, app.ErrNotFound) {
+			forged := token[:len(token)-1] + "0"
+			if strings.HasSuffix(token, "0") {
+				forged = token[:len(token)-1] + "1"
+			}
+			if err := a.UnsubscribeByToken(ctx, forged); !errors.Is(err, app.ErrNotFound) {
 				t.Errorf("a forged link: %v", err)
 			}
 			must(t, a.UnsubscribeByToken(ctx, token))

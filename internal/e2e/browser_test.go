@@ -98,6 +98,15 @@ func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// follow clicks a link and waits until the page it leads to shows ready.
+// The page being left is marked first, so a selector both pages have
+// (a report's heading) proves nothing until the new page has loaded.
+func (b *browser) follow(link, ready string) {
+	b.t.Helper()
+	b.eval(`document.documentElement.dataset.left = "1"; ""`)
+	b.do(chromedp.Click(chromedp.CSS(link)), chromedp.WaitVisible(chromedp.CSS(`html:not([data-left]) `+ready)))
+}
+
 // text returns the text of the first element matching a CSS selector.
 func (b *browser) text(sel string) string {
 	b.t.Helper()

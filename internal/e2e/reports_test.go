@@ -39,14 +39,14 @@ func TestReportsInTheBrowser(t *testing.T) {
 			b := newBrowser(t, vp.size, "en-US")
 			b.login(env.URL, demo.ParentEmail, demo.Password)
 			// The home page links each child's report.
-			b.do(chromedp.Click(chromedp.CSS(`a[href$="/report"]`)), chromedp.WaitVisible(chromedp.CSS(".report-head h1")))
+			b.follow(`a[href$="/report"]`, ".report-head h1")
 			if h1 := b.text(".report-head h1"); h1 != "Report for Ava Martin" {
 				t.Errorf("report heading %q", h1)
 			}
 			checkCharts(t, b, vp.size[0], 3)
 			b.shot("parent-report-" + vp.name)
 			// A quick period: this school year, grouped by month.
-			b.do(chromedp.Click(chromedp.CSS(`.report-range .chip:last-child`)), chromedp.WaitVisible(chromedp.CSS(".report-head h1")))
+			b.follow(`.report-range .chip:last-child`, ".report-head h1")
 			if cur := b.eval(`document.querySelector('.report-range .chip[aria-current="true"]')?.textContent || ""`); cur != "This school year" {
 				t.Errorf("current quick period %q", cur)
 			}
@@ -90,14 +90,14 @@ func TestReportsInTheBrowser(t *testing.T) {
 				b.shot("teacher-class-report-print")
 				b.do(printMedia("", emulation.SetEmulatedVisionDeficiencyTypeNone))
 			}
-			b.do(chromedp.Click(chromedp.CSS(`.report-links a[href*="/attendance/history"]`)), chromedp.WaitVisible(chromedp.CSS(".report-head h1")))
+			b.follow(`.report-links a[href*="/attendance/history"]`, ".report-head h1")
 			checkCharts(t, b, vp.size[0], 1)
 			b.shot("teacher-attendance-history-" + vp.name)
 
 			// The leader's school summary, from the home page: classes, no children.
 			b.do(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(".hero")))
 			b.login(env.URL, demo.LeaderEmail, demo.Password)
-			b.do(chromedp.Click(chromedp.CSS(`a[href^="/schools/"][href$="/report"]`)), chromedp.WaitVisible(chromedp.CSS(".report-head h1")))
+			b.follow(`a[href^="/schools/"][href$="/report"]`, ".report-head h1")
 			checkCharts(t, b, vp.size[0], 3)
 			if n := b.eval(`String(document.querySelectorAll('#classes-h ~ .table-wrap tbody tr').length)`); n != "2" {
 				t.Errorf("school report lists %s classes, want 2", n)
