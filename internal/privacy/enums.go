@@ -80,7 +80,7 @@ var DataTypes = []DataTypeInfo{
 	{TypeSecondFactor, "Two-factor login", false},
 	{TypeEmailedLinks, "Emailed links (address checks, password resets)", false},
 	{TypeAccessLog, "Record of access to students' records", false},
-	{TypeDataRequests, "Data requests (exports, deletions, corrections)", false},
+	{TypeDataRequests, "Data requests (exports, deletions, corrections, restrictions)", false},
 }
 
 // AccountType is a kind of Cubby account, spelled as users.kind spells it.
