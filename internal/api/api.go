@@ -152,6 +152,8 @@ func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		x.problem(w, r, http.StatusNotFound, "error.not_found", nil)
 	case errors.Is(err, app.ErrArchived):
 		x.problem(w, r, http.StatusConflict, "archived.read_only", nil)
+	case errors.Is(err, app.ErrRecordsHeld):
+		x.problem(w, r, http.StatusConflict, "restriction.holds_erasure", nil)
 	case errors.Is(err, app.ErrConflict):
 		x.problem(w, r, http.StatusConflict, "error.conflict", nil)
 	default:

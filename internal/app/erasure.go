@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"cubby/internal/authz"
@@ -21,6 +22,11 @@ import (
 
 // ErrDeletionPending means the account's deletion is already scheduled.
 var ErrDeletionPending = errors.New("deletion already requested")
+
+// ErrRecordsHeld: a restriction of processing in force on a holding ground
+// (a legal claim, or keeping instead of erasing) keeps the student's
+// records, so they cannot be erased until a leader lifts it.
+var ErrRecordsHeld = fmt.Errorf("%w: a restriction of processing keeps the records", ErrConflict)
 
 // DeleteAccount schedules the actor's own account for erasure after the
 // grace period and logs them out everywhere. Logging in again before the
@@ -90,6 +96,12 @@ func (a *App) EraseStudent(ctx context.Context, s *Session, studentID int64) (ti
 	if !authz.CanEraseStudent(s.Actor, st.SchoolID) {
 		return time.Time{}, ErrNotFound
 	}
+	if held, err := store.RecordsHeld(ctx, a.DB.R, st.UserID); err != nil || held {
+		if err == nil {
+			err = ErrRecordsHeld
+		}
+		return time.Time{}, err
+	}
 	now := a.Now()
 	due := a.Deployment().DeletionGrace.After(now)
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
@@ -157,8 +169,21 @@ func (a *App) RunDueErasures(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	n, held := 0, 0
+	defer func() {
+		if held > 0 {
+			a.Log.Info("erasures postponed: a restriction of processing keeps the records", "accounts", held)
+		}
+	}()
 	for _, e := range due {
+		// A restriction set during the grace period keeps the records;
+		// the erasure stays due and runs once it is lifted.
+		if keep, err := store.RecordsHeld(ctx, a.DB.R, e.UserID); err != nil {
+			return n, err
+		} else if keep {
+			held++
+			continue
+		}
 		if e.Reason == store.ErasureInactive {
 			// The account was used, or the student joined a class, during
 			// the warning: it is not unused any more.

@@ -338,3 +338,68 @@ func TestRetentionKeepsRestrictedRecords(t *testing.T) {
 		})
 	}
 }
+
+// A restriction kept for a legal claim also stops erasure: a leader asking
+// to erase the student hears why (409), an erasure already scheduled
+// waits past its date, and both go ahead once the restriction is lifted.
+func TestRestrictionHoldsErasure(t *testing.T) {
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			env := testenv.New(t, d)
+			w := newRestrictionWorld(t, env)
+			a, ctx := w.a, w.ctx
+			legal, err := a.SetRestriction(ctx, w.leader, w.ava.ID, app.GroundLegalClaims, "For the appeal.")
+			must(t, err)
+			if _, err := a.EraseStudent(ctx, w.leader, w.ava.ID); !errors.Is(err, app.ErrRecordsHeld) || !errors.Is(err, app.ErrConflict) {
+				t.Fatalf("erasing a student held by a restriction: %v, want ErrRecordsHeld", err)
+			}
+			if n := countRows(t, env, `SELECT count(*) FROM erasures WHERE user_id = $1`, w.ava.UserID); n != 0 {
+				t.Errorf("%d erasure requests written for a held student", n)
+			}
+			must(t, a.LiftRestriction(ctx, w.leader, legal.ID, "Settled."))
+			_, err = a.EraseStudent(ctx, w.leader, w.ava.ID)
+			must(t, err)
+			// Restricted again during the grace period: the due erasure waits.
+			again, err := a.SetRestriction(ctx, w.leader, w.ava.ID, app.GroundUnlawful, "Keep instead of erasing.")
+			must(t, err)
+			at(env, a.Now().AddDate(0, 2, 0))
+			n, err := a.RunDueErasures(ctx)
+			must(t, err)
+			if n != 0 || countRows(t, env, `SELECT count(*) FROM users WHERE id = $1`, w.ava.UserID) != 1 {
+				t.Fatalf("a held student was erased (%d erasures run)", n)
+			}
+			must(t, a.LiftRestriction(ctx, w.leader, again.ID, "Done."))
+			n, err = a.RunDueErasures(ctx)
+			must(t, err)
+			if n != 1 || countRows(t, env, `SELECT count(*) FROM users WHERE id = $1`, w.ava.UserID) != 0 {
+				t.Errorf("after the lift the due erasure did not run (%d run)", n)
+			}
+		})
+	}
+}
+
+// Merging a duplicate profile carries its restriction to the profile kept
+// (before, the merge refused: it did not know the table).
+func TestMergeKeepsRestriction(t *testing.T) {
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			env := testenv.New(t, d)
+			w := newRestrictionWorld(t, env)
+			a, ctx := w.a, w.ctx
+			added, err := a.AddStudents(ctx, w.teacher, w.class.ID, []app.NewStudent{{"Ava", "Martín"}})
+			must(t, err)
+			dup := added[0].Student.ID
+			_, err = a.SetRestriction(ctx, w.leader, dup, app.GroundAccuracy, "")
+			must(t, err)
+			if _, err := a.MergeStudents(ctx, w.leader, w.ava.ID, dup); err != nil {
+				t.Fatalf("merging a restricted duplicate: %v", err)
+			}
+			if on, err := store.StudentRestricted(ctx, env.DB.R, w.ava.ID); err != nil || !on {
+				t.Errorf("the kept profile is not restricted after the merge (%v)", err)
+			}
+			if _, err := w.award(false); err == nil {
+				t.Error("the merged, restricted child still receives points")
+			}
+		})
+	}
+}

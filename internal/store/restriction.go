@@ -163,6 +163,14 @@ func StudentRestricted(ctx context.Context, q db.Querier, studentID int64) (bool
 	return n > 0, db.MapError(err)
 }
 
+// RecordsHeld reports whether an account is a student's whose records a
+// restriction in force on a holding ground keeps: erasing them waits.
+func RecordsHeld(ctx context.Context, q db.Querier, userID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM (`+RetentionHeldUsers+`) h WHERE h.user_id = $1`, userID).Scan(&n)
+	return n > 0, db.MapError(err)
+}
+
 // UsageExcluded reports whether a person's requests are left out of the
 // usage counts: they opted out, or they are a student whose processing is
 // restricted. One query, since it runs for uncached people on requests.

@@ -32,7 +32,7 @@ type MergeCounts struct {
 // move. A table added later that refers to students must be added here
 // (and to MoveStudentRecords); until then a merge that would lose its
 // rows is refused rather than silently cascading them away.
-var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections", "guardian_blocks"}
+var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections", "guardian_blocks", "processing_restrictions"}
 
 // MoveStudentRecords moves everything recorded about student drop onto
 // student keep, inside the caller's transaction. Rows that would collide
@@ -86,6 +86,11 @@ func MoveStudentRecords(ctx context.Context, q db.Querier, keep, drop *Student) 
 	exec(nil, `DELETE FROM guardian_blocks WHERE student_id = $1`, d)
 	exec(nil, `DELETE FROM guardians WHERE student_id = $1 AND EXISTS (SELECT 1 FROM guardian_blocks b
 		WHERE b.student_id = $1 AND b.guardian_user_id = guardians.user_id AND b.lifted_at IS NULL)`, k)
+	// A restriction of processing follows the child too: where both
+	// profiles have one open on the same ground, the kept one stands.
+	exec(nil, `UPDATE processing_restrictions SET student_id = $1 WHERE student_id = $2 AND NOT (closed_at IS NULL AND EXISTS (
+		SELECT 1 FROM processing_restrictions o WHERE o.student_id = $1 AND o.ground = processing_restrictions.ground AND o.closed_at IS NULL))`, k, d)
+	exec(nil, `DELETE FROM processing_restrictions WHERE student_id = $1`, d)
 	// One child: if the school recorded either profile as an eligible
 	// student, the merged one is.
 	exec(nil, `UPDATE students SET eligible_since = (SELECT o.eligible_since FROM students o WHERE o.id = $2)

@@ -172,7 +172,10 @@ func (s *Server) eraseStudentSubmit(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return app.ErrNotFound
 	}
-	if _, err := s.app.EraseStudent(r.Context(), sess, id); err != nil && !errors.Is(err, app.ErrDeletionPending) {
+	if _, err := s.app.EraseStudent(r.Context(), sess, id); errors.Is(err, app.ErrRecordsHeld) {
+		s.redirect(w, r, "/privacy/school#students", "restriction.holds_erasure")
+		return nil
+	} else if err != nil && !errors.Is(err, app.ErrDeletionPending) {
 		return err
 	}
 	s.redirect(w, r, "/privacy/school#students", "erase.scheduled")
