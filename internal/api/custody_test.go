@@ -132,6 +132,14 @@ func TestCustodyAPI(t *testing.T) {
 			if status, _, _ := parent.do("GET", base+"/points", ""); status != 404 {
 				t.Errorf("the blocked parent reads Ava's points: %d", status)
 			}
+			// The block gave Ava a new parent code; the blocked parent is
+			// refused with it too.
+			renewed, err := store.StudentByID(ctx, env.DB.R, st.ID)
+			must(t, err)
+			if renewed.ParentCode == st.ParentCode {
+				t.Error("the block kept the old parent code")
+			}
+			st = renewed
 			status, out, _ = parent.do("POST", "/api/v1/connections", `{"parent_code":"`+st.ParentCode+`"}`)
 			if msg, _ := out["errors"].(map[string]any)["parent_code"].(string); status != 400 || !strings.Contains(msg, "contact the school") || strings.Contains(strings.ToLower(msg), "restrict") {
 				t.Errorf("the blocked parent's code: %d %v", status, out)

@@ -272,8 +272,14 @@ func (a *App) BlockGuardian(ctx context.Context, s *Session, studentID int64, in
 		if _, err := store.RemoveGuardian(ctx, tx, st.ID, in.GuardianID); err != nil {
 			return err
 		}
+		// The blocked person knows the parent code and could use it from
+		// another account: a new code replaces it. Parents still
+		// connected stay connected; the class's teachers see the new code.
+		if err := store.SetParentCode(ctx, tx, st.ID, NewCode(8)); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditCustody,
-			Detail: fmt.Sprintf("guardian block %d made (%s): parent account %d disconnected from student %d", b.ID, b.Reason, in.GuardianID, st.ID)})
+			Detail: fmt.Sprintf("guardian block %d made (%s): parent account %d disconnected from student %d, parent code replaced", b.ID, b.Reason, in.GuardianID, st.ID)})
 	})
 	if err != nil {
 		return nil, err

@@ -185,9 +185,19 @@ func TestCustodyBlock(t *testing.T) {
 				t.Errorf("second block: %s", k)
 			}
 
-			// The parent code is refused with the neutral answer, counted
+			// Ava has a new parent code: the old one, which the blocked
+			// person knows, connects no account any more.
+			fresh, err := store.StudentByID(ctx, env.DB.R, c.ava.ID)
+			must(t, err)
+			if fresh.ParentCode == c.ava.ParentCode {
+				t.Error("the block kept the parent code the blocked person knows")
+			}
+			if _, err := a.ConnectChild(ctx, c.next(t), c.ava.ParentCode); err == nil {
+				t.Error("the old parent code still connects")
+			}
+			// The new code is refused with the neutral answer, counted
 			// for the leaders.
-			_, err = a.ConnectChild(ctx, c.next(t), c.ava.ParentCode)
+			_, err = a.ConnectChild(ctx, c.next(t), fresh.ParentCode)
 			if k := fieldKey(t, err, "parent_code"); k != "custody.cannot_connect" {
 				t.Errorf("reconnect: %s", k)
 			}
@@ -273,7 +283,7 @@ func TestCustodyBlock(t *testing.T) {
 			if !strings.Contains(custodyAudit(t, env)[len(custodyAudit(t, env))-1].Detail, "lifted") {
 				t.Error("the lift is not in the audit log")
 			}
-			_, err = a.ConnectChild(ctx, c.next(t), c.ava.ParentCode)
+			_, err = a.ConnectChild(ctx, c.next(t), fresh.ParentCode)
 			must(t, err)
 			if !c.follows(t, c.ava) {
 				t.Error("the parent cannot follow Ava after the block was lifted")

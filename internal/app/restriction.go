@@ -296,7 +296,7 @@ func (a *App) tellRestriction(ctx context.Context, q db.Querier, r *store.Restri
 		return err
 	}
 	if len(to) == 0 {
-		parents, err := store.ParentContacts(ctx, q, st.UserID)
+		parents, err := a.parentContacts(ctx, st.UserID) // not parents an eligible student cut off
 		if err != nil {
 			return err
 		}

@@ -75,7 +75,11 @@ func TestCustodyInBrowser(t *testing.T) {
 		t.Errorf("the restricted parent's children:\n%s", kids)
 	}
 	parent.shot("parent-home-after")
-	parent.fill("parent_code", ava.ParentCode)
+	renewed, err := store.StudentByID(ctx, env.DB.R, ava.ID) // the block gave Ava a new parent code
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent.fill("parent_code", renewed.ParentCode)
 	parent.do(chromedp.Click(chromedp.CSS(`form[action="/children/connect"] button`)), chromedp.WaitVisible(chromedp.CSS(".field-error")))
 	msg := parent.text(".field-error")
 	if !strings.Contains(msg, "contact the school") || strings.Contains(strings.ToLower(msg), "restrict") || strings.Contains(msg, "court") {

@@ -115,6 +115,13 @@ func StudentByID(ctx context.Context, q db.Querier, id int64) (*Student, error) 
 }
 
 // StudentByParentCode finds the student a parent code belongs to.
+// SetParentCode gives a student a new parent code; the old one stops
+// working. Parents already connected stay connected.
+func SetParentCode(ctx context.Context, q db.Querier, studentID int64, code string) error {
+	_, err := q.ExecContext(ctx, `UPDATE students SET parent_code = $1 WHERE id = $2`, code, studentID)
+	return db.MapError(err)
+}
+
 func StudentByParentCode(ctx context.Context, q db.Querier, code string) (*Student, error) {
 	list, err := listStudents(ctx, q, studentSelect+` WHERE s.parent_code = $1`, code)
 	if err != nil {
