@@ -24,6 +24,9 @@ type tpView struct {
 	Controller struct {
 		Name string `json:"name"`
 	} `json:"controller"`
+	Storage struct {
+		EligibleParentAccess string `json:"eligible_parent_access"`
+	} `json:"storage"`
 	DataTypes  []tpRow       `json:"data_types"`
 	Processors []tpProcessor `json:"processors"`
 }
@@ -101,10 +104,23 @@ func TestTransparencyFollowsTheSettings(t *testing.T) {
 	// complaints, source, retention, and that no decision is automated.
 	for _, want := range []string{`id="controller"`, "Data protection officer", `id="storage"`, `id="processors"`, `id="rights"`,
 		"Withdraw consent.", "Complain.", "How Cubby collects it", "How long it is kept", "Legal basis under the GDPR",
-		"Cubby makes no automated decisions", "transferred outside the European Economic Area"} {
+		"Cubby makes no automated decisions", "transferred outside the European Economic Area", "Restrict processing.",
+		"access to those records ends"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
 		}
+	}
+	// What happens to parents' access when a student comes of age follows
+	// the server's setting.
+	keep := testenv.New(t, dbtest.Engines(t)[0], testenv.WithDeployment(func(d *privacy.Deployment) {
+		d.EligibleParentAccess = privacy.EligibleParentAccessKeep
+	}))
+	if v := transparencyJSON(t, keep); v.Storage.EligibleParentAccess != "keep" {
+		t.Errorf("eligible_parent_access %q, want keep", v.Storage.EligibleParentAccess)
+	}
+	if _, body, _ := get(t, keep.Client(), keep.URL+"/transparency"); !strings.Contains(body, "their parents keep access too") ||
+		strings.Contains(body, "access to those records ends") {
+		t.Error("the page does not say that parents keep access on this server")
 	}
 }
 

@@ -46,6 +46,9 @@ type tpStorage struct {
 	Code    string `json:"server_country_code"`
 	Backups string `json:"backups"`
 	Grace   string `json:"deletion_grace"`
+	// EligibleParentAccess is "end" or "keep": whether parents keep access
+	// once a student holds their own rights (CUBBY_ELIGIBLE_PARENT_ACCESS).
+	EligibleParentAccess string `json:"eligible_parent_access"`
 }
 
 type tpRow struct {
@@ -91,7 +94,8 @@ func (s *Server) transparencyView(l *i18n.Localizer) tpView {
 		Language: l.Lang(),
 		Controller: tpController{Name: w.orNotSet(d.Operator.Name), Email: w.orNotSet(d.Operator.Email), Address: w.orNotSet(d.Operator.Address),
 			DPO: w.orNotSet(d.DPOEmail), Authority: w.orNotSet(d.SupervisoryAuthority)},
-		Storage:            tpStorage{Country: w.country(d.ServerLocation), Code: d.ServerLocation, Grace: w.period(d.DeletionGrace)},
+		Storage:            tpStorage{Country: w.country(d.ServerLocation), Code: d.ServerLocation, Grace: w.period(d.DeletionGrace),
+			EligibleParentAccess: d.EligibleParentAccess},
 		AutomatedDecisions: l.T("privacy.no_automated_decisions"),
 		Interests:          []string{},
 	}
