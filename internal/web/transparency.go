@@ -94,7 +94,7 @@ func (s *Server) transparencyView(l *i18n.Localizer) tpView {
 		Language: l.Lang(),
 		Controller: tpController{Name: w.orNotSet(d.Operator.Name), Email: w.orNotSet(d.Operator.Email), Address: w.orNotSet(d.Operator.Address),
 			DPO: w.orNotSet(d.DPOEmail), Authority: w.orNotSet(d.SupervisoryAuthority)},
-		Storage:            tpStorage{Country: w.country(d.ServerLocation), Code: d.ServerLocation, Grace: w.period(d.DeletionGrace),
+		Storage: tpStorage{Country: w.country(d.ServerLocation), Code: d.ServerLocation, Grace: w.period(d.DeletionGrace),
 			EligibleParentAccess: d.EligibleParentAccess},
 		AutomatedDecisions: l.T("privacy.no_automated_decisions"),
 		Interests:          []string{},
