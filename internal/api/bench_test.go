@@ -24,8 +24,8 @@ import (
 // handler that only inserts the same row (the limit the database sets),
 // measured in the same run. Run with:
 //
-//	go test ./internal/api/ -run '^$' -bench Award -benchtime 3000x
-//	CUBBY_TEST_DATABASE_URL=postgres://… go test ./internal/api/ -run '^$' -bench Award -benchtime 3000x
+//	go test ./internal/api/ -run '^$' -bench Award -benchtime 10000x
+//	CUBBY_TEST_DATABASE_URL=postgres://… go test ./internal/api/ -run '^$' -bench Award -benchtime 10000x
 func BenchmarkAwardPoints(b *testing.B) {
 	for _, d := range dbtest.Engines(b) {
 		b.Run(string(d), func(b *testing.B) {
