@@ -62,20 +62,7 @@ func AttendanceOfClass(ctx context.Context, q db.Querier, classID int64, from, t
 // AbsentOn reports which of the given students are marked absent in the
 // class on day (late and left-early students are in class and may get points).
 func AbsentOn(ctx context.Context, q db.Querier, classID int64, day string) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT student_id FROM attendance WHERE class_id = $1 AND day = $2 AND status = 'absent'`, classID, day)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out[id] = true
-	}
-	return out, db.MapError(rows.Err())
+	return idSet(ctx, q, `SELECT student_id FROM attendance WHERE class_id = $1 AND day = $2 AND status = 'absent'`, classID, day)
 }
 
 func listAttendance(ctx context.Context, q db.Querier, where string, args ...any) ([]AttendanceRecord, error) {

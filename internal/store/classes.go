@@ -113,6 +113,24 @@ func idPairs(ctx context.Context, q db.Querier, query string, args ...any) (map[
 	return out, db.MapError(rows.Err())
 }
 
+// idSet reads a one-column list of ids as a set.
+func idSet(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[id] = true
+	}
+	return out, db.MapError(rows.Err())
+}
+
 // ClassSettings are what a teacher switches per class.
 type ClassSettings struct {
 	HidePoints bool

@@ -210,22 +210,9 @@ func RosterToday(ctx context.Context, q db.Querier, classID int64, day string) (
 // HiddenClassesOfStudent lists the classes whose teachers hide points from
 // families and in which the student has points or is enrolled.
 func HiddenClassesOfStudent(ctx context.Context, q db.Querier, studentID int64) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.id FROM classes c WHERE c.hide_points AND (
+	return idSet(ctx, q, `SELECT c.id FROM classes c WHERE c.hide_points AND (
 		EXISTS (SELECT 1 FROM class_students cs WHERE cs.class_id = c.id AND cs.student_id = $1)
 		OR EXISTS (SELECT 1 FROM points p WHERE p.class_id = c.id AND p.student_id = $1))`, studentID)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out[id] = true
-	}
-	return out, db.MapError(rows.Err())
 }
 
 // StudentTotalsByClass sums a student's points in [from, to) per class.

@@ -140,20 +140,7 @@ func listRestrictions(ctx context.Context, q db.Querier, query string, args ...a
 // RestrictedInSchool returns the students of a school whose processing is
 // restricted now (a handful at most).
 func RestrictedInSchool(ctx context.Context, q db.Querier, schoolID int64) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT student_id FROM processing_restrictions WHERE school_id = $1 AND status = 'active'`, schoolID)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out[id] = true
-	}
-	return out, db.MapError(rows.Err())
+	return idSet(ctx, q, `SELECT DISTINCT student_id FROM processing_restrictions WHERE school_id = $1 AND status = 'active'`, schoolID)
 }
 
 // StudentRestricted reports whether a student's processing is restricted now.
