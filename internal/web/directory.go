@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"cubby/internal/app"
@@ -62,6 +63,10 @@ type directoryPage struct {
 	*app.Directory
 	// Schools are the person's other schools, to switch between.
 	Schools []app.MySchool
+	// StudentPage is the students shown (?q= searches, ?page= pages).
+	StudentPage app.StudentPage
+	// PrevURL and NextURL page through them; "" at either end.
+	PrevURL, NextURL string
 }
 
 func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
@@ -92,6 +97,28 @@ func (s *Server) renderDirectory(w http.ResponseWriter, r *http.Request, sess *a
 		return err
 	}
 	page := &directoryPage{Directory: d}
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("page"))
+	page.StudentPage = app.PageStudents(d.Students, q.Get("q"), n)
+	pageURL := func(n int) string {
+		v := url.Values{}
+		if page.StudentPage.Query != "" {
+			v.Set("q", page.StudentPage.Query)
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return r.URL.Path + "#students"
+		}
+		return r.URL.Path + "?" + v.Encode() + "#students"
+	}
+	if page.StudentPage.Page > 1 {
+		page.PrevURL = pageURL(page.StudentPage.Page - 1)
+	}
+	if page.StudentPage.Page < page.StudentPage.Pages {
+		page.NextURL = pageURL(page.StudentPage.Page + 1)
+	}
 	for _, m := range mine {
 		if m.Membership.Status == store.MemberActive {
 			page.Schools = append(page.Schools, m)

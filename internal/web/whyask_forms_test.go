@@ -58,6 +58,7 @@ var formFields = map[string]string{
 	"/settings/profile title":             "users.title",
 	"/settings/profile first_name":        "users.first_name",
 	"/settings/profile last_name":         "users.last_name",
+	"/schools/{id}/directory q":           "", // a search of the Directory's students
 	"/settings/profile language":          "users.language",
 	"/settings/email email":               "users.email",
 	"/settings/email password":            "", // checked, not stored
@@ -148,6 +149,7 @@ var digits = regexp.MustCompile(`[0-9]+`)
 
 // formKey writes a rendered form's action the way formFields does.
 func formKey(action string) string {
+	action, _, _ = strings.Cut(action, "#")
 	action, _, _ = strings.Cut(action, "?")
 	parts := strings.Split(action, "/")
 	for i, p := range parts {
@@ -243,6 +245,7 @@ func templateForms(t *testing.T) map[string]string {
 			}
 			if fields {
 				action := actionRe.ReplaceAllString(ifRe.ReplaceAllString(m[1], ""), "{id}")
+				action, _, _ = strings.Cut(action, "#")
 				action, _, _ = strings.Cut(action, "?")
 				out[action] = p
 			}
