@@ -9,7 +9,7 @@ import "slices"
 // row's subject path to the table that records it.
 
 // rowClocks are the triggers read from a column of the row.
-var rowClocks = []Trigger{FromCreated, FromLastUsed, FromSessionEnded}
+var rowClocks = []Trigger{FromCreated, FromLastUsed, FromSessionEnded, FromClosed}
 
 // EventColumn is where a person-level event is recorded.
 type EventColumn struct{ Table, Column string }

@@ -160,10 +160,13 @@ const (
 	FromStudentLeft      Trigger = "student_left_school"
 	FromConsentWithdrawn Trigger = "consent_withdrawn"
 	FromSessionEnded     Trigger = "session_ended"
+	// FromClosed: a request is closed (declined, answered or ended); an
+	// open one is never due.
+	FromClosed Trigger = "closed"
 )
 
 var triggers = []Trigger{FromCreated, FromLastUsed, FromAccountDeleted, FromInactiveSince,
-	FromSchoolYearEnd, FromStudentLeft, FromConsentWithdrawn, FromSessionEnded}
+	FromSchoolYearEnd, FromStudentLeft, FromConsentWithdrawn, FromSessionEnded, FromClosed}
 
 // Action is what happens to a value when its retention ends or its subject's
 // erasure runs (DSR-7). Pseudonymisation is deliberately absent: it is not
