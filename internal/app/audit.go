@@ -8,6 +8,7 @@ import (
 
 	"cubby/internal/authz"
 	"cubby/internal/db"
+	"cubby/internal/i18n"
 	"cubby/internal/store"
 )
 
@@ -127,6 +128,25 @@ type AccessEntry struct {
 	// record's entry, or once the class or school is gone).
 	Scope string
 	Bulk  bool
+}
+
+// What says in words what an entry records: a view of a class or school
+// names the place, a read names the kind of record, anything else its
+// action. The access log page and the export's copy of it both use it.
+func (e AccessEntry) What(l *i18n.Localizer) string {
+	if e.Bulk {
+		if key := "access.bulk." + e.Action + "." + e.Detail; l.Has(key) {
+			place := e.Scope
+			if place == "" {
+				place = l.T("access.bulk_gone")
+			}
+			return l.T(key, "place", place)
+		}
+	}
+	if key := "access.read." + e.Detail; e.Action == store.AuditRead && l.Has(key) {
+		return l.T(key)
+	}
+	return l.T("access.action." + e.Action)
 }
 
 // accessLogSize is how many entries the access log shows.

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -196,6 +197,23 @@ func TestParentsSeeViewsOfTheirChildsClassAndSchool(t *testing.T) {
 				if log[i].At.After(log[i-1].At) {
 					t.Errorf("entry %d is newer than entry %d", i, i-1)
 				}
+			}
+			// The family's export carries the same log, views of a whole
+			// class included, as data and in words.
+			files := export(t, env, parent)
+			var ar struct {
+				AccessLog []app.ArchiveAccess `json:"access_log"`
+			}
+			must(t, json.Unmarshal(files["export.json"], &ar))
+			found := false
+			for _, e := range ar.AccessLog {
+				found = found || (e.Action == "read" && e.Record == "class" && e.Place == "Class 5 Otters" && e.About == "Ava")
+			}
+			if !found || len(ar.AccessLog) < len(want) {
+				t.Errorf("the export's access log lacks the class view (%d entries): %+v", len(ar.AccessLog), ar.AccessLog)
+			}
+			if html := string(files["export.html"]); !strings.Contains(html, "opened the class screen of Class 5 Otters") {
+				t.Error("the export's HTML does not show the class view in words")
 			}
 			// The teacher's own log is not about these classes.
 			mine, err := a.AccessLog(ctx, teacher)

@@ -26,7 +26,23 @@ type Archive struct {
 	RequestedBy string          `json:"requested_by"` // user id
 	People      []ArchivePerson `json:"people"`
 	Media       []ArchiveMedia  `json:"media"`
-	About       ArchiveAbout    `json:"about"`
+	// AccessLog is who looked at, exported or asked about these records
+	// (ACL-4/ACL-5), as the access log page shows it — including views of
+	// a whole class or school the child was in, which name no one.
+	AccessLog []ArchiveAccess `json:"access_log"`
+	About     ArchiveAbout    `json:"about"`
+}
+
+// ArchiveAccess is one access log entry.
+type ArchiveAccess struct {
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"` // "" once their account is gone
+	ActorRole string    `json:"actor_role"`
+	Action    string    `json:"action"`
+	Record    string    `json:"record"`
+	About     string    `json:"about"`
+	Place     string    `json:"place,omitempty"` // the class or school of a view of many
+	What      string    `json:"what"`            // the same in words, in the archive's language
 }
 
 // ArchivePerson is everything about one person.
@@ -120,6 +136,19 @@ func (a *App) buildArchive(ctx context.Context, exportID int64) (string, int64, 
 			person.Relation = "self"
 		}
 		ar.People = append(ar.People, *person)
+	}
+	log, err := a.AccessLog(ctx, &Session{User: owner, Actor: actor})
+	if err != nil {
+		return "", 0, err
+	}
+	ar.AccessLog = make([]ArchiveAccess, 0, len(log))
+	for _, e := range log {
+		x := ArchiveAccess{At: e.At, Actor: e.ActorName, ActorRole: e.ActorRole, Action: e.Action,
+			Record: e.Detail, About: e.Subject, Place: e.Scope, What: e.Action}
+		if a.I18n != nil {
+			x.What = e.What(a.I18n.Localizer(owner.Language))
+		}
+		ar.AccessLog = append(ar.AccessLog, x)
 	}
 	ar.About = a.archiveAbout()
 	key := "exports/" + NewToken() + ".zip"
