@@ -166,6 +166,24 @@ func (a *App) AccessLog(ctx context.Context, s *Session) ([]AccessEntry, error) 
 		ids = append(ids, p.ID)
 		names[p.ID] = p.FirstName
 	}
+	// Entries about a duplicate profile merged into one of these people
+	// are theirs too.
+	merged, err := store.MergedAccounts(ctx, a.DB.R, ids)
+	if err != nil {
+		return nil, err
+	}
+	for dropped := range merged {
+		kept := dropped
+		for {
+			next, ok := merged[kept]
+			if !ok {
+				break
+			}
+			kept = next
+		}
+		ids = append(ids, dropped)
+		names[dropped] = names[kept]
+	}
 	entries, err := store.AuditAbout(ctx, a.DB.R, ids, accessLogSize)
 	if err != nil {
 		return nil, err

@@ -29,36 +29,52 @@ func (a *App) EraseNow(ctx context.Context, userID int64) error {
 	if err != nil {
 		return err
 	}
+	// A duplicate profile merged into this one left rows (audit entries)
+	// under its old account: they are this person's, and go with them.
+	merged, err := store.MergedAccounts(ctx, a.DB.R, []int64{u.ID})
+	if err != nil {
+		return err
+	}
+	type account struct {
+		id    int64
+		email string
+	}
+	accounts := []account{{u.ID, u.Email}}
+	for id := range merged {
+		accounts = append(accounts, account{id, ""})
+	}
 	now := a.Now()
 	counts := map[string]int64{}
 	var files []string
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
-		for _, st := range a.Inventory.ErasePlan(privacy.AccountType(u.Kind)) {
-			if st.Reach.Contact && u.Email == "" {
-				continue
-			}
-			where, args := st.Reach.Where(), []any{st.Reach.Param(u.ID, u.Email)}
-			keys, err := a.filesOf(ctx, tx, st.Reach.Table, st.Files, where, args)
-			if err != nil {
-				return err
-			}
-			files = append(files, keys...)
-			if st.StampHeld && !st.Delete {
-				args = append(args, now)
-			}
-			n, err := store.Exec(ctx, tx, a.eraseSQL(st, schema, where), args...)
-			if err != nil {
-				return fmt.Errorf("erase %s via %s: %w", st.Reach.Table.Name, st.Reach.Link, err)
-			}
-			if n > 0 {
-				verb := "deleted"
-				if !st.Delete {
-					verb = "changed"
-					if len(st.Hold) > 0 {
-						verb = "held"
-					}
+		for _, acc := range accounts {
+			for _, st := range a.Inventory.ErasePlan(privacy.AccountType(u.Kind)) {
+				if st.Reach.Contact && acc.email == "" {
+					continue
 				}
-				counts[st.Reach.Table.Name+" "+verb] += n
+				where, args := st.Reach.Where(), []any{st.Reach.Param(acc.id, acc.email)}
+				keys, err := a.filesOf(ctx, tx, st.Reach.Table, st.Files, where, args)
+				if err != nil {
+					return err
+				}
+				files = append(files, keys...)
+				if st.StampHeld && !st.Delete {
+					args = append(args, now)
+				}
+				n, err := store.Exec(ctx, tx, a.eraseSQL(st, schema, where), args...)
+				if err != nil {
+					return fmt.Errorf("erase %s via %s: %w", st.Reach.Table.Name, st.Reach.Link, err)
+				}
+				if n > 0 {
+					verb := "deleted"
+					if !st.Delete {
+						verb = "changed"
+						if len(st.Hold) > 0 {
+							verb = "held"
+						}
+					}
+					counts[st.Reach.Table.Name+" "+verb] += n
+				}
 			}
 		}
 		id := a.Inventory.Identity()

@@ -99,6 +99,13 @@ func (a *App) MergeStudents(ctx context.Context, s *Session, keepID, dropID int6
 		if err := store.DeleteStudentAndAccount(ctx, tx, drop); err != nil {
 			return err
 		}
+		// The log keeps entries about the removed profile under its old
+		// account (it is append-only); this entry ties them to the child,
+		// for the family's access log and for a later erasure.
+		if err := a.audit(ctx, tx, store.AuditEntry{SchoolID: keep.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s),
+			Action: store.AuditMerge, SubjectID: keep.UserID, Detail: store.MergedDetail(drop.UserID)}); err != nil {
+			return err
+		}
 		kept, err := store.StudentByID(ctx, tx, keep.ID)
 		if err != nil {
 			return err

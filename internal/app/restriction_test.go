@@ -403,3 +403,41 @@ func TestMergeKeepsRestriction(t *testing.T) {
 		})
 	}
 }
+
+// The access log follows a child through a merge: a read of the duplicate
+// profile is in the family's log under the child's name afterwards, with
+// the merge itself, and erasing the child later redacts both.
+func TestAccessLogFollowsAMerge(t *testing.T) {
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			env := testenv.New(t, d)
+			w := newRestrictionWorld(t, env)
+			a, ctx := w.a, w.ctx
+			added, err := a.AddStudents(ctx, w.teacher, w.class.ID, []app.NewStudent{{"Ava", "Martín"}})
+			must(t, err)
+			dup := added[0].Student
+			must(t, a.AuditStudentRead(ctx, w.teacher, &dup, "attendance"))
+			_, err = a.MergeStudents(ctx, w.leader, w.ava.ID, dup.ID)
+			must(t, err)
+			log, err := a.AccessLog(ctx, w.parent)
+			must(t, err)
+			var read, merged bool
+			for _, e := range log {
+				read = read || (e.Action == store.AuditRead && e.Detail == "attendance" && e.Subject == "Ava")
+				merged = merged || (e.Action == store.AuditMerge && e.Subject == "Ava")
+			}
+			if !read || !merged {
+				t.Errorf("the parent's log after the merge: read of the duplicate %v, merge %v", read, merged)
+			}
+			must(t, a.EraseNow(ctx, w.ava.UserID))
+			if n := countRows(t, env, `SELECT count(*) FROM audit_log WHERE subject_user_id IN ($1, $2)`, w.ava.UserID, dup.UserID); n != 0 {
+				t.Errorf("%d audit entries still name the erased child or her merged profile", n)
+			}
+			res, err := a.VerifyAudit(ctx)
+			must(t, err)
+			if !res.OK() {
+				t.Errorf("the chain after the erasure: %v", res.Problems)
+			}
+		})
+	}
+}

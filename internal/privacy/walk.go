@@ -40,7 +40,12 @@ func (r Reach) WhereWith(id, address string) string {
 	if r.Contact {
 		return Q(r.Link) + " = " + address
 	}
-	return ReachSQL(r.Hops, Q(r.Hops[len(r.Hops)-1].ToColumn)+" = "+id)
+	// The last hop lands on the person's own key, so the column it leaves
+	// from is compared with the id itself: the same rows for a person who
+	// exists, one subquery fewer, and it still finds rows left under an
+	// account that no longer exists (a profile merged into this one).
+	last := r.Hops[len(r.Hops)-1]
+	return ReachSQL(r.Hops[:len(r.Hops)-1], Q(last.Column)+" = "+id)
 }
 
 // Param is the value a reach's Where needs: the person's id or address.

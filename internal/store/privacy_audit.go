@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"cubby/internal/db"
@@ -37,7 +39,58 @@ const (
 	AuditErase     = "erase"
 	AuditRequest   = "request" // a correction or erasure asked for
 	AuditRetention = "retention"
+	// AuditMerge: two profiles of one child were merged; the detail names
+	// the account that was folded in (MergedDetail).
+	AuditMerge = "merge"
 )
+
+// MergedDetail is a merge entry's detail: the folded-in account's id.
+func MergedDetail(droppedUserID int64) string { return "merged:" + strconv.FormatInt(droppedUserID, 10) }
+
+// MergedAccounts maps every account merged into one of ids — directly or
+// through earlier merges — to the account it was merged into, from the
+// merge entries of the audit log. Entries about a folded-in account stay
+// about its old id (the log is append-only); this is how they are found.
+func MergedAccounts(ctx context.Context, q db.Querier, ids []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for next := ids; len(next) > 0; {
+		args, in := []any{AuditMerge}, ""
+		for i, id := range next {
+			if i > 0 {
+				in += ", "
+			}
+			args = append(args, id)
+			in += fmt.Sprintf("$%d", i+2)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT subject_user_id, detail FROM audit_log WHERE action = $1 AND subject_user_id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, db.MapError(err)
+		}
+		next = nil
+		for rows.Next() {
+			var kept int64
+			var detail string
+			if err := rows.Scan(&kept, &detail); err != nil {
+				rows.Close()
+				return nil, db.MapError(err)
+			}
+			idText, ok := strings.CutPrefix(detail, "merged:")
+			dropped, err := strconv.ParseInt(idText, 10, 64)
+			if !ok || err != nil || dropped == kept {
+				continue
+			}
+			if _, seen := out[dropped]; !seen {
+				out[dropped] = kept
+				next = append(next, dropped)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, db.MapError(err)
+		}
+	}
+	return out, nil
+}
 
 // GenesisHash is the chain's starting point.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
