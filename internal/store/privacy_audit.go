@@ -45,7 +45,9 @@ const (
 )
 
 // MergedDetail is a merge entry's detail: the folded-in account's id.
-func MergedDetail(droppedUserID int64) string { return "merged:" + strconv.FormatInt(droppedUserID, 10) }
+func MergedDetail(droppedUserID int64) string {
+	return "merged:" + strconv.FormatInt(droppedUserID, 10)
+}
 
 // MergedAccounts maps every account merged into one of ids — directly or
 // through earlier merges — to the account it was merged into, from the
