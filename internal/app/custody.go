@@ -369,16 +369,21 @@ func (a *App) accessChanged(studentID int64, lostAccess ...int64) {
 	if a.Events != nil {
 		a.Events.Publish(PointEvent{StudentID: studentID, AccessChanged: true})
 	}
-	ctx := context.Background()
 	for _, id := range lostAccess {
-		list, err := store.WithdrawReadyExports(ctx, a.DB.W, id, a.Now())
-		if err != nil {
-			a.Log.Error("custody: withdraw exports", "err", err)
-			continue
-		}
-		for i := range list {
-			a.dropExportFile(ctx, &list[i])
-		}
+		a.withdrawArchives(context.Background(), id)
+	}
+}
+
+// withdrawArchives withdraws the archives a person built but has not
+// downloaded: their link answers "expired" and the file is removed.
+func (a *App) withdrawArchives(ctx context.Context, userID int64) {
+	list, err := store.WithdrawReadyExports(ctx, a.DB.W, userID, a.Now())
+	if err != nil {
+		a.Log.Error("withdraw exports", "err", err)
+		return
+	}
+	for i := range list {
+		a.dropExportFile(ctx, &list[i])
 	}
 }
 

@@ -547,3 +547,32 @@ func TestCustodyFollowsAMerge(t *testing.T) {
 		})
 	}
 }
+
+// An archive that finishes after a block was made while it was being
+// built is withdrawn by the job itself: its recheck finds the parent no
+// longer acts for the child it holds (and still acts for the other one).
+func TestExportRecheckAfterABlock(t *testing.T) {
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			env := testenv.New(t, d)
+			c := newCustodyEnv(t, env)
+			a, ctx := env.App, c.ctx
+			_, err := a.RequestExport(ctx, c.next(t))
+			must(t, err)
+			e, err := store.LatestExport(ctx, env.DB.R, c.parent.User.ID)
+			must(t, err)
+			parentUser, ava, elena := c.parent.User.ID, c.ava.UserID, c.elena.UserID
+			if ok, err := app.StillActsForAll(ctx, a, e.ID, parentUser, ava, elena); err != nil || !ok {
+				t.Fatalf("before the block: %v %v", ok, err)
+			}
+			_, err = a.BlockGuardian(ctx, c.leader, c.ava.ID, app.BlockInput{GuardianID: parentUser, Reason: "court_order"})
+			must(t, err)
+			if ok, err := app.StillActsForAll(ctx, a, e.ID, parentUser, ava, elena); err != nil || ok {
+				t.Errorf("an archive holding Ava after the block passes the recheck: %v %v", ok, err)
+			}
+			if ok, err := app.StillActsForAll(ctx, a, e.ID, parentUser, elena); err != nil || !ok {
+				t.Errorf("an archive of the parent and Elena fails the recheck: %v %v", ok, err)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"cubby/internal/db"
@@ -170,7 +171,7 @@ func (a *App) runExport(ctx context.Context, id int64) {
 		}
 		return
 	}
-	key, size, err := a.buildArchive(ctx, id)
+	key, size, people, err := a.buildArchive(ctx, id)
 	if err != nil {
 		a.Log.Error("export: build", "export", id, "err", err)
 		key, size = "", 0
@@ -179,7 +180,50 @@ func (a *App) runExport(ctx context.Context, id int64) {
 		a.Log.Error("export: finish", "export", id, "err", err)
 		return
 	}
+	if key == "" {
+		return
+	}
+	// A custody block, or the end of parents' rights, while the archive
+	// was being built: it may hold a child its owner no longer acts for.
+	// Checked after it is marked ready, so a change that commits later is
+	// caught by that change's own withdrawal of ready archives.
+	if still, err := a.stillActsForAll(ctx, id, people); err != nil || !still {
+		if err != nil {
+			a.Log.Error("export: recheck access", "export", id, "err", err)
+		}
+		if e, err := store.ExportByID(ctx, a.DB.R, id); err == nil {
+			a.withdrawArchives(ctx, e.UserID)
+		}
+		return
+	}
 	a.Log.Info("export ready", "export", id, "bytes", size)
+}
+
+// stillActsForAll reports whether an export's owner still acts for every
+// person its archive holds.
+func (a *App) stillActsForAll(ctx context.Context, exportID int64, people []*store.User) (bool, error) {
+	e, err := store.ExportByID(ctx, a.DB.R, exportID)
+	if err != nil {
+		return false, err
+	}
+	owner, err := store.UserByID(ctx, a.DB.R, e.UserID)
+	if err != nil {
+		return false, err
+	}
+	actor, err := a.loadActor(ctx, owner)
+	if err != nil {
+		return false, err
+	}
+	now, err := a.subjectsOf(ctx, &Session{User: owner, Actor: actor})
+	if err != nil {
+		return false, err
+	}
+	for _, p := range people {
+		if !slices.ContainsFunc(now, func(u *store.User) bool { return u.ID == p.ID }) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // ResumeExports runs exports left queued or interrupted (a restart), and

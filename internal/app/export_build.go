@@ -97,23 +97,24 @@ type ArchiveField struct {
 // redacted replaces a value that points at someone else (Art. 15(4)).
 const redacted = "[another person: withheld]"
 
-// buildArchive walks the inventory and writes the zip to the file store.
-func (a *App) buildArchive(ctx context.Context, exportID int64) (string, int64, error) {
+// buildArchive walks the inventory and writes the zip to the file store;
+// people are whom it holds.
+func (a *App) buildArchive(ctx context.Context, exportID int64) (key string, size int64, people []*store.User, err error) {
 	e, err := store.ExportByID(ctx, a.DB.R, exportID)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
 	owner, err := store.UserByID(ctx, a.DB.R, e.UserID)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
 	actor, err := a.loadActor(ctx, owner)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
-	people, err := a.subjectsOf(ctx, &Session{User: owner, Actor: actor})
+	people, err = a.subjectsOf(ctx, &Session{User: owner, Actor: actor})
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
 	ar := &Archive{Format: "cubby-export/1", GeneratedAt: a.Now(), Language: owner.Language, RequestedBy: strconv.FormatInt(owner.ID, 10)}
 	var allowed []int64
@@ -129,7 +130,7 @@ func (a *App) buildArchive(ctx context.Context, exportID int64) (string, int64, 
 			}
 		})
 		if err != nil {
-			return "", 0, err
+			return "", 0, nil, err
 		}
 		person.Relation = "child"
 		if p.ID == owner.ID {
@@ -139,7 +140,7 @@ func (a *App) buildArchive(ctx context.Context, exportID int64) (string, int64, 
 	}
 	log, err := a.AccessLog(ctx, &Session{User: owner, Actor: actor})
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
 	ar.AccessLog = make([]ArchiveAccess, 0, len(log))
 	for _, e := range log {
@@ -151,13 +152,13 @@ func (a *App) buildArchive(ctx context.Context, exportID int64) (string, int64, 
 		ar.AccessLog = append(ar.AccessLog, x)
 	}
 	ar.About = a.archiveAbout()
-	key := "exports/" + NewToken() + ".zip"
-	size, err := a.writeArchive(ctx, key, ar)
+	key = "exports/" + NewToken() + ".zip"
+	size, err = a.writeArchive(ctx, key, ar)
 	if err != nil {
 		a.Privacy.Files.Remove(key)
-		return "", 0, err
+		return "", 0, nil, err
 	}
-	return key, size, nil
+	return key, size, people, nil
 }
 
 // collectPerson reads every exported field of every row leading to p.

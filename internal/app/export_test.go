@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"time"
+
+	"cubby/internal/store"
 )
 
 // TOTPCodeForTest is the code an authenticator would show for a base32
@@ -24,4 +26,14 @@ func BenchSession(ctx context.Context, a *App, userID int64) *Session {
 		panic(err)
 	}
 	return s
+}
+
+// StillActsForAll exposes the recheck an export job makes once its archive
+// is ready, for a test that cannot time a block into a running job.
+func StillActsForAll(ctx context.Context, a *App, exportID int64, userIDs ...int64) (bool, error) {
+	var people []*store.User
+	for _, id := range userIDs {
+		people = append(people, &store.User{ID: id})
+	}
+	return a.stillActsForAll(ctx, exportID, people)
 }
