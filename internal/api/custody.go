@@ -23,6 +23,12 @@ func (x *API) custodyRoutes() {
 	x.add(Op{Method: "POST", Path: "/students/{id}/blocks/{block_id}/lift", ID: "liftGuardianBlock", Tag: "custody",
 		Summary:  "Lift a restriction: the parent may connect again (with the parent code or an invitation); it does not reconnect them. The restriction stays listed as lifted. 409 when it was lifted already. Audited. The school's leaders.",
 		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftGuardianBlock)})
+	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks", ID: "blockEmail", Tag: "custody",
+		Summary: "Restrict an email address that is not connected (a court order or agreement the school holds before the person connects): no account with this address can connect to the student by the parent code or an invitation, and one connected now is disconnected. The student gets a new parent code. 400 for a malformed address or one already restricted for this student. Audited. The school's leaders.",
+		Request: "EmailBlockCreate", Response: "GuardianBlock", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: h(x.blockEmail)})
+	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks/{block_id}/lift", ID: "liftEmailBlock", Tag: "custody",
+		Summary:  "Lift a restriction on an address: accounts with it may connect again; it connects no one. 409 when it was lifted already. Audited. The school's leaders.",
+		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftEmailBlock)})
 	x.add(Op{Method: "PUT", Path: "/students/{id}/eligibility", ID: "setEligibility", Tag: "custody",
 		Summary: "Record (eligible: true) that the student now holds the rights over their own records — an eligible student: 18 under FERPA, or the local age of majority; Cubby stores the day it was recorded, never an age — or undo a mistaken record (false). The student can then export their data and ask for corrections; parents keep or lose access at once as the server says (parent_access). Setting what is already so changes nothing. 409 for a student who left. Audited. The school's leaders.",
 		Request: "EligibilityRequest", Response: "Eligibility", Success: http.StatusOK, Errors: []int{400, 401, 403, 404, 409}, Handle: h(x.setEligibility)})
@@ -38,8 +44,12 @@ func init() {
 	for name, s := range map[string]any{
 		"BlockCreate": obj(map[string]any{"guardian_id": str(), "reason": reason,
 			"note": map[string]any{"type": "string", "maxLength": 500, "description": "where the school keeps the document, or until when it applies; a reference, not the facts"}}, "guardian_id", "reason"),
+		"EmailBlockCreate": obj(map[string]any{"email": map[string]any{"type": "string", "format": "email"}, "reason": reason,
+			"note": map[string]any{"type": "string", "maxLength": 500}}, "email", "reason"),
 		"GuardianBlock": obj(map[string]any{"id": str(), "student_id": str(), "guardian_id": str(), "guardian_name": str(), "reason": reason, "note": str(),
-			"active": map[string]any{"type": "boolean"}, "created_by": str(), "created_at": ts, "lifted_by": str(), "lifted_at": tsOrNull,
+			"by_email": map[string]any{"type": "boolean", "description": "a restriction on an address (email), not on a connected account (guardian_id)"},
+			"email":    str(),
+			"active":   map[string]any{"type": "boolean"}, "created_by": str(), "created_at": ts, "lifted_by": str(), "lifted_at": tsOrNull,
 			"refused_count": map[string]any{"type": "integer", "description": "how often the parent tried to connect again while restricted"}, "last_refused_at": tsOrNull},
 			"id", "student_id", "guardian_id", "reason", "active", "created_at", "refused_count"),
 		"FamilyAccess": obj(map[string]any{"student_id": str(), "eligible": map[string]any{"type": "boolean"}, "eligible_since": tsOrNull,
@@ -66,6 +76,8 @@ type blockJSON struct {
 	StudentID     string     `json:"student_id"`
 	GuardianID    string     `json:"guardian_id"`
 	GuardianName  string     `json:"guardian_name"`
+	ByEmail       bool       `json:"by_email"`
+	Email         string     `json:"email,omitempty"`
 	Reason        string     `json:"reason"`
 	Note          string     `json:"note"`
 	Active        bool       `json:"active"`
@@ -80,6 +92,9 @@ type blockJSON struct {
 func blockOut(b *store.GuardianBlock) blockJSON {
 	out := blockJSON{ID: id(b.ID), StudentID: id(b.StudentID), GuardianID: id(b.GuardianID), GuardianName: b.GuardianName, Reason: b.Reason, Note: b.Note,
 		Active: b.Active(), CreatedAt: b.CreatedAt, LiftedAt: b.LiftedAt, RefusedCount: b.RefusedCount, LastRefusedAt: b.LastRefusedAt}
+	if b.ByEmail {
+		out.GuardianID, out.ByEmail, out.Email = "", true, b.GuardianEmail
+	}
 	if b.CreatedBy != 0 {
 		out.CreatedBy = id(b.CreatedBy)
 	}
@@ -151,6 +166,42 @@ func (x *API) blockGuardian(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, blockOut(b))
+}
+
+func (x *API) blockEmail(w http.ResponseWriter, r *http.Request) error {
+	studentID, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Email  string `json:"email"`
+		Reason string `json:"reason"`
+		Note   string `json:"note"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	b, err := x.app.BlockEmail(r.Context(), app.SessionFrom(r.Context()), studentID, app.EmailBlockInput{Email: in.Email, Reason: in.Reason, Note: in.Note})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, blockOut(b))
+}
+
+func (x *API) liftEmailBlock(w http.ResponseWriter, r *http.Request) error {
+	studentID, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	blockID, err := parseID(r, "block_id")
+	if err != nil {
+		return err
+	}
+	b, err := x.app.LiftEmailBlock(r.Context(), app.SessionFrom(r.Context()), studentID, blockID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, blockOut(b))
 }
 
 func (x *API) liftGuardianBlock(w http.ResponseWriter, r *http.Request) error {

@@ -91,8 +91,9 @@ func (a *App) actsFor(ctx context.Context, userID, studentID int64) (bool, error
 // student: a block in force (BlockID), or an eligible student whose
 // parents the deployment cuts off.
 type connectRefused struct {
-	BlockID int64
-	Student *store.Student
+	BlockID      int64
+	EmailBlockID int64 // a block on the account's address (guardian_email_blocks)
+	Student      *store.Student
 }
 
 func (e *connectRefused) Error() string { return "connection refused" }
@@ -106,6 +107,17 @@ func (a *App) refuseConnection(ctx context.Context, q db.Querier, st *store.Stud
 	}
 	if id != 0 {
 		return &connectRefused{BlockID: id, Student: st}
+	}
+	if u, err := store.UserByID(ctx, q, parentID); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	} else if err == nil && u.Email != "" {
+		id, err := store.ActiveEmailBlockID(ctx, q, st.ID, u.Email)
+		if err != nil {
+			return err
+		}
+		if id != 0 {
+			return &connectRefused{EmailBlockID: id, Student: st}
+		}
 	}
 	since, err := store.EligibleSince(ctx, q, st.ID)
 	if err != nil {
@@ -122,16 +134,22 @@ func (a *App) refuseConnection(ctx context.Context, q db.Querier, st *store.Stud
 // no actor or subject, so it never reaches the blocked person's export or
 // a family's access log. The person is told "custody.cannot_connect".
 func (a *App) refusedConnection(ctx context.Context, cr *connectRefused, via string) error {
-	if cr.BlockID == 0 {
+	if cr.BlockID == 0 && cr.EmailBlockID == 0 {
 		return nil
 	}
 	now := a.Now()
 	return a.DB.Tx(ctx, func(tx db.Querier) error {
-		if err := store.NoteRefusedConnection(ctx, tx, cr.BlockID, now); err != nil {
+		detail := fmt.Sprintf("guardian block %d: connection refused (%s)", cr.BlockID, via)
+		if cr.EmailBlockID != 0 {
+			if err := store.NoteRefusedEmail(ctx, tx, cr.EmailBlockID, now); err != nil {
+				return err
+			}
+			detail = fmt.Sprintf("address block %d: connection refused (%s)", cr.EmailBlockID, via)
+		} else if err := store.NoteRefusedConnection(ctx, tx, cr.BlockID, now); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: cr.Student.SchoolID, ActorRole: store.KindParent, Action: store.AuditCustody,
-			Detail: fmt.Sprintf("guardian block %d: connection refused (%s)", cr.BlockID, via)})
+			Detail: detail})
 	})
 }
 
@@ -220,6 +238,20 @@ func (a *App) FamilyAccessOf(ctx context.Context, s *Session, studentID int64) (
 	if f.Blocks, err = store.GuardianBlocksOf(ctx, a.DB.R, st.ID); err != nil {
 		return nil, err
 	}
+	byEmail, err := store.EmailBlocksOf(ctx, a.DB.R, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	f.Blocks = append(f.Blocks, byEmail...)
+	slices.SortStableFunc(f.Blocks, func(x, y store.GuardianBlock) int {
+		if x.Active() != y.Active() {
+			if x.Active() {
+				return -1
+			}
+			return 1
+		}
+		return y.CreatedAt.Compare(x.CreatedAt)
+	})
 	return f, nil
 }
 
@@ -313,6 +345,98 @@ func (a *App) LiftGuardianBlock(ctx context.Context, s *Session, studentID, bloc
 		return nil, err
 	}
 	return store.GuardianBlockByID(ctx, a.DB.R, blockID, st.ID)
+}
+
+// EmailBlockInput is a leader's custody block on an email address, for a
+// person who has not connected (a court order received at enrolment).
+type EmailBlockInput struct {
+	Email  string
+	Reason string // one of store.BlockReasons
+	Note   string
+}
+
+// BlockEmail records that no account with this address may reach the
+// student: the parent code and invitations refuse it from now on, and an
+// account with it that is connected is disconnected at once. The student
+// gets a new parent code, as with a block on an account.
+func (a *App) BlockEmail(ctx context.Context, s *Session, studentID int64, in EmailBlockInput) (*store.GuardianBlock, error) {
+	st, err := a.custodyStudent(ctx, s, studentID)
+	if err != nil {
+		return nil, err
+	}
+	v := &ValidationError{}
+	email, note := normalizeEmail(in.Email), strings.TrimSpace(in.Note)
+	if key := checkEmail(email); key != "" {
+		v.Add("email", key)
+	}
+	if !slices.Contains(store.BlockReasons, in.Reason) {
+		v.Add("reason", "custody.reason_invalid")
+	}
+	if utf8.RuneCountInString(note) > maxBlockNote {
+		v.Add("note", "validation.too_long", "max", maxBlockNote)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	b := &store.GuardianBlock{SchoolID: st.SchoolID, StudentID: st.ID, GuardianEmail: email, Reason: in.Reason, Note: note,
+		CreatedBy: s.User.ID, CreatedAt: a.Now()}
+	var cut []int64
+	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+		if id, err := store.ActiveEmailBlockID(ctx, tx, st.ID, email); err != nil {
+			return err
+		} else if id != 0 {
+			v.Add("email", "custody.email_already_blocked")
+			return v
+		}
+		if err := store.AddEmailBlock(ctx, tx, b); err != nil {
+			return err
+		}
+		if cut, err = store.GuardiansWithEmail(ctx, tx, st.ID, email); err != nil {
+			return err
+		}
+		for _, id := range cut {
+			if _, err := store.RemoveGuardian(ctx, tx, st.ID, id); err != nil {
+				return err
+			}
+		}
+		if err := store.SetParentCode(ctx, tx, st.ID, NewCode(8)); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditCustody,
+			Detail: fmt.Sprintf("address block %d made (%s) for student %d: %d connected account(s) disconnected, parent code replaced", b.ID, b.Reason, st.ID, len(cut))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.accessChanged(st.ID, cut...)
+	return store.EmailBlockByID(ctx, a.DB.R, b.ID, st.ID)
+}
+
+// LiftEmailBlock ends a block on an address: accounts with it may connect
+// again; it reconnects no one by itself.
+func (a *App) LiftEmailBlock(ctx context.Context, s *Session, studentID, blockID int64) (*store.GuardianBlock, error) {
+	st, err := a.custodyStudent(ctx, s, studentID)
+	if err != nil {
+		return nil, err
+	}
+	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+		b, err := store.EmailBlockByID(ctx, tx, blockID, st.ID)
+		if err != nil {
+			return err
+		}
+		if !b.Active() {
+			return refused("custody.already_lifted", ErrConflict)
+		}
+		if _, err := store.LiftEmailBlock(ctx, tx, b.ID, st.ID, s.User.ID, a.Now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditCustody,
+			Detail: fmt.Sprintf("address block %d lifted: the address may connect to student %d again", b.ID, st.ID)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return store.EmailBlockByID(ctx, a.DB.R, blockID, st.ID)
 }
 
 // SetEligible records that a student holds the rights over their own
@@ -461,20 +585,28 @@ func (a *App) parentInviteAllowed(ctx context.Context, s *Session, inv *store.In
 	if inv.Email == "" {
 		return nil
 	}
-	u, err := store.UserByEmail(ctx, a.DB.R, inv.Email)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	if err != nil {
+	detail := ""
+	if id, err := store.ActiveEmailBlockID(ctx, a.DB.R, inv.StudentID, inv.Email); err != nil {
 		return err
-	}
-	id, err := store.ActiveBlockID(ctx, a.DB.R, inv.StudentID, u.ID)
-	if err != nil || id == 0 {
-		return err
+	} else if id != 0 {
+		detail = fmt.Sprintf("address block %d: invitation refused", id)
+	} else {
+		u, err := store.UserByEmail(ctx, a.DB.R, inv.Email)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		id, err := store.ActiveBlockID(ctx, a.DB.R, inv.StudentID, u.ID)
+		if err != nil || id == 0 {
+			return err
+		}
+		detail = fmt.Sprintf("guardian block %d: invitation refused", id)
 	}
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: inv.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditCustody,
-			Detail: fmt.Sprintf("guardian block %d: invitation refused", id)})
+			Detail: detail})
 	})
 	if err != nil {
 		return err

@@ -576,3 +576,84 @@ func TestExportRecheckAfterABlock(t *testing.T) {
 		})
 	}
 }
+
+// A court order received before the person ever connects: the leader
+// restricts an address. An account made with it later is refused the
+// parent code (counted, neutral words), an invitation to it is refused, a
+// connected account with it is cut off, and lifting lets it connect.
+func TestCustodyBlockOnAnAddress(t *testing.T) {
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			env := testenv.New(t, d)
+			c := newCustodyEnv(t, env)
+			a, ctx := env.App, c.ctx
+
+			_, err := a.BlockEmail(ctx, c.leader, c.ava.ID, app.EmailBlockInput{Email: "not an address", Reason: "court_order"})
+			if k := fieldKey(t, err, "email"); k == "" {
+				t.Error("a malformed address was accepted")
+			}
+			_, err = a.BlockEmail(ctx, c.leader, c.ava.ID, app.EmailBlockInput{Email: "x@example.org", Reason: "because"})
+			if k := fieldKey(t, err, "reason"); k != "custody.reason_invalid" {
+				t.Errorf("bad reason: %s", k)
+			}
+			if _, err := a.BlockEmail(ctx, c.teacher, c.ava.ID, app.EmailBlockInput{Email: "x@example.org", Reason: "court_order"}); !errors.Is(err, app.ErrForbidden) {
+				t.Errorf("a teacher blocks an address: %v", err)
+			}
+			if n := countRows(t, env, `SELECT count(*) FROM guardian_email_blocks`); n != 0 {
+				t.Fatalf("bad input wrote %d blocks", n)
+			}
+
+			b, err := a.BlockEmail(ctx, c.leader, c.ava.ID, app.EmailBlockInput{Email: " Stranger@Example.org ", Reason: "court_order", Note: "File 12"})
+			must(t, err)
+			if !b.ByEmail || b.GuardianEmail != "stranger@example.org" || !b.Active() {
+				t.Errorf("block: %+v", b)
+			}
+			_, err = a.BlockEmail(ctx, c.leader, c.ava.ID, app.EmailBlockInput{Email: "stranger@example.org", Reason: "other"})
+			if k := fieldKey(t, err, "email"); k != "custody.email_already_blocked" {
+				t.Errorf("the same address twice: %s", k)
+			}
+			fresh, err := store.StudentByID(ctx, env.DB.R, c.ava.ID)
+			must(t, err)
+			if fresh.ParentCode == c.ava.ParentCode {
+				t.Error("the parent code was not replaced")
+			}
+
+			// The person signs up with the address and tries the code.
+			token, _, err := a.SignUp(ctx, app.Signup{Kind: "parent", FirstName: "Sam", LastName: "Stranger", Email: "stranger@example.org",
+				Password: "lantern river cloud", Language: "en", Session: "web"})
+			must(t, err)
+			stranger, err := a.Authenticate(ctx, token)
+			must(t, err)
+			_, err = a.ConnectChild(ctx, stranger, fresh.ParentCode)
+			if k := fieldKey(t, err, "parent_code"); k != "custody.cannot_connect" {
+				t.Errorf("the restricted address connects: %s", k)
+			}
+			f, err := a.FamilyAccessOf(ctx, c.leader, c.ava.ID)
+			must(t, err)
+			if len(f.Blocks) != 1 || f.Blocks[0].RefusedCount != 1 || !f.Blocks[0].ByEmail {
+				t.Errorf("the leader's view of the block: %+v", f.Blocks)
+			}
+			_, err = a.SendInvitation(ctx, c.teacher, app.Invite{Kind: store.InviteParent, StudentID: c.ava.ID, Email: "STRANGER@example.org"})
+			if k := fieldKey(t, err, "email"); k != "custody.invite_blocked" {
+				t.Errorf("an invitation to the restricted address: %s", k)
+			}
+
+			// The demo parent's own address, restricted while connected:
+			// cut off at once, Elena kept.
+			_, err = a.BlockEmail(ctx, c.leader, c.ava.ID, app.EmailBlockInput{Email: demo.ParentEmail, Reason: "safeguarding"})
+			must(t, err)
+			if c.follows(t, c.ava) || !c.follows(t, c.elena) {
+				t.Error("restricting a connected parent's address did not cut Ava off, or cut Elena off too")
+			}
+
+			must(t, func() error { _, err := a.LiftEmailBlock(ctx, c.leader, c.ava.ID, b.ID); return err }())
+			if _, err := a.LiftEmailBlock(ctx, c.leader, c.ava.ID, b.ID); !errors.Is(err, app.ErrConflict) {
+				t.Errorf("lifting twice: %v", err)
+			}
+			fresh, err = store.StudentByID(ctx, env.DB.R, c.ava.ID) // the second restriction replaced the code again
+			must(t, err)
+			_, err = a.ConnectChild(ctx, stranger, fresh.ParentCode)
+			must(t, err)
+		})
+	}
+}

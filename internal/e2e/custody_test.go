@@ -155,6 +155,21 @@ func TestCustodyInBrowser(t *testing.T) {
 	}
 	small.shot("lifted-phone-ar")
 
+	// A court order before the person connects: restrict an address.
+	small.do(chromedp.Click(chromedp.ID("email-block-open")), chromedp.WaitVisible(chromedp.ID("block-email")))
+	small.fill("block-email", "court.order@example.org")
+	small.setSelect("block-email-reason", "court_order")
+	small.shot("email-block-form-phone-ar")
+	small.do(chromedp.Click(chromedp.ID("email-block-submit")), chromedp.WaitVisible(chromedp.ID("confirm")))
+	if msg := small.text("#confirm-text"); !strings.Contains(msg, "court.order@example.org") {
+		t.Errorf("the address confirmation: %q", msg)
+	}
+	small.do(chromedp.Click(chromedp.ID("confirm-yes")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if blocks := small.text("#blocks"); !strings.Contains(blocks, "court.order@example.org") {
+		t.Errorf("the restricted address is not listed:\n%s", blocks)
+	}
+	small.shot("email-blocked-phone-ar")
+
 	// The refused parent code answered 400 on purpose, with the form.
 	parent.expectErrorStatus(400, "/children/connect")
 }

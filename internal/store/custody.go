@@ -37,6 +37,10 @@ type GuardianBlock struct {
 	LiftedAt      *time.Time
 	RefusedCount  int
 	LastRefusedAt *time.Time
+	// ByEmail: a block on an email address (guardian_email_blocks), made
+	// before anyone with it connected; GuardianID is 0 and GuardianEmail
+	// is the address.
+	ByEmail bool
 	// Names, for the leaders' page; empty once an account is gone.
 	GuardianName  string
 	GuardianEmail string
@@ -154,6 +158,8 @@ type ChildLink struct {
 func ChildLinks(ctx context.Context, q db.Querier, parentID int64) ([]ChildLink, error) {
 	rows, err := q.QueryContext(ctx, `SELECT g.student_id, g.school_id, s.eligible_since,
 		EXISTS (SELECT 1 FROM guardian_blocks b WHERE b.student_id = g.student_id AND b.guardian_user_id = g.user_id AND b.lifted_at IS NULL)
+		OR EXISTS (SELECT 1 FROM guardian_email_blocks e JOIN users p ON p.email = e.email
+			WHERE e.student_id = g.student_id AND p.id = g.user_id AND e.lifted_at IS NULL)
 		FROM guardians g JOIN students s ON s.id = g.student_id WHERE g.user_id = $1`, parentID)
 	if err != nil {
 		return nil, db.MapError(err)
@@ -242,6 +248,103 @@ func WithdrawReadyExports(ctx context.Context, q db.Querier, userID int64, now t
 			return nil, err
 		}
 		out = append(out, *e)
+	}
+	return out, db.MapError(rows.Err())
+}
+
+// Blocks on an email address (guardian_email_blocks) read into the same
+// GuardianBlock, with ByEmail set.
+const emailBlockSelect = `SELECT b.id, b.school_id, b.student_id, 0, b.reason, b.note, b.created_by, b.created_at,
+	b.lifted_by, b.lifted_at, b.refused_count, b.last_refused_at, '', b.email,
+	COALESCE(c.first_name || ' ' || c.last_name, ''), COALESCE(l.first_name || ' ' || l.last_name, '')
+	FROM guardian_email_blocks b LEFT JOIN users c ON c.id = b.created_by LEFT JOIN users l ON l.id = b.lifted_by`
+
+func scanEmailBlocks(rows *sql.Rows) ([]GuardianBlock, error) {
+	list, err := scanBlocks(rows)
+	for i := range list {
+		list[i].ByEmail = true
+	}
+	return list, err
+}
+
+// AddEmailBlock records a block on b.GuardianEmail (normalised by the
+// caller); ErrConflict when one is in force for the address and student.
+func AddEmailBlock(ctx context.Context, q db.Querier, b *GuardianBlock) error {
+	err := q.QueryRowContext(ctx, `INSERT INTO guardian_email_blocks (school_id, student_id, email, reason, note, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		b.SchoolID, b.StudentID, b.GuardianEmail, b.Reason, b.Note, nullID(b.CreatedBy), b.CreatedAt).Scan(&b.ID)
+	b.ByEmail = true
+	return db.MapError(err)
+}
+
+// LiftEmailBlock ends a block on an address; false if there was none in
+// force with this id for this student.
+func LiftEmailBlock(ctx context.Context, q db.Querier, id, studentID, by int64, now time.Time) (bool, error) {
+	return changed(q.ExecContext(ctx, `UPDATE guardian_email_blocks SET lifted_by = $1, lifted_at = $2
+		WHERE id = $3 AND student_id = $4 AND lifted_at IS NULL`, nullID(by), now, id, studentID))
+}
+
+// EmailBlocksOf lists a student's blocks on addresses, those in force
+// first, then the newest.
+func EmailBlocksOf(ctx context.Context, q db.Querier, studentID int64) ([]GuardianBlock, error) {
+	rows, err := q.QueryContext(ctx, emailBlockSelect+` WHERE b.student_id = $1
+		ORDER BY CASE WHEN b.lifted_at IS NULL THEN 0 ELSE 1 END, b.created_at DESC, b.id DESC`, studentID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	return scanEmailBlocks(rows)
+}
+
+// EmailBlockByID returns one address block of a student.
+func EmailBlockByID(ctx context.Context, q db.Querier, id, studentID int64) (*GuardianBlock, error) {
+	rows, err := q.QueryContext(ctx, emailBlockSelect+` WHERE b.id = $1 AND b.student_id = $2`, id, studentID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	list, err := scanEmailBlocks(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return &list[0], nil
+}
+
+// ActiveEmailBlockID returns the id of the block in force on an address
+// for a student, or 0.
+func ActiveEmailBlockID(ctx context.Context, q db.Querier, studentID int64, email string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM guardian_email_blocks WHERE student_id = $1 AND email = $2 AND lifted_at IS NULL`,
+		studentID, email).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return id, db.MapError(err)
+}
+
+// NoteRefusedEmail counts an attempt to connect with a blocked address.
+func NoteRefusedEmail(ctx context.Context, q db.Querier, blockID int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE guardian_email_blocks SET refused_count = refused_count + 1, last_refused_at = $1 WHERE id = $2`, now, blockID)
+	return db.MapError(err)
+}
+
+// GuardiansWithEmail lists the parent accounts with this address connected
+// to a student.
+func GuardiansWithEmail(ctx context.Context, q db.Querier, studentID int64, email string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT g.user_id FROM guardians g JOIN users u ON u.id = g.user_id
+		WHERE g.student_id = $1 AND u.email = $2 ORDER BY g.user_id`, studentID, email)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, id)
 	}
 	return out, db.MapError(rows.Err())
 }

@@ -20,7 +20,9 @@ import (
 func (s *Server) custodyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /schools/{id}/students/{sid}/family", s.handler(s.familyAccess))
 	mux.HandleFunc("POST /schools/{id}/students/{sid}/blocks", s.handler(s.blockSubmit))
-	mux.HandleFunc("POST /schools/{id}/students/{sid}/blocks/{bid}/lift", s.handler(s.liftSubmit))
+	mux.HandleFunc("POST /schools/{id}/students/{sid}/blocks/{bid}/lift", s.handler(s.liftSubmit(false)))
+	mux.HandleFunc("POST /schools/{id}/students/{sid}/email-blocks", s.handler(s.emailBlockSubmit))
+	mux.HandleFunc("POST /schools/{id}/students/{sid}/email-blocks/{bid}/lift", s.handler(s.liftSubmit(true)))
 	mux.HandleFunc("POST /schools/{id}/students/{sid}/eligible", s.handler(s.eligibleSubmit))
 	mux.HandleFunc("GET /schools/{id}/students/{sid}/corrections/new", s.handler(s.fileCorrectionForm))
 	mux.HandleFunc("POST /schools/{id}/students/{sid}/corrections", s.handler(s.fileCorrectionSubmit))
@@ -153,34 +155,74 @@ func (s *Server) blockSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) liftSubmit(w http.ResponseWriter, r *http.Request) error {
+// emailBlockSubmit restricts an address no connected parent has yet.
+func (s *Server) emailBlockSubmit(w http.ResponseWriter, r *http.Request) error {
 	sess, schoolID, studentID, err := s.custodyIDs(r)
-	if err != nil {
-		return err
-	}
-	blockID, err := pathID(r, "bid")
 	if err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
+	f := r.PostForm
+	in := app.EmailBlockInput{Email: f.Get("email"), Reason: f.Get("reason"), Note: f.Get("note")}
 	ok, err := s.confirmed(w, r, sess, schoolID, studentID, func(p *Page, fa *app.FamilyAccess) *confirmStep {
-		for _, b := range fa.Active() {
-			if b.ID == blockID {
-				return &confirmStep{Text: p.L.T("custody.confirm_lift", "parent", b.GuardianName, "student", fa.Student.FirstName)}
-			}
+		email := strings.TrimSpace(in.Email)
+		if email == "" || !strings.Contains(email, "@") || !slices.Contains(store.BlockReasons, in.Reason) {
+			return nil // the use case explains what is wrong
 		}
-		return nil
+		return &confirmStep{Danger: true, Fields: map[string]string{"email": in.Email, "reason": in.Reason, "note": in.Note},
+			Text: p.L.T("custody.confirm_email_block", "email", email, "student", fa.Student.FirstName, "reason", p.L.T("custody.reason."+in.Reason))}
 	})
 	if err != nil || !ok {
 		return err
 	}
-	if _, err := s.app.LiftGuardianBlock(r.Context(), sess, studentID, blockID); err != nil {
-		return s.familyError(w, r, sess, schoolID, studentID, err)
+	if _, err := s.app.BlockEmail(r.Context(), sess, studentID, in); err != nil {
+		return s.familyError(w, r, sess, schoolID, studentID, err, "email", "reason", "note")
 	}
-	s.redirect(w, r, familyURL(schoolID, studentID)+"#blocks", "custody.lifted")
+	s.redirect(w, r, familyURL(schoolID, studentID)+"#blocks", "custody.email_blocked")
 	return nil
+}
+
+// liftSubmit lifts a block on an account, or with byEmail on an address.
+func (s *Server) liftSubmit(byEmail bool) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		sess, schoolID, studentID, err := s.custodyIDs(r)
+		if err != nil {
+			return err
+		}
+		blockID, err := pathID(r, "bid")
+		if err != nil {
+			return err
+		}
+		if err := r.ParseForm(); err != nil {
+			return err
+		}
+		ok, err := s.confirmed(w, r, sess, schoolID, studentID, func(p *Page, fa *app.FamilyAccess) *confirmStep {
+			for _, b := range fa.Active() {
+				if b.ID == blockID && b.ByEmail == byEmail {
+					who := b.GuardianName
+					if byEmail {
+						who = b.GuardianEmail
+					}
+					return &confirmStep{Text: p.L.T("custody.confirm_lift", "parent", who, "student", fa.Student.FirstName)}
+				}
+			}
+			return nil
+		})
+		if err != nil || !ok {
+			return err
+		}
+		lift := s.app.LiftGuardianBlock
+		if byEmail {
+			lift = s.app.LiftEmailBlock
+		}
+		if _, err := lift(r.Context(), sess, studentID, blockID); err != nil {
+			return s.familyError(w, r, sess, schoolID, studentID, err)
+		}
+		s.redirect(w, r, familyURL(schoolID, studentID)+"#blocks", "custody.lifted")
+		return nil
+	}
 }
 
 func (s *Server) eligibleSubmit(w http.ResponseWriter, r *http.Request) error {

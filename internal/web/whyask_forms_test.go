@@ -123,6 +123,9 @@ var formFields = map[string]string{
 	// A student's family access (custody.go), for the school's leaders.
 	"/schools/{id}/students/{id}/blocks reason":            "guardian_blocks.reason",
 	"/schools/{id}/students/{id}/blocks note":              "guardian_blocks.note",
+	"/schools/{id}/students/{id}/email-blocks email":       "guardian_email_blocks.email",
+	"/schools/{id}/students/{id}/email-blocks reason":      "guardian_email_blocks.reason",
+	"/schools/{id}/students/{id}/email-blocks note":        "guardian_email_blocks.note",
 	"/schools/{id}/students/{id}/corrections requested_by": "corrections.requested_by", // picks who asked, among the student's family
 	"/schools/{id}/students/{id}/corrections record":       "",                         // picks one of the student's records
 	"/schools/{id}/students/{id}/corrections request":      "corrections.request",
