@@ -18,6 +18,9 @@ type joinPage struct {
 	Mine   []app.MySchool
 }
 
+// SchoolSearch is the search the school_query partial shows.
+func (p joinPage) SchoolSearch() *schoolSearchPage { return p.Search }
+
 func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) error {
 	sess, err := requireLogin(r)
 	if err != nil {

@@ -28,6 +28,9 @@ type schoolSearchPage struct {
 	Action string
 }
 
+// SchoolSearch is the search the school_query partial shows.
+func (p *schoolSearchPage) SchoolSearch() *schoolSearchPage { return p }
+
 // schoolResult is one school as the page shows it.
 type schoolResult struct {
 	ID       int64
