@@ -53,7 +53,7 @@ func TestRestrictionAskedGrantedLifted(t *testing.T) {
 	}
 	parent.do(chromedp.Click(chromedp.CSS(`#ask .ground-option:has(input[value=accuracy])`)),
 		chromedp.Click(chromedp.ID("ask-send")), chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if got := parent.text("#open"); !strings.Contains(got, "Waiting") || !strings.Contains(got, "The records are not accurate") {
+	if got := parent.text("#open"); !strings.Contains(got, "Waiting") || !strings.Contains(got, "Accuracy contested") {
 		t.Errorf("the parent's open request: %q", got)
 	}
 	parent.shot("parent-asked")
