@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"cubby/internal/db"
 	"cubby/internal/privacy"
@@ -35,47 +36,22 @@ func (a *App) EraseNow(ctx context.Context, userID int64) error {
 	if err != nil {
 		return err
 	}
-	type account struct {
-		id    int64
-		email string
-	}
-	accounts := []account{{u.ID, u.Email}}
-	for id := range merged {
-		accounts = append(accounts, account{id, ""})
-	}
+	plan := a.Inventory.ErasePlan(privacy.AccountType(u.Kind))
 	now := a.Now()
 	counts := map[string]int64{}
 	var files []string
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
-		for _, acc := range accounts {
-			for _, st := range a.Inventory.ErasePlan(privacy.AccountType(u.Kind)) {
-				if st.Reach.Contact && acc.email == "" {
-					continue
-				}
-				where, args := st.Reach.Where(), []any{st.Reach.Param(acc.id, acc.email)}
-				keys, err := a.filesOf(ctx, tx, st.Reach.Table, st.Files, where, args)
-				if err != nil {
-					return err
-				}
-				files = append(files, keys...)
-				if st.StampHeld && !st.Delete {
-					args = append(args, now)
-				}
-				n, err := store.Exec(ctx, tx, a.eraseSQL(st, schema, where), args...)
-				if err != nil {
-					return fmt.Errorf("erase %s via %s: %w", st.Reach.Table.Name, st.Reach.Link, err)
-				}
-				if n > 0 {
-					verb := "deleted"
-					if !st.Delete {
-						verb = "changed"
-						if len(st.Hold) > 0 {
-							verb = "held"
-						}
-					}
-					counts[st.Reach.Table.Name+" "+verb] += n
-				}
+		keys, err := a.eraseReached(ctx, tx, plan, schema, u.ID, u.Email, now, counts)
+		if err != nil {
+			return err
+		}
+		files = append(files, keys...)
+		for id := range merged {
+			keys, err := a.eraseReached(ctx, tx, plan, schema, id, "", now, counts)
+			if err != nil {
+				return err
 			}
+			files = append(files, keys...)
 		}
 		id := a.Inventory.Identity()
 		n, err := store.Exec(ctx, tx, "DELETE FROM "+privacy.Q(id.Name)+` WHERE "id" = $1`, u.ID)
@@ -98,6 +74,43 @@ func (a *App) EraseNow(ctx context.Context, userID int64) error {
 	}
 	a.Log.Info("erasure done", "kind", u.Kind, "rows", eraseSummary(counts), "files", len(files))
 	return nil
+}
+
+// eraseReached carries out the plan on the rows that lead to one account
+// (and, when known, its address), adding what it did to counts and
+// returning the files named by erased rows.
+func (a *App) eraseReached(ctx context.Context, tx db.Querier, plan []privacy.EraseStep, schema privacy.Schema, id int64, email string,
+	now time.Time, counts map[string]int64) ([]string, error) {
+	var files []string
+	for _, st := range plan {
+		if st.Reach.Contact && email == "" {
+			continue
+		}
+		where, args := st.Reach.Where(), []any{st.Reach.Param(id, email)}
+		keys, err := a.filesOf(ctx, tx, st.Reach.Table, st.Files, where, args)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, keys...)
+		if st.StampHeld && !st.Delete {
+			args = append(args, now)
+		}
+		n, err := store.Exec(ctx, tx, a.eraseSQL(st, schema, where), args...)
+		if err != nil {
+			return nil, fmt.Errorf("erase %s via %s: %w", st.Reach.Table.Name, st.Reach.Link, err)
+		}
+		if n > 0 {
+			verb := "deleted"
+			if !st.Delete {
+				verb = "changed"
+				if len(st.Hold) > 0 {
+					verb = "held"
+				}
+			}
+			counts[st.Reach.Table.Name+" "+verb] += n
+		}
+	}
+	return files, nil
 }
 
 // eraseSQL turns one step of the plan into a statement.
