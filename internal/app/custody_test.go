@@ -573,6 +573,14 @@ func TestExportRecheckAfterABlock(t *testing.T) {
 			if ok, err := app.StillActsForAll(ctx, a, e.ID, parentUser, elena); err != nil || !ok {
 				t.Errorf("an archive of the parent and Elena fails the recheck: %v %v", ok, err)
 			}
+			// Let the job finish before the test's database goes away.
+			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				e, err := store.ExportByID(ctx, env.DB.R, e.ID)
+				must(t, err)
+				if e.Status != store.ExportQueued && e.Status != store.ExportRunning {
+					break
+				}
+			}
 		})
 	}
 }
