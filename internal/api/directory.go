@@ -1,8 +1,10 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +29,10 @@ func (x *API) directoryRoutes() {
 	x.add(Op{Method: "GET", Path: "/schools/{id}/directory", ID: "schoolDirectory", Tag: "directory",
 		Summary:  "The School Directory: active staff with roles and verification, waiting join requests (leaders only) and the school's students with their classes. Leaders and verified teachers of the school; 403 for its staff not yet verified; 404 for anyone else.",
 		Response: "Directory", Success: http.StatusOK, Errors: []int{401, 403, 404}, Handle: h(x.directory)})
+	x.add(Op{Method: "GET", Path: "/schools/{id}/students", ID: "listSchoolStudents", Tag: "directory",
+		Summary:  "The school's current students with their classes, in id order, a page at a time; ?q= keeps those whose name contains every word (case and accents ignored). Leaders and verified teachers of the school; 403 for its staff not yet verified; 404 for anyone else. Audited as a view of the School Directory.",
+		Query:    []Param{{Name: "q", Type: "string", Description: "words of the student's name; case and accents ignored"}},
+		Response: "SchoolStudentList", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: h(x.schoolStudents)})
 	for _, a := range []struct{ action, id, summary, request, response string }{
 		{"approve", "approveMember", "Let a waiting join request in, or verify an active member of staff the school had not verified (invited by a colleague, or who added the school). School leaders.", "", "Member"},
 		{"decline", "declineMember", "Turn down a waiting join request; 409 for staff already in (remove them instead). School leaders.", "", ""},
@@ -452,6 +458,12 @@ func init() {
 			"country": map[string]any{"type": "string", "description": "ISO 3166-1 alpha-2; default the deployment's country"}}, "name", "city"),
 		"SchoolAccess": obj(map[string]any{"email_domain": map[string]any{"type": "string", "description": "e.g. school.example; empty for none"},
 			"require_two_factor": boolean}, "email_domain", "require_two_factor"),
+		"SchoolStudentList": obj(map[string]any{
+			"students": map[string]any{"type": "array", "items": ref("SchoolStudent")},
+			"next":     map[string]any{"type": []string{"string", "null"}, "description": "pass as ?cursor= for the next page; null on the last page"},
+		}, "students", "next"),
+		"SchoolStudent": obj(map[string]any{"id": str(), "first_name": str(), "last_name": str(),
+			"classes": map[string]any{"type": "array", "items": str()}}, "id", "first_name", "last_name", "classes"),
 		"Directory": obj(map[string]any{
 			"school": obj(map[string]any{"id": str(), "name": str(), "city": str(), "region": str(), "postal_code": str(), "country": str(), "verified": boolean},
 				"id", "name", "verified"),
@@ -479,4 +491,66 @@ func init() {
 	} {
 		schemas[name] = s
 	}
+}
+
+// schoolStudents answers GET /schools/{id}/students: the Directory's
+// students in id order, a page at a time, optionally matching ?q=.
+func (x *API) schoolStudents(w http.ResponseWriter, r *http.Request) error {
+	schoolID, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	after, limit, err := page(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("q")
+	if len(q) > 100 {
+		v := &app.ValidationError{}
+		v.Add("q", "validation.too_long", "max", 100)
+		return v
+	}
+	s := app.SessionFrom(r.Context())
+	d, err := x.app.SchoolDirectory(r.Context(), s, schoolID)
+	if err != nil {
+		return err
+	}
+	if !d.Full {
+		return app.ErrForbidden
+	}
+	if err := x.app.AuditSchoolRead(r.Context(), s, d.School.ID, app.ViewSchoolDirectory); err != nil {
+		return err
+	}
+	list := app.MatchStudents(d.Students, q)
+	slices.SortFunc(list, func(a, b store.SchoolStudent) int { return cmp.Compare(a.ID, b.ID) })
+	out := struct {
+		Students []schoolStudentJSON `json:"students"`
+		Next     *string             `json:"next"`
+	}{Students: []schoolStudentJSON{}}
+	var last int64
+	for _, st := range list {
+		if st.ID <= after {
+			continue
+		}
+		if len(out.Students) == limit {
+			break
+		}
+		c := st.Classes
+		if c == nil {
+			c = []string{}
+		}
+		out.Students = append(out.Students, schoolStudentJSON{ID: id(st.ID), FirstName: st.FirstName, LastName: st.LastName, Classes: c})
+		last = st.ID
+	}
+	if n := len(out.Students); n > 0 {
+		out.Next = nextCursor(n, limit, last)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type schoolStudentJSON struct {
+	ID        string   `json:"id"`
+	FirstName string   `json:"first_name"`
+	LastName  string   `json:"last_name"`
+	Classes   []string `json:"classes"`
 }

@@ -31,21 +31,7 @@ type StudentPage struct {
 // ignoring case and accents ("elo" finds Élodie).
 func PageStudents(all []store.SchoolStudent, query string, page int) StudentPage {
 	p := StudentPage{Query: strings.TrimSpace(query), Total: len(all)}
-	words := strings.Fields(searchFold(p.Query))
-	match := all
-	if len(words) > 0 {
-		match = nil
-		for _, st := range all {
-			name := searchFold(st.FirstName + " " + st.LastName)
-			ok := true
-			for _, w := range words {
-				ok = ok && strings.Contains(name, w)
-			}
-			if ok {
-				match = append(match, st)
-			}
-		}
-	}
+	match := MatchStudents(all, p.Query)
 	p.Matched = len(match)
 	p.Pages = max(1, (p.Matched+DirectoryStudentsPerPage-1)/DirectoryStudentsPerPage)
 	p.Page = min(max(page, 1), p.Pages)
@@ -56,6 +42,27 @@ func PageStudents(all []store.SchoolStudent, query string, page int) StudentPage
 		p.From, p.To = start+1, end
 	}
 	return p
+}
+
+// MatchStudents keeps the students whose first and last name contain
+// every word of query, ignoring case and accents, in their order.
+func MatchStudents(all []store.SchoolStudent, query string) []store.SchoolStudent {
+	words := strings.Fields(searchFold(query))
+	if len(words) == 0 {
+		return all
+	}
+	var out []store.SchoolStudent
+	for _, st := range all {
+		name := searchFold(st.FirstName + " " + st.LastName)
+		ok := true
+		for _, w := range words {
+			ok = ok && strings.Contains(name, w)
+		}
+		if ok {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // searchFold lowers s and drops its accents, for forgiving name searches.
