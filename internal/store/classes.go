@@ -113,6 +113,24 @@ func idPairs(ctx context.Context, q db.Querier, query string, args ...any) (map[
 	return out, db.MapError(rows.Err())
 }
 
+// idRows reads a one-column list of ids, in the query's order.
+func idRows(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, id)
+	}
+	return out, db.MapError(rows.Err())
+}
+
 // idSet reads a one-column list of ids as a set.
 func idSet(ctx context.Context, q db.Querier, query string, args ...any) (map[int64]bool, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
@@ -180,20 +198,7 @@ func ArchiveClass(ctx context.Context, q db.Querier, classID int64, now time.Tim
 
 // TeachersOf lists a class's teachers' user ids.
 func TeachersOf(ctx context.Context, q db.Querier, classID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT user_id FROM class_teachers WHERE class_id = $1 ORDER BY created_at`, classID)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, db.MapError(rows.Err())
+	return idRows(ctx, q, `SELECT user_id FROM class_teachers WHERE class_id = $1 ORDER BY created_at`, classID)
 }
 
 // ClassRefByID reads just what access decisions need about a class: its

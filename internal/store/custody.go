@@ -235,21 +235,8 @@ func CorrectionsFiledBy(ctx context.Context, q db.Querier, ids []int64) (map[int
 // that are built but not downloaded yet, returning them so their files can
 // be removed: they may hold a child the person no longer has access to.
 func WithdrawReadyExports(ctx context.Context, q db.Querier, userID int64, now time.Time) ([]Export, error) {
-	rows, err := q.QueryContext(ctx, `UPDATE exports SET expires_at = $1 WHERE user_id = $2 AND status = 'ready' AND expires_at > $1
+	return listExports(ctx, q, `UPDATE exports SET expires_at = $1 WHERE user_id = $2 AND status = 'ready' AND expires_at > $1
 		RETURNING `+exportColumns, now, userID)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	var out []Export
-	for rows.Next() {
-		e, err := scanExport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, db.MapError(rows.Err())
 }
 
 // Blocks on an email address (guardian_email_blocks) read into the same
@@ -332,19 +319,6 @@ func NoteRefusedEmail(ctx context.Context, q db.Querier, blockID int64, now time
 // GuardiansWithEmail lists the parent accounts with this address connected
 // to a student.
 func GuardiansWithEmail(ctx context.Context, q db.Querier, studentID int64, email string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT g.user_id FROM guardians g JOIN users u ON u.id = g.user_id
+	return idRows(ctx, q, `SELECT g.user_id FROM guardians g JOIN users u ON u.id = g.user_id
 		WHERE g.student_id = $1 AND u.email = $2 ORDER BY g.user_id`, studentID, email)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, db.MapError(rows.Err())
 }

@@ -194,23 +194,10 @@ func DirectoryStudents(ctx context.Context, q db.Querier, schoolID int64) ([]Sch
 // ClassesTaughtAlone lists the classes of a school that only this member
 // of staff teaches: the ones that need a new teacher when they leave.
 func ClassesTaughtAlone(ctx context.Context, q db.Querier, schoolID, userID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT ct.class_id FROM class_teachers ct
+	return idRows(ctx, q, `SELECT ct.class_id FROM class_teachers ct
 		WHERE ct.school_id = $1 AND ct.user_id = $2
 		AND NOT EXISTS (SELECT 1 FROM class_teachers o WHERE o.class_id = ct.class_id AND o.user_id <> ct.user_id)
 		ORDER BY ct.class_id`, schoolID, userID)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, db.MapError(rows.Err())
 }
 
 // HandOverClasses takes a member of staff off every class of a school,

@@ -77,20 +77,7 @@ func ErasuresRequestedBy(ctx context.Context, q db.Querier, leaderID int64) ([]E
 // ErasedUserIDs lists the erasure ledger, for replaying erasures after a
 // backup is restored.
 func ErasedUserIDs(ctx context.Context, q db.Querier) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT user_id FROM erasures WHERE erased_at IS NOT NULL`)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, db.MapError(rows.Err())
+	return idRows(ctx, q, `SELECT DISTINCT user_id FROM erasures WHERE erased_at IS NOT NULL`)
 }
 
 // FinishErasure records that an erasure ran, with what it did (counts):
@@ -186,20 +173,7 @@ func ExportByID(ctx context.Context, q db.Querier, id int64) (*Export, error) {
 // ExportsToRun lists queued exports and running ones started before stale
 // (left behind by a crash), oldest first.
 func ExportsToRun(ctx context.Context, q db.Querier, stale time.Time) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM exports WHERE status = 'queued' OR (status = 'running' AND created_at < $1) ORDER BY id`, stale)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, db.MapError(rows.Err())
+	return idRows(ctx, q, `SELECT id FROM exports WHERE status = 'queued' OR (status = 'running' AND created_at < $1) ORDER BY id`, stale)
 }
 
 // ClaimExport moves an export to running; false if another worker has it.
@@ -243,9 +217,9 @@ func ClearExportFile(ctx context.Context, q db.Querier, id int64) error {
 	return db.MapError(err)
 }
 
-// ExpiredExportFiles lists archives whose link has expired or was spent.
-func ExpiredExportFiles(ctx context.Context, q db.Querier, now time.Time) ([]Export, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+exportColumns+` FROM exports WHERE file_key <> '' AND (expires_at <= $1 OR status = 'downloaded')`, now)
+// listExports reads the exports a query selects (or returns).
+func listExports(ctx context.Context, q db.Querier, query string, args ...any) ([]Export, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, db.MapError(err)
 	}
@@ -259,6 +233,11 @@ func ExpiredExportFiles(ctx context.Context, q db.Querier, now time.Time) ([]Exp
 		out = append(out, *e)
 	}
 	return out, db.MapError(rows.Err())
+}
+
+// ExpiredExportFiles lists archives whose link has expired or was spent.
+func ExpiredExportFiles(ctx context.Context, q db.Querier, now time.Time) ([]Export, error) {
+	return listExports(ctx, q, `SELECT `+exportColumns+` FROM exports WHERE file_key <> '' AND (expires_at <= $1 OR status = 'downloaded')`, now)
 }
 
 // LatestExport returns the account's newest export.

@@ -137,21 +137,8 @@ func StudentByParentCode(ctx context.Context, q db.Querier, code string) (*Stude
 // of. Archived classes (past years) are history, not current: their
 // teachers no longer reach the student through them.
 func CurrentClassIDs(ctx context.Context, q db.Querier, studentID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT cs.class_id FROM class_students cs JOIN classes c ON c.id = cs.class_id
+	return idRows(ctx, q, `SELECT cs.class_id FROM class_students cs JOIN classes c ON c.id = cs.class_id
 		WHERE cs.student_id = $1 AND cs.removed_at IS NULL AND c.archived_at IS NULL ORDER BY cs.class_id`, studentID)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.MapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, db.MapError(rows.Err())
 }
 
 // RemoveFromClass takes a student off a roster, keeping their history.
