@@ -22,13 +22,13 @@ func (x *API) custodyRoutes() {
 		Request: "BlockCreate", Response: "GuardianBlock", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: h(x.blockGuardian)})
 	x.add(Op{Method: "POST", Path: "/students/{id}/blocks/{block_id}/lift", ID: "liftGuardianBlock", Tag: "custody",
 		Summary:  "Lift a restriction: the parent may connect again (with the parent code or an invitation); it does not reconnect them. The restriction stays listed as lifted. 409 when it was lifted already. Audited. The school's leaders.",
-		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftGuardianBlock)})
+		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftBlock(false))})
 	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks", ID: "blockEmail", Tag: "custody",
 		Summary: "Restrict an email address that is not connected (a court order or agreement the school holds before the person connects): no account with this address can connect to the student by the parent code or an invitation, and one connected now is disconnected. The student gets a new parent code. 400 for a malformed address or one already restricted for this student. Audited. The school's leaders.",
 		Request: "EmailBlockCreate", Response: "GuardianBlock", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: h(x.blockEmail)})
 	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks/{block_id}/lift", ID: "liftEmailBlock", Tag: "custody",
 		Summary:  "Lift a restriction on an address: accounts with it may connect again; it connects no one. 409 when it was lifted already. Audited. The school's leaders.",
-		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftEmailBlock)})
+		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftBlock(true))})
 	x.add(Op{Method: "PUT", Path: "/students/{id}/eligibility", ID: "setEligibility", Tag: "custody",
 		Summary: "Record (eligible: true) that the student now holds the rights over their own records — an eligible student: 18 under FERPA, or the local age of majority; Cubby stores the day it was recorded, never an age — or undo a mistaken record (false). The student can then export their data and ask for corrections; parents keep or lose access at once as the server says (parent_access). Setting what is already so changes nothing. 409 for a student who left. Audited. The school's leaders.",
 		Request: "EligibilityRequest", Response: "Eligibility", Success: http.StatusOK, Errors: []int{400, 401, 403, 404, 409}, Handle: h(x.setEligibility)})
@@ -188,36 +188,27 @@ func (x *API) blockEmail(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, blockOut(b))
 }
 
-func (x *API) liftEmailBlock(w http.ResponseWriter, r *http.Request) error {
-	studentID, err := parseID(r, "id")
-	if err != nil {
-		return err
+// liftBlock lifts a block on an account or, byEmail, on an address.
+func (x *API) liftBlock(byEmail bool) func(w http.ResponseWriter, r *http.Request) error {
+	lift := x.app.LiftGuardianBlock
+	if byEmail {
+		lift = x.app.LiftEmailBlock
 	}
-	blockID, err := parseID(r, "block_id")
-	if err != nil {
-		return err
+	return func(w http.ResponseWriter, r *http.Request) error {
+		studentID, err := parseID(r, "id")
+		if err != nil {
+			return err
+		}
+		blockID, err := parseID(r, "block_id")
+		if err != nil {
+			return err
+		}
+		b, err := lift(r.Context(), app.SessionFrom(r.Context()), studentID, blockID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, blockOut(b))
 	}
-	b, err := x.app.LiftEmailBlock(r.Context(), app.SessionFrom(r.Context()), studentID, blockID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, blockOut(b))
-}
-
-func (x *API) liftGuardianBlock(w http.ResponseWriter, r *http.Request) error {
-	studentID, err := parseID(r, "id")
-	if err != nil {
-		return err
-	}
-	blockID, err := parseID(r, "block_id")
-	if err != nil {
-		return err
-	}
-	b, err := x.app.LiftGuardianBlock(r.Context(), app.SessionFrom(r.Context()), studentID, blockID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, blockOut(b))
 }
 
 func (x *API) setEligibility(w http.ResponseWriter, r *http.Request) error {

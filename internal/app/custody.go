@@ -323,28 +323,7 @@ func (a *App) BlockGuardian(ctx context.Context, s *Session, studentID int64, in
 // LiftGuardianBlock ends a block: the parent may connect again (with the
 // parent code or an invitation); it does not reconnect them by itself.
 func (a *App) LiftGuardianBlock(ctx context.Context, s *Session, studentID, blockID int64) (*store.GuardianBlock, error) {
-	st, err := a.custodyStudent(ctx, s, studentID)
-	if err != nil {
-		return nil, err
-	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
-		b, err := store.GuardianBlockByID(ctx, tx, blockID, st.ID)
-		if err != nil {
-			return err
-		}
-		if !b.Active() {
-			return refused("custody.already_lifted", ErrConflict)
-		}
-		if _, err := store.LiftGuardianBlock(ctx, tx, b.ID, st.ID, s.User.ID, a.Now()); err != nil {
-			return err
-		}
-		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditCustody,
-			Detail: fmt.Sprintf("guardian block %d lifted: parent account %d may connect to student %d again", b.ID, b.GuardianID, st.ID)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return store.GuardianBlockByID(ctx, a.DB.R, blockID, st.ID)
+	return a.liftBlock(ctx, s, studentID, blockID, false)
 }
 
 // EmailBlockInput is a leader's custody block on an email address, for a
@@ -415,28 +394,42 @@ func (a *App) BlockEmail(ctx context.Context, s *Session, studentID int64, in Em
 // LiftEmailBlock ends a block on an address: accounts with it may connect
 // again; it reconnects no one by itself.
 func (a *App) LiftEmailBlock(ctx context.Context, s *Session, studentID, blockID int64) (*store.GuardianBlock, error) {
+	return a.liftBlock(ctx, s, studentID, blockID, true)
+}
+
+// liftBlock lifts a block on an account or, byEmail, on an address; the
+// block stays listed as lifted, and the lift is audited.
+func (a *App) liftBlock(ctx context.Context, s *Session, studentID, blockID int64, byEmail bool) (*store.GuardianBlock, error) {
 	st, err := a.custodyStudent(ctx, s, studentID)
 	if err != nil {
 		return nil, err
 	}
+	byID, lift := store.GuardianBlockByID, store.LiftGuardianBlock
+	if byEmail {
+		byID, lift = store.EmailBlockByID, store.LiftEmailBlock
+	}
 	err = a.DB.Tx(ctx, func(tx db.Querier) error {
-		b, err := store.EmailBlockByID(ctx, tx, blockID, st.ID)
+		b, err := byID(ctx, tx, blockID, st.ID)
 		if err != nil {
 			return err
 		}
 		if !b.Active() {
 			return refused("custody.already_lifted", ErrConflict)
 		}
-		if _, err := store.LiftEmailBlock(ctx, tx, b.ID, st.ID, s.User.ID, a.Now()); err != nil {
+		if _, err := lift(ctx, tx, b.ID, st.ID, s.User.ID, a.Now()); err != nil {
 			return err
 		}
+		detail := fmt.Sprintf("guardian block %d lifted: parent account %d may connect to student %d again", b.ID, b.GuardianID, st.ID)
+		if byEmail {
+			detail = fmt.Sprintf("address block %d lifted: the address may connect to student %d again", b.ID, st.ID)
+		}
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditCustody,
-			Detail: fmt.Sprintf("address block %d lifted: the address may connect to student %d again", b.ID, st.ID)})
+			Detail: detail})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return store.EmailBlockByID(ctx, a.DB.R, blockID, st.ID)
+	return byID(ctx, a.DB.R, blockID, st.ID)
 }
 
 // SetEligible records that a student holds the rights over their own

@@ -51,11 +51,14 @@ func familyURL(schoolID, studentID int64) string {
 	return "/schools/" + strconv.FormatInt(schoolID, 10) + "/students/" + strconv.FormatInt(studentID, 10) + "/family"
 }
 
-// custodyIDs reads the school and student of the path; a student of
-// another school is not found.
+// custodyIDs reads the school and student of the path, and a posted
+// form; a student of another school is not found.
 func (s *Server) custodyIDs(r *http.Request) (*app.Session, int64, int64, error) {
 	sess, err := requireLogin(r)
 	if err != nil {
+		return nil, 0, 0, err
+	}
+	if err := r.ParseForm(); err != nil {
 		return nil, 0, 0, err
 	}
 	schoolID, err := pathID(r, "id")
@@ -126,9 +129,6 @@ func (s *Server) blockSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
 	f := r.PostForm
 	guardian, _ := strconv.ParseInt(f.Get("guardian_id"), 10, 64)
 	in := app.BlockInput{GuardianID: guardian, Reason: f.Get("reason"), Note: f.Get("note")}
@@ -159,9 +159,6 @@ func (s *Server) blockSubmit(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) emailBlockSubmit(w http.ResponseWriter, r *http.Request) error {
 	sess, schoolID, studentID, err := s.custodyIDs(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -195,9 +192,6 @@ func (s *Server) liftSubmit(byEmail bool) func(w http.ResponseWriter, r *http.Re
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return err
-		}
 		ok, err := s.confirmed(w, r, sess, schoolID, studentID, func(p *Page, fa *app.FamilyAccess) *confirmStep {
 			for _, b := range fa.Active() {
 				if b.ID == blockID && b.ByEmail == byEmail {
@@ -228,9 +222,6 @@ func (s *Server) liftSubmit(byEmail bool) func(w http.ResponseWriter, r *http.Re
 func (s *Server) eligibleSubmit(w http.ResponseWriter, r *http.Request) error {
 	sess, schoolID, studentID, err := s.custodyIDs(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	eligible := r.PostForm.Get("eligible") == "1"
@@ -305,9 +296,6 @@ func (s *Server) renderFileCorrection(w http.ResponseWriter, r *http.Request, se
 func (s *Server) fileCorrectionSubmit(w http.ResponseWriter, r *http.Request) error {
 	sess, schoolID, studentID, err := s.custodyIDs(r)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	f := r.PostForm
