@@ -131,32 +131,13 @@ type Totals struct {
 // ClassTotalsSince returns each student's totals in a class since from —
 // the class view's "today" bubbles in one indexed query.
 func ClassTotalsSince(ctx context.Context, q db.Querier, classID int64, from time.Time) (map[int64]Totals, error) {
-	rows, err := q.QueryContext(ctx, `SELECT student_id, COALESCE(SUM(weight), 0),
-		COALESCE(SUM(CASE WHEN weight > 0 THEN weight ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN weight < 0 THEN -weight ELSE 0 END), 0), COUNT(*)
-		FROM points WHERE class_id = $1 AND awarded_at >= $2 GROUP BY student_id`, classID, from)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	out := map[int64]Totals{}
-	for rows.Next() {
-		var id int64
-		var t Totals
-		if err := rows.Scan(&id, &t.Total, &t.Positive, &t.NeedsWork, &t.Count); err != nil {
-			return nil, db.MapError(err)
-		}
-		out[id] = t
-	}
-	return out, db.MapError(rows.Err())
+	return totalsBy(ctx, q, `SELECT student_id, `+pointSums+` FROM points WHERE class_id = $1 AND awarded_at >= $2 GROUP BY student_id`, classID, from)
 }
 
 // StudentTotals sums a student's points in [from, to).
 func StudentTotals(ctx context.Context, q db.Querier, studentID int64, from, to time.Time) (Totals, error) {
 	var t Totals
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(weight), 0),
-		COALESCE(SUM(CASE WHEN weight > 0 THEN weight ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN weight < 0 THEN -weight ELSE 0 END), 0), COUNT(*)
+	err := q.QueryRowContext(ctx, `SELECT `+pointSums+`
 		FROM points WHERE student_id = $1 AND awarded_at >= $2 AND awarded_at < $3`, studentID, from, to).
 		Scan(&t.Total, &t.Positive, &t.NeedsWork, &t.Count)
 	return t, db.MapError(err)
@@ -217,24 +198,8 @@ func HiddenClassesOfStudent(ctx context.Context, q db.Querier, studentID int64) 
 
 // StudentTotalsByClass sums a student's points in [from, to) per class.
 func StudentTotalsByClass(ctx context.Context, q db.Querier, studentID int64, from, to time.Time) (map[int64]Totals, error) {
-	rows, err := q.QueryContext(ctx, `SELECT class_id, COALESCE(SUM(weight), 0),
-		COALESCE(SUM(CASE WHEN weight > 0 THEN weight ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN weight < 0 THEN -weight ELSE 0 END), 0), COUNT(*)
-		FROM points WHERE student_id = $1 AND awarded_at >= $2 AND awarded_at < $3 GROUP BY class_id`, studentID, from, to)
-	if err != nil {
-		return nil, db.MapError(err)
-	}
-	defer rows.Close()
-	out := map[int64]Totals{}
-	for rows.Next() {
-		var id int64
-		var t Totals
-		if err := rows.Scan(&id, &t.Total, &t.Positive, &t.NeedsWork, &t.Count); err != nil {
-			return nil, db.MapError(err)
-		}
-		out[id] = t
-	}
-	return out, db.MapError(rows.Err())
+	return totalsBy(ctx, q, `SELECT class_id, `+pointSums+` FROM points
+		WHERE student_id = $1 AND awarded_at >= $2 AND awarded_at < $3 GROUP BY class_id`, studentID, from, to)
 }
 
 // StudentToday reports whether one student is on a class's current roster
