@@ -13,15 +13,21 @@ import (
 // postedTo is what every class or school form handler starts with: the
 // logged-in session, the id in the path and the parsed form.
 func postedTo(r *http.Request) (*app.Session, int64, error) {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return nil, 0, err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return nil, 0, err
 	}
 	return sess, id, r.ParseForm()
+}
+
+// loggedInAt is the logged-in person and the numeric id the path names.
+func loggedInAt(r *http.Request, name string) (*app.Session, int64, error) {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(r, name)
+	return sess, id, err
 }
 
 // pathID reads a numeric id from the path; anything else is not found.

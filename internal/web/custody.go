@@ -54,15 +54,11 @@ func familyURL(schoolID, studentID int64) string {
 // custodyIDs reads the school and student of the path, and a posted
 // form; a student of another school is not found.
 func (s *Server) custodyIDs(r *http.Request) (*app.Session, int64, int64, error) {
-	sess, err := requireLogin(r)
+	sess, schoolID, err := loggedInAt(r, "id")
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, 0, 0, err
-	}
-	schoolID, err := pathID(r, "id")
-	if err != nil {
 		return nil, 0, 0, err
 	}
 	studentID, err := pathID(r, "sid")

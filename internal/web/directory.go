@@ -184,11 +184,7 @@ func directoryURL(schoolID int64) string {
 // approve, decline, remove (handing their classes to "heir"), and leader
 // (grant with leader=1, revoke with leader=0).
 func (s *Server) memberAction(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	schoolID, err := pathID(r, "id")
+	sess, schoolID, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -227,11 +223,7 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) accessSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	schoolID, err := pathID(r, "id")
+	sess, schoolID, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -248,11 +240,7 @@ func (s *Server) accessSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) confirmSchoolSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	schoolID, err := pathID(r, "id")
+	sess, schoolID, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}

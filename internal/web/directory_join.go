@@ -107,11 +107,7 @@ func (s *Server) joinSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) withdrawSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}

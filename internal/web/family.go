@@ -87,11 +87,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 const parentCookie = "cubby_parent"
 
 func (s *Server) switchToChild(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}

@@ -80,11 +80,7 @@ func problemViews(p *Page, err error) []noteView {
 // csvImportSubmit adds a spreadsheet's students to a class and shows the
 // roster with what was added and what was skipped.
 func (s *Server) csvImportSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -145,11 +141,7 @@ type oneRosterPage struct {
 }
 
 func (s *Server) oneRosterForm(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -165,11 +157,7 @@ func (s *Server) oneRosterForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) oneRosterSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}

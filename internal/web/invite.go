@@ -29,11 +29,7 @@ func contactErrors(err error) error {
 
 // inviteTeacherSubmit is the directory's "Invite a teacher" form.
 func (s *Server) inviteTeacherSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	schoolID, err := pathID(r, "id")
+	sess, schoolID, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -59,11 +55,7 @@ type inviteParentPage struct {
 // inviteParentSubmit is the class roster's "Invite a parent" form: a
 // student and the parent's email (or phone, where SMS is set up).
 func (s *Server) inviteParentSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	classID, err := pathID(r, "id")
+	sess, classID, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}

@@ -65,11 +65,7 @@ func (s *Server) addStudentsSubmit(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) removeStudentSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -87,11 +83,7 @@ func (s *Server) removeStudentSubmit(w http.ResponseWriter, r *http.Request) err
 // resetPasswordSubmit shows the new password on the roster page itself,
 // once, for the teacher to pass on; it is never stored readable.
 func (s *Server) resetPasswordSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	sid, err := pathID(r, "sid")
+	sess, sid, err := loggedInAt(r, "sid")
 	if err != nil {
 		return err
 	}
@@ -126,11 +118,7 @@ type codePage struct {
 }
 
 func (s *Server) classCodeSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -162,11 +150,7 @@ type card struct {
 }
 
 func (s *Server) loginCardsSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}

@@ -111,11 +111,7 @@ func (s *Server) addTeacherSubmit(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) removeTeacherSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -277,11 +273,7 @@ func (s *Server) schoolSkillSubmit(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) schoolSkillArchive(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	sess, id, err := loggedInAt(r, "id")
 	if err != nil {
 		return err
 	}
