@@ -89,10 +89,3 @@ func WithdrawConsent(ctx context.Context, q db.Querier, id int64, now time.Time)
 	return n == 1, err
 }
 
-// ActiveConsent reports whether the subject has an unwithdrawn consent for purpose.
-func ActiveConsent(ctx context.Context, q db.Querier, subjectID int64, purpose string) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM consents WHERE subject_user_id = $1 AND purpose = $2 AND withdrawn_at IS NULL`,
-		subjectID, purpose).Scan(&n)
-	return n > 0, db.MapError(err)
-}

@@ -100,11 +100,6 @@ func PointsOfStudent(ctx context.Context, q db.Querier, studentID int64, from, t
 		studentID, from, to, limit)
 }
 
-// PointsOfClass lists a class's points in [from, to), oldest first.
-func PointsOfClass(ctx context.Context, q db.Querier, classID int64, from, to time.Time) ([]Point, error) {
-	return listPoints(ctx, q, `WHERE class_id = $1 AND awarded_at >= $2 AND awarded_at < $3 ORDER BY awarded_at, id`, classID, from, to)
-}
-
 func listPoints(ctx context.Context, q db.Querier, where string, args ...any) ([]Point, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, school_id, class_id, student_id, COALESCE(skill_id, 0), skill_name, weight, note, COALESCE(awarded_by, 0), awarded_at
 		FROM points `+where, args...)
