@@ -88,4 +88,3 @@ func WithdrawConsent(ctx context.Context, q db.Querier, id int64, now time.Time)
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
-
