@@ -18,7 +18,7 @@ import (
 // page (its styles inline, since it is opened from the archive, not served)
 // in the person's language.
 //
-//go:embed export.html
+//go:embed privacy_export.html
 var exportTemplate string
 
 // renderArchiveHTML writes the archive as a readable page.

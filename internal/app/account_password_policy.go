@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-//go:embed common-passwords.txt
+//go:embed account_common_passwords.txt
 var commonPasswordList string
 
 var commonPasswords = func() map[string]bool {
