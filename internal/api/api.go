@@ -29,17 +29,21 @@ type API struct {
 
 // Op is one endpoint: how it is routed and how it is documented.
 type Op struct {
-	Method   string
-	Path     string // below /api/v1, e.g. "/classes/{id}"
-	ID       string // OpenAPI operationId
-	Summary  string
-	Tag      string
-	Public   bool   // no login needed
-	Request  string // schema name of the JSON body, if any
-	Upload   string // schema name of a multipart/form-data body (file uploads), if any
-	Response string // schema name of the success body, if any
-	Success  int    // success status
-	Errors   []int  // error statuses it can answer
+	Method  string
+	Path    string // below /api/v1, e.g. "/classes/{id}"
+	ID      string // OpenAPI operationId
+	Summary string
+	Tag     string
+	Public  bool // no login needed
+	// TwoFactorExempt ops answer staff whose school requires two-factor
+	// login before they have set it up (app.Admit): saying who they are
+	// and logging out. Every other op answers them 403.
+	TwoFactorExempt bool
+	Request         string // schema name of the JSON body, if any
+	Upload          string // schema name of a multipart/form-data body (file uploads), if any
+	Response        string // schema name of the success body, if any
+	Success         int    // success status
+	Errors          []int  // error statuses it can answer
 	// Query lists the ?parameters it reads (pagination is added by itself).
 	Query []Param
 	// Idempotent ops accept an Idempotency-Key header.
@@ -83,19 +87,14 @@ func (x *API) Ops() []Op { return x.ops }
 
 func (x *API) add(op Op) { x.ops = append(x.ops, op) }
 
-// wrap applies what every op shares: login check, idempotency, and turning
+// wrap applies what every op shares: login and two-factor checks, idempotency, and turning
 // a returned error into problem+json.
 func (x *API) wrap(op Op) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !op.Public && app.SessionFrom(r.Context()) == nil {
-			x.problem(w, r, http.StatusUnauthorized, "error.unauthorized", nil)
-			return
-		}
-		// A school that requires two-factor login refuses its staff who
-		// have not set it up (app.Session.TwoFactorSetup), except to say
-		// who they are and to log out.
-		if s := app.SessionFrom(r.Context()); s != nil && s.TwoFactorSetup && op.ID != "me" && op.ID != "logout" {
-			x.problem(w, r, http.StatusForbidden, "directory.twofa_required_api", nil)
+		// The login, and two-factor login for staff of a school that
+		// requires it, are decided as for the web's pages.
+		if err := app.Admit(app.SessionFrom(r.Context()), op.Public, op.TwoFactorExempt); err != nil {
+			x.fail(w, r, err)
 			return
 		}
 		h := op.Handle
@@ -108,58 +107,23 @@ func (x *API) wrap(op Op) http.Handler {
 	})
 }
 
-// fail maps an error from a handler or use case to its problem response.
-// Internal error text is logged, never shown.
+// fail answers an error from a handler or use case with its problem, as
+// the error table says (errors.go). Internal error text is logged, never
+// shown; a client that hung up is not a server error and gets no answer.
 func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var ve *app.ValidationError
-	var rl *app.RateLimitError
-	var mbe *http.MaxBytesError
-	var absent *app.AbsentError
-	var restricted *app.RestrictedError
+	o := Classify(r.Context(), err)
 	switch {
-	case errors.As(err, &restricted):
-		ve := &app.ValidationError{}
-		for _, sid := range restricted.StudentIDs {
-			ve.Add("student_ids."+id(sid), "restriction.no_points")
-		}
-		x.problem(w, r, http.StatusConflict, "restriction.no_points", ve)
-	case errors.As(err, &absent):
-		ve := &app.ValidationError{}
-		for _, sid := range absent.StudentIDs {
-			ve.Add("student_ids."+id(sid), "points.absent")
-		}
-		x.problem(w, r, http.StatusConflict, "points.absent", ve)
-	case errors.As(err, &ve):
-		x.problem(w, r, http.StatusBadRequest, "error.validation", ve)
-	case errors.As(err, &rl):
-		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds()+0.999)))
-		x.problem(w, r, http.StatusTooManyRequests, "error.rate_limited", nil)
-	case errors.As(err, &mbe):
-		x.problem(w, r, http.StatusRequestEntityTooLarge, "error.too_large", nil)
-	case errors.Is(err, errBadJSON):
-		x.problem(w, r, http.StatusBadRequest, "validation.invalid_json", nil)
-	case errors.Is(err, app.ErrUnauthorized):
-		x.problem(w, r, http.StatusUnauthorized, "error.unauthorized", nil)
-	case errors.Is(err, app.ErrAccountDisabled):
-		x.problem(w, r, http.StatusForbidden, "login.disabled", nil)
-	case errors.Is(err, app.ErrNotYetAvailable):
-		x.problem(w, r, http.StatusNotImplemented, "delete.not_yet", nil)
-	case errors.Is(err, app.ErrRestricted):
-		x.problem(w, r, http.StatusForbidden, "restriction.records_restricted", nil)
-	case errors.Is(err, app.ErrForbidden):
-		x.problem(w, r, http.StatusForbidden, "error.forbidden", nil)
-	case errors.Is(err, app.ErrNotFound):
-		x.problem(w, r, http.StatusNotFound, "error.not_found", nil)
-	case errors.Is(err, app.ErrArchived):
-		x.problem(w, r, http.StatusConflict, "archived.read_only", nil)
-	case errors.Is(err, app.ErrRecordsHeld):
-		x.problem(w, r, http.StatusConflict, "restriction.holds_erasure", nil)
-	case errors.Is(err, app.ErrConflict):
-		x.problem(w, r, http.StatusConflict, "error.conflict", nil)
-	default:
+	case o.Status == StatusClientClosedRequest:
+		x.log.Debug("api: client gone", "route", r.Pattern, "err", err)
+		MarkClientGone(w)
+		return
+	case o.Status == http.StatusInternalServerError:
 		x.log.Error("api", "route", r.Pattern, "err", err)
-		x.problem(w, r, http.StatusInternalServerError, "error.internal", nil)
+	case o.Internal(): // the server's own limits (no file store, busy): the operator's to see
+		x.log.Warn("api", "route", r.Pattern, "status", o.Status, "err", err)
 	}
+	o.SetRetryAfter(w)
+	x.problem(w, r, o.Status, o.Key, o.Fields, o.Args...)
 }
 
 // Problem is an RFC 9457 problem document.
@@ -171,11 +135,11 @@ type Problem struct {
 	Errors map[string]string `json:"errors,omitempty"`
 }
 
-// problem writes a problem whose detail is the translation of key, with
-// per-field messages from ve.
-func (x *API) problem(w http.ResponseWriter, r *http.Request, status int, key string, ve *app.ValidationError) {
+// problem writes a problem whose detail is the translation of key (with
+// args), with per-field messages from ve.
+func (x *API) problem(w http.ResponseWriter, r *http.Request, status int, key string, ve *app.ValidationError, args ...any) {
 	l := x.localizer(r)
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: l.T(key)}
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: l.T(key, args...)}
 	if ve != nil {
 		p.Errors = map[string]string{}
 		for field, fe := range ve.Fields {

@@ -57,8 +57,10 @@ func loginAPI(t *testing.T, env *testenv.Env, field, who string) *client {
 }
 
 func TestAuthFlow(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			anon := &client{t: t, env: env}
 
@@ -108,8 +110,10 @@ func TestAuthFlow(t *testing.T) {
 }
 
 func TestClassesPagination(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			leader := loginAPI(t, env, "email", demo.LeaderEmail)
 			s, p1, _ := leader.do("GET", "/api/v1/classes?limit=1", "")
@@ -148,13 +152,19 @@ func TestClassesPagination(t *testing.T) {
 }
 
 func TestProblemsAreTranslated(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	anon := &client{t: t, env: env}
-	_, out, h := anon.do("GET", "/api/v1/me", "", "Accept-Language", "es")
-	if h.Get("Content-Language") != "es" || out["detail"] != "Primero inicia sesión." {
-		t.Errorf("problem in Spanish: %v %v", h.Get("Content-Language"), out)
-	}
-	if s, out, _ := anon.do("GET", "/api/v1/no-such-thing", ""); s != 404 || out["type"] == nil {
-		t.Errorf("unknown API path: %d %v", s, out)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			anon := &client{t: t, env: env}
+			_, out, h := anon.do("GET", "/api/v1/me", "", "Accept-Language", "es")
+			if h.Get("Content-Language") != "es" || out["detail"] != "Primero inicia sesión." {
+				t.Errorf("problem in Spanish: %v %v", h.Get("Content-Language"), out)
+			}
+			if s, out, _ := anon.do("GET", "/api/v1/no-such-thing", ""); s != 404 || out["type"] == nil {
+				t.Errorf("unknown API path: %d %v", s, out)
+			}
+		})
 	}
 }

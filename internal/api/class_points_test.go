@@ -20,8 +20,10 @@ import (
 // thing exists, 403 for staff who see a class but do not teach it, 401
 // for visitors.
 func TestClassroomAccessMatrix(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			// A teacher of another school.

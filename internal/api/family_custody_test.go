@@ -16,8 +16,10 @@ import (
 // records an eligible student and files a request on a parent's behalf;
 // bad input answers 4xx with a translated message and writes nothing.
 func TestCustodyAPI(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			leader := loginAPI(t, env, "email", demo.LeaderEmail)
@@ -215,51 +217,57 @@ func schoolOf(t *testing.T, env *testenv.Env, userID int64) int64 {
 // view with the address, refused with a translated message when bad or
 // repeated, lifted once.
 func TestEmailBlockAPI(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	ctx := context.Background()
-	leader := loginAPI(t, env, "email", demo.LeaderEmail)
-	teacher := loginAPI(t, env, "email", demo.TeacherEmail)
-	ava, err := store.UserByUsername(ctx, env.DB.R, demo.StudentUsername)
-	must(t, err)
-	st, err := store.StudentByUserID(ctx, env.DB.R, ava.ID)
-	must(t, err)
-	base := "/api/v1/students/" + strconv.FormatInt(st.ID, 10)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			ctx := context.Background()
+			leader := loginAPI(t, env, "email", demo.LeaderEmail)
+			teacher := loginAPI(t, env, "email", demo.TeacherEmail)
+			ava, err := store.UserByUsername(ctx, env.DB.R, demo.StudentUsername)
+			must(t, err)
+			st, err := store.StudentByUserID(ctx, env.DB.R, ava.ID)
+			must(t, err)
+			base := "/api/v1/students/" + strconv.FormatInt(st.ID, 10)
 
-	for _, tc := range []struct {
-		body  string
-		field string
-	}{
-		{`{"email":"nope","reason":"court_order"}`, "email"},
-		{`{"email":"a@example.org","reason":"dislike"}`, "reason"},
-	} {
-		if status, out, _ := leader.do("POST", base+"/email-blocks", tc.body); status != 400 || out["errors"].(map[string]any)[tc.field] == nil {
-			t.Errorf("%s: %d %v", tc.body, status, out)
-		}
-	}
-	if status, _, _ := teacher.do("POST", base+"/email-blocks", `{"email":"a@example.org","reason":"court_order"}`); status != 403 {
-		t.Errorf("a teacher: %d", status)
-	}
-	status, out, _ := leader.do("POST", base+"/email-blocks", `{"email":"Court.Order@Example.org","reason":"court_order","note":"File 3"}`)
-	if status != 201 || out["by_email"] != true || out["email"] != "court.order@example.org" || out["guardian_id"] != "" || out["active"] != true {
-		t.Fatalf("block: %d %v", status, out)
-	}
-	blockID := out["id"].(string)
-	if status, out, _ := leader.do("POST", base+"/email-blocks", `{"email":"court.order@example.org","reason":"other"}`); status != 400 {
-		t.Errorf("the same address again: %d %v", status, out)
-	}
-	_, out, _ = leader.do("GET", base+"/family", "")
-	found := false
-	for _, b := range out["blocks"].([]any) {
-		b := b.(map[string]any)
-		found = found || (b["id"] == blockID && b["email"] == "court.order@example.org" && b["by_email"] == true)
-	}
-	if !found {
-		t.Errorf("the family view lacks the address block: %v", out["blocks"])
-	}
-	if status, out, _ := leader.do("POST", base+"/email-blocks/"+blockID+"/lift", ""); status != 200 || out["active"] != false {
-		t.Errorf("lift: %d %v", status, out)
-	}
-	if status, _, _ := leader.do("POST", base+"/email-blocks/"+blockID+"/lift", ""); status != 409 {
-		t.Errorf("lift twice: %d", status)
+			for _, tc := range []struct {
+				body  string
+				field string
+			}{
+				{`{"email":"nope","reason":"court_order"}`, "email"},
+				{`{"email":"a@example.org","reason":"dislike"}`, "reason"},
+			} {
+				if status, out, _ := leader.do("POST", base+"/email-blocks", tc.body); status != 400 || out["errors"].(map[string]any)[tc.field] == nil {
+					t.Errorf("%s: %d %v", tc.body, status, out)
+				}
+			}
+			if status, _, _ := teacher.do("POST", base+"/email-blocks", `{"email":"a@example.org","reason":"court_order"}`); status != 403 {
+				t.Errorf("a teacher: %d", status)
+			}
+			status, out, _ := leader.do("POST", base+"/email-blocks", `{"email":"Court.Order@Example.org","reason":"court_order","note":"File 3"}`)
+			if status != 201 || out["by_email"] != true || out["email"] != "court.order@example.org" || out["guardian_id"] != "" || out["active"] != true {
+				t.Fatalf("block: %d %v", status, out)
+			}
+			blockID := out["id"].(string)
+			if status, out, _ := leader.do("POST", base+"/email-blocks", `{"email":"court.order@example.org","reason":"other"}`); status != 400 {
+				t.Errorf("the same address again: %d %v", status, out)
+			}
+			_, out, _ = leader.do("GET", base+"/family", "")
+			found := false
+			for _, b := range out["blocks"].([]any) {
+				b := b.(map[string]any)
+				found = found || (b["id"] == blockID && b["email"] == "court.order@example.org" && b["by_email"] == true)
+			}
+			if !found {
+				t.Errorf("the family view lacks the address block: %v", out["blocks"])
+			}
+			if status, out, _ := leader.do("POST", base+"/email-blocks/"+blockID+"/lift", ""); status != 200 || out["active"] != false {
+				t.Errorf("lift: %d %v", status, out)
+			}
+			if status, _, _ := leader.do("POST", base+"/email-blocks/"+blockID+"/lift", ""); status != 409 {
+				t.Errorf("lift twice: %d", status)
+			}
+		})
 	}
 }

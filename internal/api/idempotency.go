@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"net/http"
 
@@ -34,10 +33,7 @@ func (x *API) idempotent(next func(http.ResponseWriter, *http.Request) error) fu
 		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
 		hash := hex.EncodeToString(sum[:])
 		prev, err := x.app.RememberedResponse(r.Context(), sess, key, hash)
-		if errors.Is(err, app.ErrIdempotencyMismatch) {
-			return app.ErrConflict
-		}
-		if err != nil {
+		if err != nil { // ErrIdempotencyMismatch is a 409 of its own (errors.go)
 			return err
 		}
 		if prev != nil {

@@ -83,7 +83,7 @@ var schemas = map[string]any{
 		"classes": map[string]any{"type": "array", "items": ref("Class")},
 		"next":    map[string]any{"type": []string{"string", "null"}, "description": "pass as ?cursor= for the next page; null on the last page"},
 	}, "classes", "next"),
-	"SchoolSearchResults": obj(map[string]any{"schools": map[string]any{"type": "array", "items": ref("SchoolHit"), "description": "best first; nearer first among good matches when a position was given"}}, "schools"),
+	"SchoolSearchResults": obj(map[string]any{"schools": map[string]any{"type": "array", "items": ref("SchoolHit"), "description": "best first; nearer first among good matches when a position was given"}, "next": map[string]any{"type": []string{"string", "null"}, "description": "pass as ?cursor= for the next page; null on the last page"}, "many": map[string]any{"type": "boolean", "description": "more schools have every word than a page holds: the town, a postal code or a position would narrow them"}}, "schools", "next", "many"),
 	"SchoolHit":           obj(map[string]any{"id": str(), "name": str(), "city": str(), "region": str(), "postal_code": str(), "country": str(), "distance_m": map[string]any{"type": []string{"integer", "null"}, "description": "metres from the position searched from; null without one"}}, "id", "name", "city", "region", "postal_code", "country", "distance_m"),
 }
 
@@ -142,8 +142,11 @@ func (x *API) Document() map[string]any {
 			o["requestBody"] = body
 		}
 		if op.Upload != "" {
-			o["requestBody"] = map[string]any{"required": true,
-				"content": map[string]any{"multipart/form-data": map[string]any{"schema": ref(op.Upload)}}}
+			content := map[string]any{"multipart/form-data": map[string]any{"schema": ref(op.Upload)}}
+			if op.Request != "" { // either body (stories: JSON naming uploads, or the files themselves)
+				content["application/json"] = map[string]any{"schema": ref(op.Request)}
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": content}
 		}
 		responses := map[string]any{}
 		success := map[string]any{"description": http.StatusText(op.Success)}

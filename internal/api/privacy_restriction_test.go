@@ -37,8 +37,10 @@ func otherSchoolLeader(t *testing.T, env *testenv.Env) *client {
 // The restriction endpoints: who gets what, and a clear 4xx for every
 // kind of bad request.
 func TestRestrictionAPI(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			parent := loginAPI(t, env, "email", demo.ParentEmail)
 			teacher := loginAPI(t, env, "email", demo.TeacherEmail)

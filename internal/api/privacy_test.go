@@ -31,8 +31,10 @@ func (c *client) getRaw(path string) (int, []byte, http.Header) {
 // POST /me/export answers 202 with an export id; GET answers 202 while the
 // archive is built, then the zip once, then 410; nobody else can use it.
 func TestExportAPI(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			parent := loginAPI(t, env, "email", demo.ParentEmail)
 			teacher := loginAPI(t, env, "email", demo.TeacherEmail)
@@ -83,19 +85,25 @@ func TestExportAPI(t *testing.T) {
 
 // DELETE /me answers 202 with when the erasure runs and ends the session.
 func TestDeleteMeAPI(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	c := loginAPI(t, env, "email", demo.Teacher2Email)
-	status, out, _ := c.do("DELETE", "/api/v1/me", "")
-	at, _ := time.Parse(time.RFC3339, out["erase_at"].(string))
-	if status != http.StatusAccepted || out["status"] != "scheduled" || at.Sub(time.Now()) < 13*24*time.Hour {
-		t.Fatalf("DELETE /me: %d %v", status, out)
-	}
-	if status, _, _ := c.do("GET", "/api/v1/me", ""); status != http.StatusUnauthorized {
-		t.Errorf("the session survived the deletion request: %d", status)
-	}
-	// Asking again (after logging in) answers the same date.
-	c = loginAPI(t, env, "email", demo.Teacher2Email)
-	if status, again, _ := c.do("DELETE", "/api/v1/me", ""); status != http.StatusAccepted || again["erase_at"] != out["erase_at"] {
-		t.Errorf("second request: %d %v", status, again)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			c := loginAPI(t, env, "email", demo.Teacher2Email)
+			status, out, _ := c.do("DELETE", "/api/v1/me", "")
+			at, _ := time.Parse(time.RFC3339, out["erase_at"].(string))
+			if status != http.StatusAccepted || out["status"] != "scheduled" || at.Sub(time.Now()) < 13*24*time.Hour {
+				t.Fatalf("DELETE /me: %d %v", status, out)
+			}
+			if status, _, _ := c.do("GET", "/api/v1/me", ""); status != http.StatusUnauthorized {
+				t.Errorf("the session survived the deletion request: %d", status)
+			}
+			// Asking again (after logging in) answers the same date.
+			c = loginAPI(t, env, "email", demo.Teacher2Email)
+			if status, again, _ := c.do("DELETE", "/api/v1/me", ""); status != http.StatusAccepted || again["erase_at"] != out["erase_at"] {
+				t.Errorf("second request: %d %v", status, again)
+			}
+		})
 	}
 }

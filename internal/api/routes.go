@@ -9,10 +9,10 @@ func (x *API) routes() {
 		Summary: "Log in with an email (staff, parents) or a username (students) and a password; returns a bearer token.",
 		Request: "LoginRequest", Response: "LoginResponse", Success: http.StatusOK,
 		Errors: []int{400, 401, 413, 429}, Handle: x.login})
-	x.add(Op{Method: "POST", Path: "/auth/logout", ID: "logout", Tag: "auth",
+	x.add(Op{Method: "POST", Path: "/auth/logout", ID: "logout", Tag: "auth", TwoFactorExempt: true,
 		Summary: "End the session of the presented token.", Success: http.StatusNoContent,
 		Errors: []int{401}, Handle: x.logout})
-	x.add(Op{Method: "GET", Path: "/me", ID: "me", Tag: "auth",
+	x.add(Op{Method: "GET", Path: "/me", ID: "me", Tag: "auth", TwoFactorExempt: true,
 		Summary: "The logged-in user, with pending_notice: a material change of the privacy notice they have not acknowledged yet, or null.", Response: "Me", Success: http.StatusOK,
 		Errors: []int{401}, Handle: x.me})
 	x.add(Op{Method: "POST", Path: "/me/notice/acknowledge", ID: "acknowledgeNotice", Tag: "privacy",
@@ -105,11 +105,13 @@ func (x *API) routes() {
 	x.rosterRoutes()      // roster.go
 	x.directoryRoutes()   // directory.go
 	x.restrictionRoutes() // restriction.go
+	x.storyRoutes()       // story.go
 	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Public: true, Summary: "Find schools by name words, by the searcher's position, or both. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400},
 		Query: []Param{
 			{Name: "q", Type: "string", Description: "name words, typos forgiven; up to 200 characters"},
 			{Name: "lat", Type: "number", Description: "the searcher's latitude, used for this answer only and never stored or logged"},
 			{Name: "lon", Type: "number", Description: "the searcher's longitude, with lat"},
 			{Name: "limit", Type: "integer", Description: "1–50, default 20"},
+			{Name: "cursor", Type: "string", Description: "the next value of the previous page, asked with the same q, position and limit; up to 10 pages"},
 		}, Handle: x.searchSchools})
 }

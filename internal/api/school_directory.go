@@ -145,7 +145,7 @@ func (x *API) createSchool(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := store.MembershipOf(r.Context(), x.app.DB.R, school.ID, s.User.ID)
+	m, err := x.app.MyMembership(r.Context(), s, school.ID)
 	if err != nil {
 		return err
 	}
@@ -302,16 +302,11 @@ func mapHeir(err error) error {
 }
 
 func (x *API) writeMember(w http.ResponseWriter, r *http.Request, m *store.Membership) error {
-	staff, err := store.StaffOfSchool(r.Context(), x.app.DB.R, m.SchoolID)
+	staff, err := x.app.StaffMember(r.Context(), app.SessionFrom(r.Context()), m.SchoolID, m.UserID)
 	if err != nil {
 		return err
 	}
-	for i := range staff {
-		if staff[i].UserID == m.UserID {
-			return writeJSON(w, http.StatusOK, memberJSON(&staff[i]))
-		}
-	}
-	return app.ErrNotFound
+	return writeJSON(w, http.StatusOK, memberJSON(staff))
 }
 
 type accessJSON struct {

@@ -39,8 +39,10 @@ func staffClient(t *testing.T, env *testenv.Env, email string, schoolID int64, s
 }
 
 func TestDirectoryAPI(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			leader := loginAPI(t, env, "email", demo.LeaderEmail)
@@ -215,47 +217,53 @@ func TestDirectoryAPI(t *testing.T) {
 // student once across the pages, a search ignoring case and accents, the
 // Directory's access rules, and bad paging refused.
 func TestSchoolStudentsAPI(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	var school, total int64
-	if err := env.DB.R.QueryRow(`SELECT id FROM schools WHERE source = 'demo'`).Scan(&school); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.DB.R.QueryRow(`SELECT count(*) FROM students WHERE school_id = $1 AND left_at IS NULL`, school).Scan(&total); err != nil {
-		t.Fatal(err)
-	}
-	base := "/api/v1/schools/" + strconv.FormatInt(school, 10) + "/students"
-	leader := loginAPI(t, env, "email", demo.LeaderEmail)
-	seen := map[string]bool{}
-	prev := int64(0)
-	for path, pages := base+"?limit=20", 0; path != ""; pages++ {
-		status, out, _ := leader.do("GET", path, "")
-		if status != 200 || pages > 20 {
-			t.Fatalf("%s: %d %v", path, status, out)
-		}
-		for _, s := range out["students"].([]any) {
-			sid := s.(map[string]any)["id"].(string)
-			n, _ := strconv.ParseInt(sid, 10, 64)
-			if seen[sid] || n <= prev {
-				t.Errorf("student %s twice or out of order", sid)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			var school, total int64
+			if err := env.DB.R.QueryRow(`SELECT id FROM schools WHERE source = 'demo'`).Scan(&school); err != nil {
+				t.Fatal(err)
 			}
-			seen[sid], prev = true, n
-		}
-		path = ""
-		if next, ok := out["next"].(string); ok {
-			path = base + "?limit=20&cursor=" + next
-		}
-	}
-	if int64(len(seen)) != total {
-		t.Errorf("%d students over the pages, want %d", len(seen), total)
-	}
-	status, out, _ := leader.do("GET", base+"?q=AVA+mart", "")
-	if list := out["students"].([]any); status != 200 || len(list) != 1 || list[0].(map[string]any)["first_name"] != "Ava" {
-		t.Errorf("search: %d %v", status, out)
-	}
-	if status, _, _ := leader.do("GET", base+"?limit=0", ""); status != 400 {
-		t.Errorf("limit=0: %d", status)
-	}
-	if status, _, _ := loginAPI(t, env, "email", demo.ParentEmail).do("GET", base, ""); status != 404 {
-		t.Errorf("a parent: %d", status)
+			if err := env.DB.R.QueryRow(`SELECT count(*) FROM students WHERE school_id = $1 AND left_at IS NULL`, school).Scan(&total); err != nil {
+				t.Fatal(err)
+			}
+			base := "/api/v1/schools/" + strconv.FormatInt(school, 10) + "/students"
+			leader := loginAPI(t, env, "email", demo.LeaderEmail)
+			seen := map[string]bool{}
+			prev := int64(0)
+			for path, pages := base+"?limit=20", 0; path != ""; pages++ {
+				status, out, _ := leader.do("GET", path, "")
+				if status != 200 || pages > 20 {
+					t.Fatalf("%s: %d %v", path, status, out)
+				}
+				for _, s := range out["students"].([]any) {
+					sid := s.(map[string]any)["id"].(string)
+					n, _ := strconv.ParseInt(sid, 10, 64)
+					if seen[sid] || n <= prev {
+						t.Errorf("student %s twice or out of order", sid)
+					}
+					seen[sid], prev = true, n
+				}
+				path = ""
+				if next, ok := out["next"].(string); ok {
+					path = base + "?limit=20&cursor=" + next
+				}
+			}
+			if int64(len(seen)) != total {
+				t.Errorf("%d students over the pages, want %d", len(seen), total)
+			}
+			status, out, _ := leader.do("GET", base+"?q=AVA+mart", "")
+			if list := out["students"].([]any); status != 200 || len(list) != 1 || list[0].(map[string]any)["first_name"] != "Ava" {
+				t.Errorf("search: %d %v", status, out)
+			}
+			if status, _, _ := leader.do("GET", base+"?limit=0", ""); status != 400 {
+				t.Errorf("limit=0: %d", status)
+			}
+			if status, _, _ := loginAPI(t, env, "email", demo.ParentEmail).do("GET", base, ""); status != 404 {
+				t.Errorf("a parent: %d", status)
+			}
+		})
 	}
 }

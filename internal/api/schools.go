@@ -1,8 +1,11 @@
 package api
 
 import (
+	"encoding/base64"
 	"math"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"cubby/internal/app"
 )
@@ -19,19 +22,29 @@ type SchoolHit struct {
 	DistanceM *int64 `json:"distance_m"`
 }
 
-// searchSchools answers GET /schools/search?q=&lat=&lon=&limit=. The
-// position is used for this answer only: it is not stored, and the request
-// log records the route pattern, never the query string.
+// searchSchools answers GET /schools/search?q=&lat=&lon=&limit=&cursor=.
+// The position is used for this answer only: it is not stored, and the
+// request log records the route pattern, never the query string.
 func (x *API) searchSchools(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	hits, err := x.app.SearchSchools(r.Context(), app.SchoolSearch{Q: v.Get("q"), Lat: v.Get("lat"), Lon: v.Get("lon"), Limit: v.Get("limit")})
+	page, err := schoolSearchCursor(v.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	res, err := x.app.SearchSchoolsPage(r.Context(), app.SchoolSearch{Q: v.Get("q"), Lat: v.Get("lat"), Lon: v.Get("lon"), Limit: v.Get("limit"), Page: page})
 	if err != nil {
 		return err
 	}
 	out := struct {
 		Schools []SchoolHit `json:"schools"`
-	}{Schools: make([]SchoolHit, 0, len(hits))}
-	for _, h := range hits {
+		Next    *string     `json:"next"`
+		Many    bool        `json:"many"`
+	}{Schools: make([]SchoolHit, 0, len(res.Hits)), Many: res.Many}
+	if res.More {
+		c := base64.RawURLEncoding.EncodeToString([]byte("page:" + strconv.Itoa(res.Page+1)))
+		out.Next = &c
+	}
+	for _, h := range res.Hits {
 		s := SchoolHit{ID: id(h.ID), Name: h.Name, City: h.City, Region: h.Region, PostalCode: h.PostalCode, Country: h.Country}
 		if h.DistanceM != nil {
 			m := int64(math.Round(*h.DistanceM))
@@ -42,4 +55,21 @@ func (x *API) searchSchools(w http.ResponseWriter, r *http.Request) error {
 	// The answer reveals where the searcher is; no cache may keep it.
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// schoolSearchCursor reads the opaque cursor of a search's next page (the
+// page number within; ask with the same q, position and limit): "" for the
+// first page.
+func schoolSearchCursor(c string) (page string, err error) {
+	if c == "" {
+		return "", nil
+	}
+	b, derr := base64.RawURLEncoding.DecodeString(c)
+	page, ok := strings.CutPrefix(string(b), "page:")
+	if _, perr := strconv.Atoi(page); derr != nil || !ok || perr != nil {
+		ve := &app.ValidationError{}
+		ve.Add("cursor", "validation.invalid_cursor")
+		return "", ve.Err()
+	}
+	return page, nil
 }

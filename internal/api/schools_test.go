@@ -40,8 +40,10 @@ func schoolNames(out map[string]any) []string {
 
 // The public search endpoint: no login, the contract's fields, best first.
 func TestSchoolSearchAPI(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := schoolsEnv(t, d)
 			anon := &client{t: t, env: env}
 
@@ -82,33 +84,39 @@ func TestSchoolSearchAPI(t *testing.T) {
 
 // Bad input is a translated 400 naming the field, never a 500.
 func TestSchoolSearchAPIBadInput(t *testing.T) {
-	env := schoolsEnv(t, db.SQLite)
-	anon := &client{t: t, env: env}
-	for _, tc := range []struct{ query, field string }{
-		{"", "q"},
-		{"q=", "q"},
-		{"q=" + strings.Repeat("a", 10_000), "q"},
-		{"q=%21%3F", "q"},
-		{"lat=91&lon=0", "lat"},
-		{"lat=abc&lon=1", "lat"},
-		{"lat=NaN&lon=1", "lat"},
-		{"lat=1&lon=181", "lon"},
-		{"lat=1&lon=Infinity", "lon"},
-		{"lat=1", "lon"},
-		{"q=lincoln&lon=1", "lat"},
-		{"q=lincoln&limit=0", "limit"},
-		{"q=lincoln&limit=51", "limit"},
-		{"q=lincoln&limit=x", "limit"},
-	} {
-		s, out, h := anon.do("GET", "/api/v1/schools/search?"+tc.query, "")
-		errs, _ := out["errors"].(map[string]any)
-		if s != 400 || h.Get("Content-Type") != "application/problem+json" || errs[tc.field] == nil || errs[tc.field] == "" || out["detail"] == "" {
-			t.Errorf("?%.40s: %d %v", tc.query, s, out)
-		}
-	}
-	_, out, _ := anon.do("GET", "/api/v1/schools/search", "", "Accept-Language", "es")
-	if msg := out["errors"].(map[string]any)["q"]; msg != "Escribe el nombre de una escuela o usa tu ubicación." {
-		t.Errorf("Spanish message: %v", msg)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := schoolsEnv(t, d)
+			anon := &client{t: t, env: env}
+			for _, tc := range []struct{ query, field string }{
+				{"", "q"},
+				{"q=", "q"},
+				{"q=" + strings.Repeat("a", 10_000), "q"},
+				{"q=%21%3F", "q"},
+				{"lat=91&lon=0", "lat"},
+				{"lat=abc&lon=1", "lat"},
+				{"lat=NaN&lon=1", "lat"},
+				{"lat=1&lon=181", "lon"},
+				{"lat=1&lon=Infinity", "lon"},
+				{"lat=1", "lon"},
+				{"q=lincoln&lon=1", "lat"},
+				{"q=lincoln&limit=0", "limit"},
+				{"q=lincoln&limit=51", "limit"},
+				{"q=lincoln&limit=x", "limit"},
+			} {
+				s, out, h := anon.do("GET", "/api/v1/schools/search?"+tc.query, "")
+				errs, _ := out["errors"].(map[string]any)
+				if s != 400 || h.Get("Content-Type") != "application/problem+json" || errs[tc.field] == nil || errs[tc.field] == "" || out["detail"] == "" {
+					t.Errorf("?%.40s: %d %v", tc.query, s, out)
+				}
+			}
+			_, out, _ := anon.do("GET", "/api/v1/schools/search", "", "Accept-Language", "es")
+			if msg := out["errors"].(map[string]any)["q"]; msg != "Escribe el nombre de una escuela o usa tu ubicación." {
+				t.Errorf("Spanish message: %v", msg)
+			}
+		})
 	}
 }
 
@@ -116,6 +124,7 @@ func TestSchoolSearchAPIBadInput(t *testing.T) {
 // searches with a distinctive position through the API and the page, no
 // table of the database and no log line holds it, nor the words searched.
 func TestSchoolSearchDoesNotKeepLocation(t *testing.T) {
+	t.Parallel()
 	const lat, lon, words = "-41.2864631", "174.7762251", "albertvile zanzibarian"
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {

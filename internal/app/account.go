@@ -86,7 +86,7 @@ func (a *App) SignUp(ctx context.Context, in Signup) (string, *store.User, error
 	if err != nil {
 		return "", nil, err
 	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (a *App) ResendVerification(ctx context.Context, s *Session) error {
 		return &RateLimitError{RetryAfter: wait}
 	}
 	a.resetRequests.add("verify:"+s.User.Email, now)
-	return a.DB.Tx(ctx, func(tx db.Querier) error { return a.sendVerification(ctx, tx, s.User, s.User.Email, now) })
+	return a.db.Tx(ctx, func(tx db.Querier) error { return a.sendVerification(ctx, tx, s.User, s.User.Email, now) })
 }
 
 // VerifyEmail spends a verification link. For an address change, the
@@ -156,7 +156,7 @@ func (a *App) ResendVerification(ctx context.Context, s *Session) error {
 func (a *App) VerifyEmail(ctx context.Context, token string) (*store.User, error) {
 	now := a.Now()
 	var u *store.User
-	err := a.DB.Tx(ctx, func(tx db.Querier) error {
+	err := a.db.Tx(ctx, func(tx db.Querier) error {
 		t, err := store.UseUserToken(ctx, tx, HashToken(token), store.TokenVerifyEmail, now)
 		if err != nil {
 			return err
@@ -197,14 +197,14 @@ func (a *App) RequestPasswordReset(ctx context.Context, email string) error {
 		return nil // silently: saying "too many" would reveal the account
 	}
 	a.resetRequests.add("reset:"+email, now)
-	u, err := store.UserByEmail(ctx, a.DB.R, email)
+	u, err := store.UserByEmail(ctx, a.db.R, email)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.DeleteUserTokens(ctx, tx, u.ID, store.TokenPasswordReset); err != nil {
 			return err
 		}
@@ -221,7 +221,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, email string) error {
 // PasswordResetOpen reports whether a reset link still works (to show its
 // form or say it expired).
 func (a *App) PasswordResetOpen(ctx context.Context, token string) error {
-	_, err := store.PeekUserToken(ctx, a.DB.R, HashToken(token), store.TokenPasswordReset, a.Now())
+	_, err := store.PeekUserToken(ctx, a.db.R, HashToken(token), store.TokenPasswordReset, a.Now())
 	return err
 }
 
@@ -229,11 +229,11 @@ func (a *App) PasswordResetOpen(ctx context.Context, token string) error {
 // session of the account, since whoever knew the old password may hold one.
 func (a *App) ResetPassword(ctx context.Context, token, password string) (*store.User, error) {
 	now := a.Now()
-	t, err := store.PeekUserToken(ctx, a.DB.R, HashToken(token), store.TokenPasswordReset, now)
+	t, err := store.PeekUserToken(ctx, a.db.R, HashToken(token), store.TokenPasswordReset, now)
 	if err != nil {
 		return nil, err
 	}
-	u, err := store.UserByID(ctx, a.DB.R, t.UserID)
+	u, err := store.UserByID(ctx, a.db.R, t.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (a *App) ResetPassword(ctx context.Context, token, password string) (*store
 	if err != nil {
 		return nil, err
 	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if _, err := store.UseUserToken(ctx, tx, t.ID, store.TokenPasswordReset, now); err != nil {
 			return err
 		}
@@ -285,7 +285,7 @@ func (a *App) ChangePassword(ctx context.Context, s *Session, current, next stri
 	if err != nil {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.SetPasswordHash(ctx, tx, s.User.ID, hash, a.Now()); err != nil {
 			return err
 		}
@@ -324,7 +324,7 @@ func (a *App) UpdateProfile(ctx context.Context, s *Session, p Profile) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return store.UpdateProfile(ctx, a.DB.W, &u, a.Now())
+	return store.UpdateProfile(ctx, a.db.W, &u, a.Now())
 }
 
 // RequestEmailChange emails a link to the new address; the account's
@@ -346,21 +346,21 @@ func (a *App) RequestEmailChange(ctx context.Context, s *Session, newEmail, pass
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if _, err := store.UserByEmail(ctx, a.DB.R, email); err == nil {
+	if _, err := store.UserByEmail(ctx, a.db.R, email); err == nil {
 		v.Add("email", "signup.email_taken")
 		return v
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error { return a.sendVerification(ctx, tx, s.User, email, a.Now()) })
+	return a.db.Tx(ctx, func(tx db.Querier) error { return a.sendVerification(ctx, tx, s.User, email, a.Now()) })
 }
 
 // Sessions lists the actor's live sessions.
 func (a *App) Sessions(ctx context.Context, s *Session) ([]store.Session, error) {
-	return store.SessionsOfUser(ctx, a.DB.R, s.User.ID, a.Now())
+	return store.SessionsOfUser(ctx, a.db.R, s.User.ID, a.Now())
 }
 
 // LogoutOtherSessions ends every session but the current one.
 func (a *App) LogoutOtherSessions(ctx context.Context, s *Session) (int64, error) {
-	return store.DeleteSessionsOfUser(ctx, a.DB.W, s.User.ID, s.ID)
+	return store.DeleteSessionsOfUser(ctx, a.db.W, s.User.ID, s.ID)
 }
 
 // ErrNotYetAvailable is an honest refusal: the feature exists in the

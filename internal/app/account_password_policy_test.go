@@ -3,6 +3,7 @@ package app
 import "testing"
 
 func TestCheckPassword(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ pw, want string }{
 		{"short", "password.too_short"},
 		{"password", "password.too_common"},

@@ -77,7 +77,7 @@ func (a *App) Login(ctx context.Context, c Credentials) (string, *store.User, er
 	if u.TOTPEnabledAt != nil {
 		if c.OTP == "" {
 			token := NewToken()
-			err := store.CreateUserToken(ctx, a.DB.W, &store.UserToken{ID: HashToken(token), UserID: u.ID,
+			err := store.CreateUserToken(ctx, a.db.W, &store.UserToken{ID: HashToken(token), UserID: u.ID,
 				Purpose: store.TokenSecondFactor, CreatedAt: now, ExpiresAt: now.Add(10 * time.Minute)})
 			if err != nil {
 				return "", nil, err
@@ -100,9 +100,9 @@ func (a *App) checkPassword(ctx context.Context, login, password string) (*store
 	var u *store.User
 	var err error
 	if strings.Contains(login, "@") {
-		u, err = store.UserByEmail(ctx, a.DB.R, login)
+		u, err = store.UserByEmail(ctx, a.db.R, login)
 	} else {
-		u, err = store.UserByUsername(ctx, a.DB.R, login)
+		u, err = store.UserByUsername(ctx, a.db.R, login)
 	}
 	if errors.Is(err, db.ErrNotFound) || (err == nil && u.PasswordHash == "") {
 		CheckPassword(dummyHash, password)
@@ -124,7 +124,7 @@ func (a *App) checkPassword(ctx context.Context, login, password string) (*store
 // CompleteSecondFactor finishes a login that stopped for a two-factor code.
 func (a *App) CompleteSecondFactor(ctx context.Context, pending, code, browser string) (string, *store.User, error) {
 	now := a.Now()
-	t, err := store.PeekUserToken(ctx, a.DB.R, HashToken(pending), store.TokenSecondFactor, now)
+	t, err := store.PeekUserToken(ctx, a.db.R, HashToken(pending), store.TokenSecondFactor, now)
 	if errors.Is(err, db.ErrNotFound) {
 		return "", nil, ErrUnauthorized
 	}
@@ -139,11 +139,11 @@ func (a *App) CompleteSecondFactor(ctx context.Context, pending, code, browser s
 		a.loginFailures.add(key, now)
 		return "", nil, err
 	}
-	if _, err := store.UseUserToken(ctx, a.DB.W, t.ID, store.TokenSecondFactor, now); err != nil {
+	if _, err := store.UseUserToken(ctx, a.db.W, t.ID, store.TokenSecondFactor, now); err != nil {
 		return "", nil, ErrUnauthorized
 	}
 	a.loginFailures.reset(key)
-	u, err := store.UserByID(ctx, a.DB.R, t.UserID)
+	u, err := store.UserByID(ctx, a.db.R, t.UserID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -159,19 +159,19 @@ func (a *App) StartSession(ctx context.Context, userID int64, kind, browser stri
 	}
 	token := NewToken()
 	now := a.Now()
-	err := store.CreateSession(ctx, a.DB.W, &store.Session{
+	err := store.CreateSession(ctx, a.db.W, &store.Session{
 		ID: HashToken(token), UserID: userID, Kind: kind, Browser: browser,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(a.SessionTTL),
 	})
 	if err == nil {
-		err = store.MarkActive(ctx, a.DB.W, userID, now)
+		err = store.MarkActive(ctx, a.db.W, userID, now)
 	}
 	return token, err
 }
 
 // Logout ends the session behind token. Ending an unknown session is fine.
 func (a *App) Logout(ctx context.Context, token string) error {
-	return store.DeleteSession(ctx, a.DB.W, HashToken(token))
+	return store.DeleteSession(ctx, a.db.W, HashToken(token))
 }
 
 // Session is an authenticated request's view of who is asking.
@@ -192,7 +192,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 		return nil, ErrUnauthorized
 	}
 	now := a.Now()
-	s, u, err := store.SessionWithUser(ctx, a.DB.R, HashToken(token), now)
+	s, u, err := store.SessionWithUser(ctx, a.db.R, HashToken(token), now)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, ErrUnauthorized
 	}
@@ -201,12 +201,12 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 	}
 	// Slide the expiry, but write at most once a minute per session.
 	if now.Sub(s.LastSeenAt) > time.Minute {
-		if err := store.TouchSession(ctx, a.DB.W, s.ID, now, now.Add(a.SessionTTL)); err != nil {
+		if err := store.TouchSession(ctx, a.db.W, s.ID, now, now.Add(a.SessionTTL)); err != nil {
 			return nil, err
 		}
 		// Unused accounts are deleted after a while (privacy inventory,
 		// users.inactive_accounts); using one keeps it.
-		if err := store.MarkActive(ctx, a.DB.W, s.UserID, now); err != nil {
+		if err := store.MarkActive(ctx, a.db.W, s.UserID, now); err != nil {
 			return nil, err
 		}
 	}
@@ -231,7 +231,7 @@ func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error
 	var err error
 	switch u.Kind {
 	case store.KindTeacher, store.KindLeader:
-		schools, classes, err := store.StaffLinks(ctx, a.DB.R, u.ID)
+		schools, classes, err := store.StaffLinks(ctx, a.db.R, u.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -242,17 +242,17 @@ func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error
 	case store.KindParent:
 		// Less the children a custody block or the end of parents' rights
 		// cuts (custody.go): every check that follows sees only these.
-		if actor.Children, err = a.childrenOf(ctx, a.DB.R, u.ID); err != nil {
+		if actor.Children, err = a.childrenOf(ctx, a.db.R, u.ID); err != nil {
 			return nil, err
 		}
 	case store.KindStudent:
-		s, err := store.StudentByUserID(ctx, a.DB.R, u.ID)
+		s, err := store.StudentByUserID(ctx, a.db.R, u.ID)
 		if err != nil && !errors.Is(err, db.ErrNotFound) {
 			return nil, err
 		}
 		if s != nil {
 			actor.StudentID, actor.StudentSchoolID = s.ID, s.SchoolID
-			since, err := store.EligibleSince(ctx, a.DB.R, s.ID)
+			since, err := store.EligibleSince(ctx, a.db.R, s.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -264,5 +264,5 @@ func (a *App) loadActor(ctx context.Context, u *store.User) (*authz.Actor, error
 
 // SetLanguage saves the user's preferred language.
 func (a *App) SetLanguage(ctx context.Context, s *Session, lang string) error {
-	return store.SetUserLanguage(ctx, a.DB.W, s.User.ID, lang, a.Now())
+	return store.SetUserLanguage(ctx, a.db.W, s.User.ID, lang, a.Now())
 }

@@ -106,7 +106,7 @@ func (a *App) SignUpStudent(ctx context.Context, in StudentSignup) (string, erro
 		}
 		a.signupsPerIP.add("ip:"+in.IP, now)
 		token := NewToken()
-		return "", a.DB.Tx(ctx, func(tx db.Querier) error {
+		return "", a.db.Tx(ctx, func(tx db.Querier) error {
 			err := store.CreateStudentRegistration(ctx, tx, &store.StudentRegistration{TokenHash: HashToken(token),
 				FirstName: first, ParentEmail: parent, Language: in.ParentLanguage, Country: rule.Country,
 				ConsentAge: rule.Age, CreatedAt: now, ExpiresAt: now.Add(ConsentRequestTTL)})
@@ -123,7 +123,7 @@ func (a *App) SignUpStudent(ctx context.Context, in StudentSignup) (string, erro
 	}
 	a.signupsPerIP.add("ip:"+in.IP, now)
 	u := &store.User{Kind: store.KindStudent, FirstName: first, Username: username, PasswordHash: hash, Language: in.Language, CreatedAt: now}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ type ConsentRequest struct {
 // OpenConsentRequest returns a pending request, or ErrNotFound when it was
 // answered, expired or never existed.
 func (a *App) OpenConsentRequest(ctx context.Context, token string) (*ConsentRequest, error) {
-	r, err := store.StudentRegistrationByToken(ctx, a.DB.R, HashToken(token), a.Now())
+	r, err := store.StudentRegistrationByToken(ctx, a.db.R, HashToken(token), a.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -204,12 +204,12 @@ type ConsentAnswer struct {
 // parent withdraw it later with one click.
 func (a *App) AnswerConsentRequest(ctx context.Context, token string, ans ConsentAnswer) (string, error) {
 	now := a.Now()
-	r, err := store.StudentRegistrationByToken(ctx, a.DB.R, HashToken(token), now)
+	r, err := store.StudentRegistrationByToken(ctx, a.db.R, HashToken(token), now)
 	if err != nil {
 		return "", err
 	}
 	if !ans.Approve {
-		ok, err := store.DeleteStudentRegistration(ctx, a.DB.W, r.ID)
+		ok, err := store.DeleteStudentRegistration(ctx, a.db.W, r.ID)
 		if err == nil && !ok {
 			err = ErrNotFound
 		}
@@ -220,7 +220,7 @@ func (a *App) AnswerConsentRequest(ctx context.Context, token string, ans Consen
 		return "", err
 	}
 	manage := NewToken()
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		ok, err := store.DeleteStudentRegistration(ctx, tx, r.ID)
 		if err != nil {
 			return err
@@ -249,19 +249,20 @@ func (a *App) AnswerConsentRequest(ctx context.Context, token string, ans Consen
 type ManagedConsent struct {
 	ChildName   string
 	Username    string
+	Purpose     string
 	GrantedAt   time.Time
 	WithdrawnAt *time.Time
 }
 
 // ConsentByManageToken shows a parent the consent their link controls.
 func (a *App) ConsentByManageToken(ctx context.Context, token string) (*ManagedConsent, error) {
-	c, err := store.ConsentByManageToken(ctx, a.DB.R, HashToken(token))
+	c, err := store.ConsentByManageToken(ctx, a.db.R, HashToken(token))
 	if err != nil {
 		return nil, err
 	}
-	mc := &ManagedConsent{GrantedAt: c.GrantedAt, WithdrawnAt: c.WithdrawnAt}
+	mc := &ManagedConsent{Purpose: c.Purpose, GrantedAt: c.GrantedAt, WithdrawnAt: c.WithdrawnAt}
 	if c.SubjectUserID != 0 {
-		if u, err := store.UserByID(ctx, a.DB.R, c.SubjectUserID); err == nil {
+		if u, err := store.UserByID(ctx, a.db.R, c.SubjectUserID); err == nil {
 			mc.ChildName, mc.Username = u.FirstName, u.Username
 		}
 	}
@@ -272,7 +273,7 @@ func (a *App) ConsentByManageToken(ctx context.Context, token string) (*ManagedC
 // and stops the processing it allowed: the child's account is disabled and
 // logged out everywhere.
 func (a *App) WithdrawConsentByManageToken(ctx context.Context, token string) error {
-	c, err := store.ConsentByManageToken(ctx, a.DB.R, HashToken(token))
+	c, err := store.ConsentByManageToken(ctx, a.db.R, HashToken(token))
 	if err != nil {
 		return err
 	}
@@ -282,7 +283,7 @@ func (a *App) WithdrawConsentByManageToken(ctx context.Context, token string) er
 // WithdrawOwnConsent withdraws a consent the actor gave or that is about
 // them (e.g. a student who consented for themself).
 func (a *App) WithdrawOwnConsent(ctx context.Context, s *Session, id int64) error {
-	c, err := store.ConsentByID(ctx, a.DB.R, id)
+	c, err := store.ConsentByID(ctx, a.db.R, id)
 	if err != nil {
 		return err
 	}
@@ -294,7 +295,7 @@ func (a *App) WithdrawOwnConsent(ctx context.Context, s *Session, id int64) erro
 
 func (a *App) withdraw(ctx context.Context, c *store.Consent) error {
 	now := a.Now()
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if _, err := store.WithdrawConsent(ctx, tx, c.ID, now); err != nil {
 			return err
 		}
@@ -311,12 +312,12 @@ func (a *App) withdraw(ctx context.Context, c *store.Consent) error {
 
 // Consents lists the consents about or given by the actor.
 func (a *App) Consents(ctx context.Context, s *Session) ([]store.Consent, error) {
-	return store.ConsentsOfUser(ctx, a.DB.R, s.User.ID)
+	return store.ConsentsOfUser(ctx, a.db.R, s.User.ID)
 }
 
 // SessionUsable reports whether the session's account may still be used
 // (withdrawing a consent can end that mid-request).
 func (a *App) SessionUsable(ctx context.Context, s *Session) bool {
-	sec, err := store.SecurityOf(ctx, a.DB.R, s.User.ID)
+	sec, err := store.SecurityOf(ctx, a.db.R, s.User.ID)
 	return err == nil && sec.DisabledAt == nil
 }

@@ -6,6 +6,7 @@ import (
 )
 
 func TestLimiter(t *testing.T) {
+	t.Parallel()
 	l := newLimiter(3, time.Minute)
 	now := time.Unix(1000, 0)
 	for i := 0; i < 3; i++ {

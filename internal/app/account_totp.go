@@ -65,7 +65,7 @@ func (a *App) BeginTwoFactor(ctx context.Context, s *Session) (*TwoFactorSetup, 
 	raw := make([]byte, 20)
 	rand.Read(raw)
 	secret := b32.EncodeToString(raw)
-	if err := store.SetTOTP(ctx, a.DB.W, s.User.ID, secret, nil, a.Now()); err != nil {
+	if err := store.SetTOTP(ctx, a.db.W, s.User.ID, secret, nil, a.Now()); err != nil {
 		return nil, err
 	}
 	return twoFactorSetup(secret, s.User), nil
@@ -73,7 +73,7 @@ func (a *App) BeginTwoFactor(ctx context.Context, s *Session) (*TwoFactorSetup, 
 
 // PendingTwoFactor returns the secret being set up, if any.
 func (a *App) PendingTwoFactor(ctx context.Context, s *Session) (*TwoFactorSetup, error) {
-	sec, err := store.SecurityOf(ctx, a.DB.R, s.User.ID)
+	sec, err := store.SecurityOf(ctx, a.db.R, s.User.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (a *App) ConfirmTwoFactor(ctx context.Context, s *Session, code string) ([]
 	if !authz.CanUseTwoFactor(s.Actor) {
 		return nil, ErrForbidden
 	}
-	sec, err := store.SecurityOf(ctx, a.DB.R, s.User.ID)
+	sec, err := store.SecurityOf(ctx, a.db.R, s.User.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (a *App) ConfirmTwoFactor(ctx context.Context, s *Session, code string) ([]
 		codes[i] = strings.ToLower(NewCode(5) + "-" + NewCode(5))
 		hashes[i] = HashToken(codes[i])
 	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.SetTOTP(ctx, tx, s.User.ID, sec.TOTPSecret, &now, now); err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func (a *App) DisableTwoFactor(ctx context.Context, s *Session, password string)
 		v.Add("password", "password.wrong")
 		return v
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.SetTOTP(ctx, tx, s.User.ID, "", nil, a.Now()); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (a *App) DisableTwoFactor(ctx context.Context, s *Session, password string)
 // recovery code (which is then spent).
 func (a *App) checkSecondFactor(ctx context.Context, userID int64, code string) error {
 	code = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(code), " ", ""))
-	sec, err := store.SecurityOf(ctx, a.DB.R, userID)
+	sec, err := store.SecurityOf(ctx, a.db.R, userID)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (a *App) checkSecondFactor(ctx context.Context, userID int64, code string) 
 		return nil
 	}
 	if strings.Contains(code, "-") {
-		ok, err := store.UseRecoveryCode(ctx, a.DB.W, userID, HashToken(code), now)
+		ok, err := store.UseRecoveryCode(ctx, a.db.W, userID, HashToken(code), now)
 		if err != nil || ok {
 			return err
 		}
@@ -176,5 +176,5 @@ func loginOf(u *store.User) string {
 
 // RecoveryCodesLeft counts the actor's unused recovery codes.
 func (a *App) RecoveryCodesLeft(ctx context.Context, s *Session) (int, error) {
-	return store.UnusedRecoveryCodes(ctx, a.DB.R, s.User.ID)
+	return store.UnusedRecoveryCodes(ctx, a.db.R, s.User.ID)
 }

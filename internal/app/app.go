@@ -23,7 +23,9 @@ type Mailer interface {
 
 // App is the set of use cases over one database.
 type App struct {
-	DB       *db.DB
+	// db is reached only through package store, so the use cases here
+	// are the one way in: web and API never query it themselves.
+	db       *db.DB
 	Log      *slog.Logger
 	Password PasswordParams
 	// SessionTTL is how long an idle session lives.
@@ -48,6 +50,12 @@ type App struct {
 	// Privacy holds the deployment's privacy settings and the file store
 	// that export, erasure and retention use (privacy*.go).
 	Privacy Privacy
+	// Stories holds the media pipeline and limits of Class and School
+	// Story uploads (story_media.go).
+	Stories Stories
+	// Messages holds the rate limit and live stream of messages
+	// (message.go).
+	Messages Messages
 
 	codeGuesses   *limiter // parent and class codes, per person or address
 	loginFailures *limiter // per account
@@ -66,7 +74,7 @@ type App struct {
 // New returns an App with production defaults.
 func New(database *db.DB, log *slog.Logger) *App {
 	return &App{
-		DB:         database,
+		db:         database,
 		Log:        log,
 		Password:   DefaultPasswordParams,
 		SessionTTL: 30 * 24 * time.Hour,
@@ -103,3 +111,6 @@ func (a *App) dayStart(day string) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, day, a.Location)
 	return t.UTC(), err
 }
+
+// Ping reports whether the database answers, for the health check.
+func (a *App) Ping(ctx context.Context) error { return a.db.Ping(ctx) }

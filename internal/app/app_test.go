@@ -15,6 +15,7 @@ import (
 )
 
 func TestPasswordHashing(t *testing.T) {
+	t.Parallel()
 	h, err := app.HashPassword("correct horse", app.DefaultPasswordParams)
 	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q %v", h, err)
@@ -36,16 +37,19 @@ func TestPasswordHashing(t *testing.T) {
 }
 
 func TestSessionsExpireSlideAndAreCleanedUp(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
-			a := app.New(dbtest.Open(t, d), slog.New(slog.NewTextHandler(io.Discard, nil)))
+			database := dbtest.Open(t, d)
+			a := app.New(database, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 			a.SetClock(func() time.Time { return now })
 			a.SessionTTL = time.Hour
 			hash, _ := app.HashPassword("pw-for-test", app.DefaultPasswordParams)
 			u := &store.User{Kind: store.KindParent, FirstName: "P", Email: "p@example.org", PasswordHash: hash, Language: "en", CreatedAt: now}
-			if err := store.CreateUser(ctx, a.DB.W, u); err != nil {
+			if err := store.CreateUser(ctx, database.W, u); err != nil {
 				t.Fatal(err)
 			}
 			token, _, err := a.Login(ctx, app.Credentials{Login: " P@Example.org ", Password: "pw-for-test"})
@@ -73,7 +77,7 @@ func TestSessionsExpireSlideAndAreCleanedUp(t *testing.T) {
 				t.Fatal(err)
 			}
 			var n int
-			a.DB.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n)
+			database.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n)
 			if n != 0 {
 				t.Errorf("%d expired sessions left", n)
 			}
@@ -85,6 +89,7 @@ func TestSessionsExpireSlideAndAreCleanedUp(t *testing.T) {
 }
 
 func TestTokensAndCodes(t *testing.T) {
+	t.Parallel()
 	a, b := app.NewToken(), app.NewToken()
 	if a == b || len(a) != 32 || app.HashToken(a) == a || len(app.HashToken(a)) != 64 {
 		t.Errorf("tokens %q %q", a, b)

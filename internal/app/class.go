@@ -12,20 +12,20 @@ func (a *App) Classes(ctx context.Context, s *Session, page store.ClassPage) ([]
 	if !authz.CanListClasses(s.Actor) {
 		return nil, ErrForbidden
 	}
-	return store.ClassesForUser(ctx, a.DB.R, s.User.ID, page)
+	return store.ClassesForUser(ctx, a.db.R, s.User.ID, page)
 }
 
 // Class returns a class and its roster, or ErrNotFound when the actor may
 // not see it: a class that is not yours is one you cannot know about.
 func (a *App) Class(ctx context.Context, s *Session, id int64) (*store.Class, []store.Student, error) {
-	c, err := store.ClassByID(ctx, a.DB.R, id)
+	c, err := store.ClassByID(ctx, a.db.R, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !authz.CanViewClass(s.Actor, authz.ClassRef{ID: c.ID, SchoolID: c.SchoolID}) {
 		return nil, nil, ErrNotFound
 	}
-	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	roster, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	return c, roster, err
 }
 
@@ -52,18 +52,18 @@ func (a *App) LedSchools(ctx context.Context, s *Session) ([]SchoolSummary, erro
 		if !s.Actor.IsLeaderOf(id) {
 			continue
 		}
-		school, err := store.SchoolByID(ctx, a.DB.R, id)
+		school, err := store.SchoolByID(ctx, a.db.R, id)
 		if err != nil {
 			return nil, err
 		}
 		sum := SchoolSummary{School: school}
-		if sum.Classes, err = store.ClassesOfSchool(ctx, a.DB.R, id); err != nil {
+		if sum.Classes, err = store.ClassesOfSchool(ctx, a.db.R, id); err != nil {
 			return nil, err
 		}
-		if sum.Staff, err = store.StaffCount(ctx, a.DB.R, id); err != nil {
+		if sum.Staff, err = store.StaffCount(ctx, a.db.R, id); err != nil {
 			return nil, err
 		}
-		if sum.Students, err = store.StudentCount(ctx, a.DB.R, id); err != nil {
+		if sum.Students, err = store.StudentCount(ctx, a.db.R, id); err != nil {
 			return nil, err
 		}
 		out = append(out, sum)

@@ -47,7 +47,7 @@ func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day
 	case day != today && !s.Actor.IsLeaderOf(c.SchoolID):
 		v.Add("date", "attendance.only_today")
 	}
-	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	roster, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day
 		return nil, err
 	}
 	now := a.Now()
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		for _, m := range marks {
 			r := &store.AttendanceRecord{SchoolID: c.SchoolID, ClassID: c.ID, StudentID: m.StudentID, Day: day,
 				Status: m.Status, RecordedBy: s.User.ID, RecordedAt: now}
@@ -83,7 +83,7 @@ func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day
 	if err != nil {
 		return nil, err
 	}
-	records, err := store.AttendanceOfClass(ctx, a.DB.R, c.ID, day, day)
+	records, err := store.AttendanceOfClass(ctx, a.db.R, c.ID, day, day)
 	return records, err
 }
 
@@ -101,7 +101,7 @@ func (a *App) AttendanceOf(ctx context.Context, s *Session, studentID int64, fro
 	if err := a.AuditStudentRead(ctx, s, st, "attendance"); err != nil {
 		return nil, err
 	}
-	return store.AttendanceOfStudent(ctx, a.DB.R, studentID, from.In(a.Location).Format(time.DateOnly),
+	return store.AttendanceOfStudent(ctx, a.db.R, studentID, from.In(a.Location).Format(time.DateOnly),
 		to.Add(-time.Nanosecond).In(a.Location).Format(time.DateOnly))
 }
 
@@ -112,17 +112,20 @@ func (a *App) ClassAttendance(ctx context.Context, s *Session, classID int64, fr
 	if err != nil {
 		return nil, err
 	}
-	return store.AttendanceOfClass(ctx, a.DB.R, c.ID, from.In(a.Location).Format(time.DateOnly),
+	return store.AttendanceOfClass(ctx, a.db.R, c.ID, from.In(a.Location).Format(time.DateOnly),
 		to.Add(-time.Nanosecond).In(a.Location).Format(time.DateOnly))
 }
 
 // ClassView is everything the teacher's class screen shows.
 type ClassView struct {
-	Class      *store.Class
-	Roster     []store.Student
-	Skills     []store.Skill
-	Today      string
-	Totals     map[int64]store.Totals           // today's points per student
+	Class  *store.Class
+	Roster []store.Student
+	Skills []store.Skill
+	Today  string
+	// Period is what Totals count: PeriodToday, PeriodWeek (since Monday)
+	// or PeriodAll (the class's whole life).
+	Period     string
+	Totals     map[int64]store.Totals           // the period's points per student
 	Attendance map[int64]store.AttendanceRecord // today's, when taken
 	// Restricted are the students whose processing is restricted: their
 	// tile says so instead of showing points (restriction.go).
@@ -132,23 +135,49 @@ type ClassView struct {
 	CodeExpiry time.Time
 }
 
-// Classroom loads a class's screen: roster, skills, today's totals and
-// today's attendance, in a handful of indexed queries.
+// The periods the class screen's tiles can count points over.
+const (
+	PeriodToday = "today"
+	PeriodWeek  = "week"
+	PeriodAll   = "all"
+)
+
+// ClassPeriods lists them in the order the class screen offers them.
+var ClassPeriods = []string{PeriodToday, PeriodWeek, PeriodAll}
+
+// Classroom loads a class's screen with today's totals (ClassroomFor).
 func (a *App) Classroom(ctx context.Context, s *Session, classID int64) (*ClassView, error) {
+	return a.ClassroomFor(ctx, s, classID, PeriodToday)
+}
+
+// ClassroomFor loads a class's screen: roster, skills, the period's totals
+// and today's attendance, in a handful of indexed queries. An unknown
+// period counts today.
+func (a *App) ClassroomFor(ctx context.Context, s *Session, classID int64, period string) (*ClassView, error) {
 	c, err := a.viewClass(ctx, s, classID)
 	if err != nil {
 		return nil, err
 	}
-	cv := &ClassView{Class: c, Today: a.Today(), CanTeach: authz.CanTeachClass(s.Actor, authz.ClassRef{ID: c.ID, SchoolID: c.SchoolID})}
-	if cv.Roster, err = store.StudentsOfClass(ctx, a.DB.R, c.ID); err != nil {
+	if !slices.Contains(ClassPeriods, period) {
+		period = PeriodToday
+	}
+	cv := &ClassView{Class: c, Today: a.Today(), Period: period, CanTeach: authz.CanTeachClass(s.Actor, authz.ClassRef{ID: c.ID, SchoolID: c.SchoolID})}
+	if cv.Roster, err = store.StudentsOfClass(ctx, a.db.R, c.ID); err != nil {
 		return nil, err
 	}
 	c.StudentCount = len(cv.Roster)
-	if cv.Skills, err = store.SkillsForClass(ctx, a.DB.R, c.SchoolID, c.ID); err != nil {
+	if cv.Skills, err = store.SkillsForClass(ctx, a.db.R, c.SchoolID, c.ID); err != nil {
 		return nil, err
 	}
 	start, _ := a.dayStart(cv.Today)
-	if cv.Totals, err = store.ClassTotalsSince(ctx, a.DB.R, c.ID, start); err != nil {
+	switch period {
+	case PeriodWeek: // since Monday, the school week
+		local := start.In(a.Location)
+		start = local.AddDate(0, 0, -((int(local.Weekday()) + 6) % 7)).UTC()
+	case PeriodAll:
+		start = time.Time{}
+	}
+	if cv.Totals, err = store.ClassTotalsSince(ctx, a.db.R, c.ID, start); err != nil {
 		return nil, err
 	}
 	if cv.Restricted, err = a.restrictedIn(ctx, c.SchoolID); err != nil {
@@ -157,14 +186,14 @@ func (a *App) Classroom(ctx context.Context, s *Session, classID int64) (*ClassV
 	for id := range cv.Restricted {
 		delete(cv.Totals, id)
 	}
-	if cv.Attendance, err = store.AttendanceOfClassDay(ctx, a.DB.R, c.ID, cv.Today); err != nil {
+	if cv.Attendance, err = store.AttendanceOfClassDay(ctx, a.db.R, c.ID, cv.Today); err != nil {
 		return nil, err
 	}
-	if cv.Settings, err = store.ClassSettingsOf(ctx, a.DB.R, c.ID); err != nil {
+	if cv.Settings, err = store.ClassSettingsOf(ctx, a.db.R, c.ID); err != nil {
 		return nil, err
 	}
 	if cv.CanTeach {
-		if cv.CodeExpiry, err = store.ClassCodeExpiry(ctx, a.DB.R, c.ID); err != nil {
+		if cv.CodeExpiry, err = store.ClassCodeExpiry(ctx, a.db.R, c.ID); err != nil {
 			return nil, err
 		}
 	}

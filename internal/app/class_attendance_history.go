@@ -30,7 +30,7 @@ func (a *App) StudentAttendance(ctx context.Context, s *Session, studentID int64
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (a *App) StudentAttendance(ctx context.Context, s *Session, studentID int64
 		if _, ok := h.ClassNames[r.ClassID]; ok {
 			continue
 		}
-		c, err := store.ClassByID(ctx, a.DB.R, r.ClassID)
+		c, err := store.ClassByID(ctx, a.db.R, r.ClassID)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +74,7 @@ func (a *App) ClassAttendanceHistory(ctx context.Context, s *Session, classID in
 	if err != nil {
 		return nil, err
 	}
-	c, err := store.ClassByID(ctx, a.DB.R, classID)
+	c, err := store.ClassByID(ctx, a.db.R, classID)
 	if err != nil {
 		return nil, err
 	}
@@ -83,11 +83,11 @@ func (a *App) ClassAttendanceHistory(ctx context.Context, s *Session, classID in
 		return nil, err
 	}
 	h.Summary = summarize(byDay(records))
-	students, err := store.StudentsEverInClass(ctx, a.DB.R, c.ID)
+	students, err := store.StudentsEverInClass(ctx, a.db.R, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	current, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	current, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (a *App) Skills(ctx context.Context, s *Session, classID int64) ([]store.Sk
 	if err != nil {
 		return nil, err
 	}
-	return store.SkillsForClass(ctx, a.DB.R, c.SchoolID, c.ID)
+	return store.SkillsForClass(ctx, a.db.R, c.SchoolID, c.ID)
 }
 
 // AddSkill adds a skill to a class, or school-wide (classID 0) for leaders.
@@ -51,7 +51,7 @@ func (a *App) AddSkill(ctx context.Context, s *Session, schoolID, classID int64,
 		return nil, err
 	}
 	sk := &store.Skill{SchoolID: schoolID, ClassID: classID, Name: name, Weight: weight, CreatedAt: a.Now()}
-	return sk, store.CreateSkill(ctx, a.DB.W, sk)
+	return sk, store.CreateSkill(ctx, a.db.W, sk)
 }
 
 // Award asks for points for students of a class.
@@ -86,7 +86,7 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	if utf8.RuneCountInString(in.Note) > 280 {
 		v.Add("note", "validation.too_long", "max", 280)
 	}
-	skill, err := store.SkillOfClass(ctx, a.DB.R, c.SchoolID, c.ID, in.SkillID)
+	skill, err := store.SkillOfClass(ctx, a.db.R, c.SchoolID, c.ID, in.SkillID)
 	if errors.Is(err, ErrNotFound) {
 		v.Add("skill_id", "points.bad_skill")
 	} else if err != nil {
@@ -96,13 +96,13 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	// restricted (restriction.go), so the award stays one read.
 	onRoster, absent, restricted := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
 	if !in.WholeClass && len(in.StudentIDs) == 1 {
-		on, m, err := store.StudentToday(ctx, a.DB.R, c.ID, in.StudentIDs[0], a.Today())
+		on, m, err := store.StudentToday(ctx, a.db.R, c.ID, in.StudentIDs[0], a.Today())
 		if err != nil {
 			return nil, err
 		}
 		onRoster[in.StudentIDs[0]], absent[in.StudentIDs[0]], restricted[in.StudentIDs[0]] = on, m.Status == store.Absent, m.Restricted
 	} else {
-		today, err := store.RosterToday(ctx, a.DB.R, c.ID, a.Today())
+		today, err := store.RosterToday(ctx, a.db.R, c.ID, a.Today())
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +153,7 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 	}
 	now := a.Now()
 	out := make([]store.Point, 0, len(ids))
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		for _, id := range ids {
 			p := store.Point{SchoolID: c.SchoolID, ClassID: c.ID, StudentID: id, SkillID: skill.ID, SkillName: skill.Name,
 				Weight: skill.Weight, Note: strings.TrimSpace(in.Note), AwardedBy: s.User.ID, AwardedAt: now}
@@ -175,7 +175,7 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 
 // UndoPoint takes back a point its teacher gave moments ago.
 func (a *App) UndoPoint(ctx context.Context, s *Session, pointID int64) error {
-	p, err := store.PointByID(ctx, a.DB.R, pointID)
+	p, err := store.PointByID(ctx, a.db.R, pointID)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (a *App) UndoPoint(ctx context.Context, s *Session, pointID int64) error {
 	if a.Now().Sub(p.AwardedAt) > UndoWindow {
 		return &ValidationError{Fields: map[string]FieldError{"point": {Key: "points.undo_expired"}}}
 	}
-	if err := store.DeletePoint(ctx, a.DB.W, p.ID); err != nil {
+	if err := store.DeletePoint(ctx, a.db.W, p.ID); err != nil {
 		return err
 	}
 	a.Events.Publish(PointEvent{StudentID: p.StudentID, ClassID: p.ClassID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight, Undone: true})
@@ -228,7 +228,7 @@ func (a *App) PointsOf(ctx context.Context, s *Session, studentID int64, from, t
 		if all {
 			return nil, ErrNotFound
 		}
-		if hidden, err = store.HiddenClassesOfStudent(ctx, a.DB.R, studentID); err != nil {
+		if hidden, err = store.HiddenClassesOfStudent(ctx, a.db.R, studentID); err != nil {
 			return nil, err
 		}
 	}
@@ -241,12 +241,12 @@ func (a *App) PointsOf(ctx context.Context, s *Session, studentID int64, from, t
 // family is looking).
 func (a *App) visiblePoints(ctx context.Context, studentID int64, from, to time.Time, limit int, hidden map[int64]bool) ([]store.Point, store.Totals, error) {
 	var totals store.Totals
-	points, err := store.PointsOfStudent(ctx, a.DB.R, studentID, from, to, limit)
+	points, err := store.PointsOfStudent(ctx, a.db.R, studentID, from, to, limit)
 	if err != nil {
 		return nil, totals, err
 	}
 	if len(hidden) == 0 {
-		totals, err = store.StudentTotals(ctx, a.DB.R, studentID, from, to)
+		totals, err = store.StudentTotals(ctx, a.db.R, studentID, from, to)
 		return points, totals, err
 	}
 	shown := points[:0]
@@ -255,7 +255,7 @@ func (a *App) visiblePoints(ctx context.Context, studentID int64, from, to time.
 			shown = append(shown, p)
 		}
 	}
-	byClass, err := store.StudentTotalsByClass(ctx, a.DB.R, studentID, from, to)
+	byClass, err := store.StudentTotalsByClass(ctx, a.db.R, studentID, from, to)
 	for class, t := range byClass {
 		if !hidden[class] {
 			totals.Total, totals.Positive, totals.NeedsWork, totals.Count = totals.Total+t.Total, totals.Positive+t.Positive, totals.NeedsWork+t.NeedsWork, totals.Count+t.Count
@@ -269,7 +269,7 @@ func (a *App) pointsHiddenFromFamily(ctx context.Context, classes []int64) (bool
 		return false, nil
 	}
 	for _, c := range classes {
-		set, err := store.ClassSettingsOf(ctx, a.DB.R, c)
+		set, err := store.ClassSettingsOf(ctx, a.db.R, c)
 		if err != nil {
 			return false, err
 		}
@@ -285,7 +285,7 @@ func (a *App) SetHidePoints(ctx context.Context, s *Session, classID int64, hide
 	if _, err := a.teachClass(ctx, s, classID); err != nil {
 		return err
 	}
-	return store.SetHidePoints(ctx, a.DB.W, classID, hide)
+	return store.SetHidePoints(ctx, a.db.W, classID, hide)
 }
 
 // ParseRange reads a from/to date range (YYYY-MM-DD, both inclusive) in

@@ -40,7 +40,7 @@ func (a *App) RollOver(ctx context.Context, s *Session, classID int64, in Rollov
 	} else if utf8.RuneCountInString(name) > 80 {
 		v.Add("name", "validation.too_long", "max", 80)
 	}
-	roster, err := store.StudentsOfClass(ctx, a.DB.R, old.ID)
+	roster, err := store.StudentsOfClass(ctx, a.db.R, old.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (a *App) RollOver(ctx context.Context, s *Session, classID int64, in Rollov
 	}
 	now := a.Now()
 	c := &store.Class{SchoolID: old.SchoolID, Name: name, CreatedAt: now}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		// Lock the old class first: two rollovers of one class at once
 		// must not both succeed.
 		if err := store.LockClass(ctx, tx, old.ID); err != nil {

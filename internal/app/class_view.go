@@ -13,7 +13,7 @@ import (
 
 // viewClass loads a class the actor may see, or ErrNotFound.
 func (a *App) viewClass(ctx context.Context, s *Session, classID int64) (*store.Class, error) {
-	c, err := store.ClassRefByID(ctx, a.DB.R, classID)
+	c, err := store.ClassRefByID(ctx, a.db.R, classID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (a *App) CreateClass(ctx context.Context, s *Session, schoolID int64, name 
 	}
 	now := a.Now()
 	c := &store.Class{SchoolID: schoolID, Name: name, CreatedAt: now}
-	err := a.DB.Tx(ctx, func(tx db.Querier) error {
+	err := a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateClass(ctx, tx, c, s.User.ID); err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (a *App) AddStudents(ctx context.Context, s *Session, classID int64, names 
 	}
 	now := a.Now()
 	var out []AddedStudent
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		for _, n := range names {
 			existing, err := store.StudentByName(ctx, tx, c.SchoolID, n.FirstName, n.LastName)
 			if err != nil && !errors.Is(err, db.ErrNotFound) {
@@ -215,7 +215,7 @@ func (a *App) RemoveStudent(ctx context.Context, s *Session, classID, studentID 
 	if _, err := a.teachClass(ctx, s, classID); err != nil {
 		return err
 	}
-	ok, err := store.RemoveFromClass(ctx, a.DB.W, classID, studentID, a.Now())
+	ok, err := store.RemoveFromClass(ctx, a.db.W, classID, studentID, a.Now())
 	if err == nil && !ok {
 		err = ErrNotFound
 	}
@@ -224,11 +224,11 @@ func (a *App) RemoveStudent(ctx context.Context, s *Session, classID, studentID 
 
 // studentRef loads what authz needs to decide about a student.
 func (a *App) studentRef(ctx context.Context, studentID int64) (*store.Student, authz.StudentRef, error) {
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if err != nil {
 		return nil, authz.StudentRef{}, err
 	}
-	classes, err := store.CurrentClassIDs(ctx, a.DB.R, studentID)
+	classes, err := store.CurrentClassIDs(ctx, a.db.R, studentID)
 	return st, authz.StudentRef{ID: st.ID, SchoolID: st.SchoolID, Classes: classes}, err
 }
 
@@ -254,7 +254,7 @@ func (a *App) ResetStudentPassword(ctx context.Context, s *Session, studentID in
 	if err != nil {
 		return "", err
 	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.SetPasswordHash(ctx, tx, st.UserID, hash, a.Now()); err != nil {
 			return err
 		}

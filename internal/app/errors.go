@@ -9,7 +9,8 @@ import (
 )
 
 // Errors the edges (web and API) map to status codes and translated
-// messages. Use cases return these, wrapped or not.
+// messages, through one table (api/errors.go): a new error needs its row
+// there, or a test fails. Use cases return these, wrapped or not.
 var (
 	ErrNotFound     = db.ErrNotFound // also "not yours to know about"
 	ErrConflict     = db.ErrConflict
@@ -49,7 +50,35 @@ func (e *ValidationError) Err() error {
 	return e
 }
 
-// RateLimitError says how long to wait before trying again.
-type RateLimitError struct{ RetryAfter time.Duration }
+// RateLimitError says how long to wait before trying again. Key, when
+// set, is a message saying what was limited (too many messages), in place
+// of the general one.
+type RateLimitError struct {
+	RetryAfter time.Duration
+	Key        string
+}
 
 func (e *RateLimitError) Error() string { return "rate limited" }
+
+// ErrTwoFactorRequired says the person is staff of a school that requires
+// two-factor login and has not set it up yet (Session.TwoFactorSetup):
+// until they have, only the routes that say they are exempt answer them.
+var ErrTwoFactorRequired = fmt.Errorf("%w: two-factor login must be set up first", ErrForbidden)
+
+// Admit is the one decision the route tables of the web and the API make
+// before a handler runs: a route that is not public needs a session
+// (ErrUnauthorized), and a session that must set up two-factor login
+// reaches only the routes exempt from it (ErrTwoFactorRequired), public or
+// not. Handlers behind it may rely on the session being there.
+func Admit(s *Session, public, twoFactorExempt bool) error {
+	if s == nil {
+		if public {
+			return nil
+		}
+		return ErrUnauthorized
+	}
+	if s.TwoFactorSetup && !twoFactorExempt {
+		return ErrTwoFactorRequired
+	}
+	return nil
+}

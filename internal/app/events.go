@@ -14,6 +14,12 @@ type PointEvent struct {
 	// an eligible student). Live pages end their stream and reconnect,
 	// which authorises them again.
 	AccessChanged bool
+	// StoryPostID: a new Class Story or School Story post the student's
+	// family may see (story_media.go); the other fields are empty.
+	StoryPostID int64
+	// ConversationID: a conversation of the subscribed person has a new
+	// message or was read (message.go; App.Inbox, keyed by user id).
+	ConversationID int64
 }
 
 // Hub fans point events out to the live pages watching a student. It is
@@ -54,10 +60,14 @@ func (h *Hub) Subscribe(studentIDs []int64) (<-chan PointEvent, func()) {
 
 // Publish delivers an event without ever blocking the award: a page too
 // slow to read misses it and catches up on its next reload.
-func (h *Hub) Publish(e PointEvent) {
+func (h *Hub) Publish(e PointEvent) { h.PublishTo(e.StudentID, e) }
+
+// PublishTo delivers an event to the subscribers of key, as Publish does
+// for the event's student (the inbox hub is keyed by user id).
+func (h *Hub) PublishTo(key int64, e PointEvent) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch := range h.subs[e.StudentID] {
+	for ch := range h.subs[key] {
 		select {
 		case ch <- e:
 		default:

@@ -53,7 +53,7 @@ func (a *App) FamilyView(ctx context.Context, s *Session) ([]ChildDay, error) {
 		if !cd.PointsHidden {
 			// Classes that hide points from families stay hidden even when
 			// the child's other classes show theirs.
-			hidden, err := store.HiddenClassesOfStudent(ctx, a.DB.R, id)
+			hidden, err := store.HiddenClassesOfStudent(ctx, a.db.R, id)
 			if err != nil {
 				return nil, err
 			}
@@ -64,7 +64,7 @@ func (a *App) FamilyView(ctx context.Context, s *Session) ([]ChildDay, error) {
 				return nil, err
 			}
 		}
-		if cd.Attendance, err = store.AttendanceOfStudent(ctx, a.DB.R, id, today, today); err != nil {
+		if cd.Attendance, err = store.AttendanceOfStudent(ctx, a.db.R, id, today, today); err != nil {
 			return nil, err
 		}
 		out = append(out, cd)
@@ -87,7 +87,7 @@ func (a *App) LiveStudents(ctx context.Context, s *Session) ([]int64, map[int64]
 			continue
 		}
 		ids = append(ids, d.Student.ID)
-		h, err := store.HiddenClassesOfStudent(ctx, a.DB.R, d.Student.ID)
+		h, err := store.HiddenClassesOfStudent(ctx, a.db.R, d.Student.ID)
 		if err != nil {
 			return nil, nil, err
 		}

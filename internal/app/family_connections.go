@@ -36,7 +36,7 @@ func (a *App) ConnectChild(ctx context.Context, s *Session, code string) (*store
 	if wait := a.codeGuesses.check(key, now); wait > 0 {
 		return nil, &RateLimitError{RetryAfter: wait}
 	}
-	st, err := store.StudentByParentCode(ctx, a.DB.R, code)
+	st, err := store.StudentByParentCode(ctx, a.db.R, code)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && st.LeftAt != nil) {
 		a.codeGuesses.add(key, now)
 		v.Add("parent_code", "connect.unknown_code")
@@ -48,7 +48,7 @@ func (a *App) ConnectChild(ctx context.Context, s *Session, code string) (*store
 	// A custody block, or an eligible student whose parents the deployment
 	// cuts off: the same neutral answer for both (custody.go).
 	var cr *connectRefused
-	if err := a.refuseConnection(ctx, a.DB.R, st, s.User.ID); errors.As(err, &cr) {
+	if err := a.refuseConnection(ctx, a.db.R, st, s.User.ID); errors.As(err, &cr) {
 		if err := a.refusedConnection(ctx, cr, "parent code"); err != nil {
 			return nil, err
 		}
@@ -57,7 +57,7 @@ func (a *App) ConnectChild(ctx context.Context, s *Session, code string) (*store
 	} else if err != nil {
 		return nil, err
 	}
-	err = store.AddGuardian(ctx, a.DB.W, st.SchoolID, st.ID, s.User.ID, now)
+	err = store.AddGuardian(ctx, a.db.W, st.SchoolID, st.ID, s.User.ID, now)
 	if errors.Is(err, ErrConflict) {
 		v.Add("parent_code", "connect.already")
 		return nil, v
@@ -71,7 +71,7 @@ func (a *App) DisconnectParent(ctx context.Context, s *Session, studentID, paren
 	if err := a.mustTeachStudent(ctx, s, studentID); err != nil {
 		return err
 	}
-	ok, err := store.RemoveGuardian(ctx, a.DB.W, studentID, parentID)
+	ok, err := store.RemoveGuardian(ctx, a.db.W, studentID, parentID)
 	if err == nil && !ok {
 		err = ErrNotFound
 	}
@@ -83,7 +83,7 @@ func (a *App) Guardians(ctx context.Context, s *Session, studentID int64) ([]sto
 	if err := a.mustTeachStudent(ctx, s, studentID); err != nil {
 		return nil, err
 	}
-	return store.GuardiansOf(ctx, a.DB.R, studentID)
+	return store.GuardiansOf(ctx, a.db.R, studentID)
 }
 
 func (a *App) mustTeachStudent(ctx context.Context, s *Session, studentID int64) error {
@@ -113,7 +113,7 @@ func (a *App) RotateClassCode(ctx context.Context, s *Session, classID int64) (s
 	}
 	code := NewCode(6)
 	expires := a.Now().Add(ClassCodeTTL)
-	return code, expires, store.SetClassCode(ctx, a.DB.W, classID, HashToken(code), expires)
+	return code, expires, store.SetClassCode(ctx, a.db.W, classID, HashToken(code), expires)
 }
 
 // ClassByCode opens a class by its code for the shared-device login: the
@@ -125,7 +125,7 @@ func (a *App) ClassByCode(ctx context.Context, code, ip string) (*store.Class, [
 	if wait := a.codeGuesses.check(key, now); wait > 0 {
 		return nil, nil, &RateLimitError{RetryAfter: wait}
 	}
-	c, err := store.ClassByCode(ctx, a.DB.R, HashToken(code), now)
+	c, err := store.ClassByCode(ctx, a.db.R, HashToken(code), now)
 	if errors.Is(err, db.ErrNotFound) {
 		a.codeGuesses.add(key, now)
 		v := &ValidationError{}
@@ -135,7 +135,7 @@ func (a *App) ClassByCode(ctx context.Context, code, ip string) (*store.Class, [
 	if err != nil {
 		return nil, nil, err
 	}
-	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	roster, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	return c, roster, err
 }
 
@@ -155,7 +155,7 @@ func (a *App) LoginWithClassCode(ctx context.Context, code string, studentID int
 }
 
 func (a *App) studentSession(ctx context.Context, userID int64, browser string) (string, error) {
-	u, err := store.UserByID(ctx, a.DB.R, userID)
+	u, err := store.UserByID(ctx, a.db.R, userID)
 	if err != nil {
 		return "", err
 	}
@@ -171,7 +171,7 @@ func (a *App) SwitchToChild(ctx context.Context, s *Session, studentID int64, br
 	if _, ok := s.Actor.Children[studentID]; !ok {
 		return "", ErrNotFound
 	}
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if err != nil {
 		return "", err
 	}
@@ -194,13 +194,13 @@ func (a *App) PrintLoginCards(ctx context.Context, s *Session, classID int64) ([
 	if err != nil {
 		return nil, err
 	}
-	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	roster, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	now := a.Now()
 	cards := make([]LoginCard, 0, len(roster))
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		for _, st := range roster {
 			token := NewToken()
 			if err := store.ReplaceLoginLink(ctx, tx, c.SchoolID, st.ID, s.User.ID, HashToken(token), now, now.Add(LoginCardTTL)); err != nil {
@@ -220,7 +220,7 @@ func (a *App) StudentByCard(ctx context.Context, token, ip string) (*store.Stude
 	if wait := a.codeGuesses.check(key, now); wait > 0 {
 		return nil, &RateLimitError{RetryAfter: wait}
 	}
-	st, err := store.StudentByLoginLink(ctx, a.DB.R, HashToken(token), now)
+	st, err := store.StudentByLoginLink(ctx, a.db.R, HashToken(token), now)
 	if errors.Is(err, db.ErrNotFound) {
 		a.codeGuesses.add(key, now)
 	}

@@ -59,7 +59,7 @@ func (a *App) childrenOf(ctx context.Context, q db.Querier, parentID int64) (map
 // familyChildren lists, with names, the students a parent acts for: the
 // children on their home page, in their export and access log.
 func (a *App) familyChildren(ctx context.Context, s *Session) ([]store.Student, error) {
-	all, err := store.ChildrenOfParent(ctx, a.DB.R, s.User.ID)
+	all, err := store.ChildrenOfParent(ctx, a.db.R, s.User.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (a *App) familyChildren(ctx context.Context, s *Session) ([]store.Student, 
 // parent not blocked and not cut off, or the eligible student), by
 // building the account's actor as its next request would.
 func (a *App) actsFor(ctx context.Context, userID, studentID int64) (bool, error) {
-	u, err := store.UserByID(ctx, a.DB.R, userID)
+	u, err := store.UserByID(ctx, a.db.R, userID)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
@@ -138,7 +138,7 @@ func (a *App) refusedConnection(ctx context.Context, cr *connectRefused, via str
 		return nil
 	}
 	now := a.Now()
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		detail := fmt.Sprintf("guardian block %d: connection refused (%s)", cr.BlockID, via)
 		if cr.EmailBlockID != 0 {
 			if err := store.NoteRefusedEmail(ctx, tx, cr.EmailBlockID, now); err != nil {
@@ -157,7 +157,7 @@ func (a *App) refusedConnection(ctx context.Context, cr *connectRefused, via str
 // leaders: ErrForbidden for the school's other staff, ErrNotFound for
 // everyone else.
 func (a *App) custodyStudent(ctx context.Context, s *Session, studentID int64) (*store.Student, error) {
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if err != nil {
 		return nil, err
 	}
@@ -218,10 +218,10 @@ func (a *App) FamilyAccessOf(ctx context.Context, s *Session, studentID int64) (
 		return nil, err
 	}
 	f := &FamilyAccess{Student: st, Policy: a.parentAccess()}
-	if f.EligibleSince, err = store.EligibleSince(ctx, a.DB.R, st.ID); err != nil {
+	if f.EligibleSince, err = store.EligibleSince(ctx, a.db.R, st.ID); err != nil {
 		return nil, err
 	}
-	guardians, err := store.GuardiansOf(ctx, a.DB.R, st.ID)
+	guardians, err := store.GuardiansOf(ctx, a.db.R, st.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -235,10 +235,10 @@ func (a *App) FamilyAccessOf(ctx context.Context, s *Session, studentID int64) (
 	if f.EligibleSince != nil {
 		f.Requesters = append(f.Requesters, Requester{UserID: st.UserID, Name: strings.TrimSpace(st.FirstName + " " + st.LastName), Self: true})
 	}
-	if f.Blocks, err = store.GuardianBlocksOf(ctx, a.DB.R, st.ID); err != nil {
+	if f.Blocks, err = store.GuardianBlocksOf(ctx, a.db.R, st.ID); err != nil {
 		return nil, err
 	}
-	byEmail, err := store.EmailBlocksOf(ctx, a.DB.R, st.ID)
+	byEmail, err := store.EmailBlocksOf(ctx, a.db.R, st.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (a *App) BlockGuardian(ctx context.Context, s *Session, studentID int64, in
 	}
 	b := &store.GuardianBlock{SchoolID: st.SchoolID, StudentID: st.ID, GuardianID: in.GuardianID, Reason: in.Reason, Note: in.Note,
 		CreatedBy: s.User.ID, CreatedAt: a.Now()}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		linked, err := store.IsGuardian(ctx, tx, st.ID, in.GuardianID)
 		if err != nil {
 			return err
@@ -317,7 +317,7 @@ func (a *App) BlockGuardian(ctx context.Context, s *Session, studentID int64, in
 		return nil, err
 	}
 	a.accessChanged(st.ID, in.GuardianID)
-	return store.GuardianBlockByID(ctx, a.DB.R, b.ID, st.ID)
+	return store.GuardianBlockByID(ctx, a.db.R, b.ID, st.ID)
 }
 
 // LiftGuardianBlock ends a block: the parent may connect again (with the
@@ -360,7 +360,7 @@ func (a *App) BlockEmail(ctx context.Context, s *Session, studentID int64, in Em
 	b := &store.GuardianBlock{SchoolID: st.SchoolID, StudentID: st.ID, GuardianEmail: email, Reason: in.Reason, Note: note,
 		CreatedBy: s.User.ID, CreatedAt: a.Now()}
 	var cut []int64
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if id, err := store.ActiveEmailBlockID(ctx, tx, st.ID, email); err != nil {
 			return err
 		} else if id != 0 {
@@ -388,7 +388,7 @@ func (a *App) BlockEmail(ctx context.Context, s *Session, studentID int64, in Em
 		return nil, err
 	}
 	a.accessChanged(st.ID, cut...)
-	return store.EmailBlockByID(ctx, a.DB.R, b.ID, st.ID)
+	return store.EmailBlockByID(ctx, a.db.R, b.ID, st.ID)
 }
 
 // LiftEmailBlock ends a block on an address: accounts with it may connect
@@ -408,7 +408,7 @@ func (a *App) liftBlock(ctx context.Context, s *Session, studentID, blockID int6
 	if byEmail {
 		byID, lift = store.EmailBlockByID, store.LiftEmailBlock
 	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		b, err := byID(ctx, tx, blockID, st.ID)
 		if err != nil {
 			return err
@@ -429,7 +429,7 @@ func (a *App) liftBlock(ctx context.Context, s *Session, studentID, blockID int6
 	if err != nil {
 		return nil, err
 	}
-	return byID(ctx, a.DB.R, blockID, st.ID)
+	return byID(ctx, a.db.R, blockID, st.ID)
 }
 
 // SetEligible records that a student holds the rights over their own
@@ -443,7 +443,7 @@ func (a *App) SetEligible(ctx context.Context, s *Session, studentID int64, elig
 	if st.LeftAt != nil {
 		return nil, refused("custody.student_left", ErrConflict)
 	}
-	guardians, err := store.GuardiansOf(ctx, a.DB.R, st.ID)
+	guardians, err := store.GuardiansOf(ctx, a.db.R, st.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -454,7 +454,7 @@ func (a *App) SetEligible(ctx context.Context, s *Session, studentID int64, elig
 		since, detail = &now, "rights passed to the student (eligible student); parents' access: "+string(a.parentAccess())
 	}
 	changed := false
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if changed, err = store.SetEligibleSince(ctx, tx, st.ID, since); err != nil || !changed {
 			return err
 		}
@@ -473,7 +473,7 @@ func (a *App) SetEligible(ctx context.Context, s *Session, studentID int64, elig
 		}
 		a.accessChanged(st.ID, cut...)
 	}
-	return store.EligibleSince(ctx, a.DB.R, st.ID)
+	return store.EligibleSince(ctx, a.db.R, st.ID)
 }
 
 // accessChanged follows a change of who may act for a student. Live
@@ -494,7 +494,7 @@ func (a *App) accessChanged(studentID int64, lostAccess ...int64) {
 // withdrawArchives withdraws the archives a person built but has not
 // downloaded: their link answers "expired" and the file is removed.
 func (a *App) withdrawArchives(ctx context.Context, userID int64) {
-	list, err := store.WithdrawReadyExports(ctx, a.DB.W, userID, a.Now())
+	list, err := store.WithdrawReadyExports(ctx, a.db.W, userID, a.Now())
 	if err != nil {
 		a.Log.Error("withdraw exports", "err", err)
 		return
@@ -511,7 +511,7 @@ func (a *App) CorrectionSubjects(ctx context.Context, s *Session) ([]store.Stude
 	case s.Actor.Kind == authz.Parent:
 		return a.familyChildren(ctx, s)
 	case authz.IsEligibleStudent(s.Actor):
-		st, err := store.StudentByID(ctx, a.DB.R, s.Actor.StudentID)
+		st, err := store.StudentByID(ctx, a.db.R, s.Actor.StudentID)
 		if err != nil {
 			return nil, err
 		}
@@ -567,7 +567,7 @@ func (a *App) FileCorrectionFor(ctx context.Context, s *Session, studentID, requ
 // to an eligible student whose parents the deployment cuts off.
 func (a *App) parentInviteAllowed(ctx context.Context, s *Session, inv *store.Invitation) error {
 	v := &ValidationError{}
-	since, err := store.EligibleSince(ctx, a.DB.R, inv.StudentID)
+	since, err := store.EligibleSince(ctx, a.db.R, inv.StudentID)
 	if err != nil {
 		return err
 	}
@@ -579,25 +579,25 @@ func (a *App) parentInviteAllowed(ctx context.Context, s *Session, inv *store.In
 		return nil
 	}
 	detail := ""
-	if id, err := store.ActiveEmailBlockID(ctx, a.DB.R, inv.StudentID, inv.Email); err != nil {
+	if id, err := store.ActiveEmailBlockID(ctx, a.db.R, inv.StudentID, inv.Email); err != nil {
 		return err
 	} else if id != 0 {
 		detail = fmt.Sprintf("address block %d: invitation refused", id)
 	} else {
-		u, err := store.UserByEmail(ctx, a.DB.R, inv.Email)
+		u, err := store.UserByEmail(ctx, a.db.R, inv.Email)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		id, err := store.ActiveBlockID(ctx, a.DB.R, inv.StudentID, u.ID)
+		id, err := store.ActiveBlockID(ctx, a.db.R, inv.StudentID, u.ID)
 		if err != nil || id == 0 {
 			return err
 		}
 		detail = fmt.Sprintf("guardian block %d: invitation refused", id)
 	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: inv.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditCustody,
 			Detail: detail})
 	})
@@ -612,15 +612,15 @@ func (a *App) parentInviteAllowed(ctx context.Context, s *Session, inv *store.In
 // blocked one is no longer connected), or no one once the child is an
 // eligible student whose parents the deployment cuts off.
 func (a *App) parentContacts(ctx context.Context, childUserID int64) ([]store.Contact, error) {
-	st, err := store.StudentByUserID(ctx, a.DB.R, childUserID)
+	st, err := store.StudentByUserID(ctx, a.db.R, childUserID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
 	if st != nil && a.parentAccess() != authz.ParentAccessKeep {
-		since, err := store.EligibleSince(ctx, a.DB.R, st.ID)
+		since, err := store.EligibleSince(ctx, a.db.R, st.ID)
 		if err != nil || since != nil {
 			return nil, err
 		}
 	}
-	return store.ParentContacts(ctx, a.DB.R, childUserID)
+	return store.ParentContacts(ctx, a.db.R, childUserID)
 }

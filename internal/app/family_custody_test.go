@@ -110,8 +110,10 @@ func custodyAudit(t *testing.T, env *testenv.Env) []store.AuditEntry {
 }
 
 func TestCustodyBlock(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			c := newCustodyEnv(t, env)
 			a, ctx := env.App, c.ctx
@@ -296,50 +298,63 @@ func TestCustodyBlock(t *testing.T) {
 // that knows nothing of blocks (here written straight to the table, as a
 // merge of two profiles might): the access check reads the block.
 func TestCustodyBlockHoldsAgainstAStrayLink(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	c := newCustodyEnv(t, env)
-	_, err := env.App.BlockGuardian(c.ctx, c.leader, c.ava.ID, app.BlockInput{GuardianID: c.parent.User.ID, Reason: "safeguarding"})
-	must(t, err)
-	must(t, store.AddGuardian(c.ctx, env.DB.W, c.ava.SchoolID, c.ava.ID, c.parent.User.ID, env.App.Now()))
-	if c.follows(t, c.ava) {
-		t.Error("a stray link gave a blocked parent access")
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			c := newCustodyEnv(t, env)
+			_, err := env.App.BlockGuardian(c.ctx, c.leader, c.ava.ID, app.BlockInput{GuardianID: c.parent.User.ID, Reason: "safeguarding"})
+			must(t, err)
+			must(t, store.AddGuardian(c.ctx, env.DB.W, c.ava.SchoolID, c.ava.ID, c.parent.User.ID, env.App.Now()))
+			if c.follows(t, c.ava) {
+				t.Error("a stray link gave a blocked parent access")
+			}
+		})
 	}
 }
 
 func TestCustodyBadInput(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	c := newCustodyEnv(t, env)
-	a, ctx := env.App, c.ctx
-	for _, tc := range []struct {
-		in    app.BlockInput
-		field string
-		key   string
-	}{
-		{app.BlockInput{GuardianID: c.parent.User.ID, Reason: "grudge"}, "reason", "custody.reason_invalid"},
-		{app.BlockInput{GuardianID: c.parent.User.ID, Reason: "other", Note: strings.Repeat("é", 501)}, "note", "validation.too_long"},
-		{app.BlockInput{Reason: "other"}, "guardian_id", "custody.pick_guardian"},
-		{app.BlockInput{GuardianID: c.teacher.User.ID, Reason: "other"}, "guardian_id", "custody.not_linked"},
-	} {
-		_, err := a.BlockGuardian(ctx, c.leader, c.ava.ID, tc.in)
-		if k := fieldKey(t, err, tc.field); k != tc.key {
-			t.Errorf("%+v: %s=%s, want %s", tc.in, tc.field, k, tc.key)
-		}
-	}
-	// Nothing half-written: the parent still follows Ava, no block exists.
-	f, err := a.FamilyAccessOf(ctx, c.leader, c.ava.ID)
-	must(t, err)
-	if len(f.Blocks) != 0 || !c.follows(t, c.ava) {
-		t.Errorf("after refused blocks: %+v", f.Blocks)
-	}
-	if _, err := a.BlockGuardian(ctx, c.leader, 999999, app.BlockInput{GuardianID: c.parent.User.ID, Reason: "other"}); !errors.Is(err, app.ErrNotFound) {
-		t.Errorf("unknown student: %v", err)
-	}
-	if _, err := a.LiftGuardianBlock(ctx, c.leader, c.ava.ID, 999999); !errors.Is(err, app.ErrNotFound) {
-		t.Errorf("unknown block: %v", err)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			c := newCustodyEnv(t, env)
+			a, ctx := env.App, c.ctx
+			for _, tc := range []struct {
+				in    app.BlockInput
+				field string
+				key   string
+			}{
+				{app.BlockInput{GuardianID: c.parent.User.ID, Reason: "grudge"}, "reason", "custody.reason_invalid"},
+				{app.BlockInput{GuardianID: c.parent.User.ID, Reason: "other", Note: strings.Repeat("é", 501)}, "note", "validation.too_long"},
+				{app.BlockInput{Reason: "other"}, "guardian_id", "custody.pick_guardian"},
+				{app.BlockInput{GuardianID: c.teacher.User.ID, Reason: "other"}, "guardian_id", "custody.not_linked"},
+			} {
+				_, err := a.BlockGuardian(ctx, c.leader, c.ava.ID, tc.in)
+				if k := fieldKey(t, err, tc.field); k != tc.key {
+					t.Errorf("%+v: %s=%s, want %s", tc.in, tc.field, k, tc.key)
+				}
+			}
+			// Nothing half-written: the parent still follows Ava, no block exists.
+			f, err := a.FamilyAccessOf(ctx, c.leader, c.ava.ID)
+			must(t, err)
+			if len(f.Blocks) != 0 || !c.follows(t, c.ava) {
+				t.Errorf("after refused blocks: %+v", f.Blocks)
+			}
+			if _, err := a.BlockGuardian(ctx, c.leader, 999999, app.BlockInput{GuardianID: c.parent.User.ID, Reason: "other"}); !errors.Is(err, app.ErrNotFound) {
+				t.Errorf("unknown student: %v", err)
+			}
+			if _, err := a.LiftGuardianBlock(ctx, c.leader, c.ava.ID, 999999); !errors.Is(err, app.ErrNotFound) {
+				t.Errorf("unknown block: %v", err)
+			}
+		})
 	}
 }
 
 func TestEligibleStudent(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		for _, policy := range []string{privacy.EligibleParentAccessEnd, privacy.EligibleParentAccessKeep} {
 			t.Run(string(d)+"/"+policy, func(t *testing.T) {
@@ -515,8 +530,10 @@ func TestEligibleStudent(t *testing.T) {
 // rights: the parent blocked from one profile, who connected to the other
 // (a duplicate the school had not noticed), loses the merged child.
 func TestCustodyFollowsAMerge(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			c := newCustodyEnv(t, env)
 			a, ctx := env.App, c.ctx
@@ -552,8 +569,10 @@ func TestCustodyFollowsAMerge(t *testing.T) {
 // built is withdrawn by the job itself: its recheck finds the parent no
 // longer acts for the child it holds (and still acts for the other one).
 func TestExportRecheckAfterABlock(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			c := newCustodyEnv(t, env)
 			a, ctx := env.App, c.ctx
@@ -590,8 +609,10 @@ func TestExportRecheckAfterABlock(t *testing.T) {
 // parent code (counted, neutral words), an invitation to it is refused, a
 // connected account with it is cut off, and lifting lets it connect.
 func TestCustodyBlockOnAnAddress(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			c := newCustodyEnv(t, env)
 			a, ctx := env.App, c.ctx

@@ -11,21 +11,21 @@ import (
 // server runs it hourly; it logs counts only, never contents.
 func (a *App) Housekeeping(ctx context.Context) error {
 	now := a.Now()
-	sessions, err := store.DeleteExpiredSessions(ctx, a.DB.W, now)
+	sessions, err := store.DeleteExpiredSessions(ctx, a.db.W, now)
 	if err != nil {
 		return err
 	}
-	keys, err := store.DeleteIdempotencyKeysBefore(ctx, a.DB.W, now.Add(-IdempotencyWindow))
+	keys, err := store.DeleteIdempotencyKeysBefore(ctx, a.db.W, now.Add(-IdempotencyWindow))
 	if err != nil {
 		return err
 	}
-	tokens, err := store.DeleteOldUserTokens(ctx, a.DB.W, now)
+	tokens, err := store.DeleteOldUserTokens(ctx, a.db.W, now)
 	if err != nil {
 		return err
 	}
 	// A consent request no parent answered is deleted with the parent's
 	// address (COPPA 312.5(c)(1)).
-	requests, err := store.DeleteExpiredStudentRegistrations(ctx, a.DB.W, now)
+	requests, err := store.DeleteExpiredStudentRegistrations(ctx, a.db.W, now)
 	if err != nil {
 		return err
 	}

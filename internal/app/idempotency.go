@@ -18,7 +18,7 @@ var ErrIdempotencyMismatch = errors.New("idempotency key reused for a different 
 // RememberedResponse returns the response stored for key, if the same
 // request was made before within the window.
 func (a *App) RememberedResponse(ctx context.Context, s *Session, key, requestHash string) (*store.IdempotentResponse, error) {
-	r, err := store.IdempotentResponseFor(ctx, a.DB.W, s.User.ID, key)
+	r, err := store.IdempotentResponseFor(ctx, a.db.W, s.User.ID, key)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, nil
 	}
@@ -33,5 +33,5 @@ func (a *App) RememberedResponse(ctx context.Context, s *Session, key, requestHa
 
 // RememberResponse stores a response for replay.
 func (a *App) RememberResponse(ctx context.Context, s *Session, key string, r *store.IdempotentResponse) error {
-	return store.SaveIdempotentResponse(ctx, a.DB.W, s.User.ID, key, r, a.Now())
+	return store.SaveIdempotentResponse(ctx, a.db.W, s.User.ID, key, r, a.Now())
 }

@@ -58,11 +58,11 @@ func (a *App) liveSchema(ctx context.Context) (privacy.Schema, error) {
 	if a.Privacy.schema != nil {
 		return a.Privacy.schema, nil
 	}
-	s, err := privacy.ReadSchema(ctx, a.DB)
+	s, err := privacy.ReadSchema(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}
-	fks, err := privacy.ReadForeignKeys(ctx, a.DB)
+	fks, err := privacy.ReadForeignKeys(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (a *App) subjectsOf(ctx context.Context, s *Session) ([]*store.User, error)
 		return nil, err
 	}
 	for _, c := range children {
-		u, err := store.UserByID(ctx, a.DB.R, c.UserID)
+		u, err := store.UserByID(ctx, a.db.R, c.UserID)
 		if err != nil {
 			return nil, err
 		}

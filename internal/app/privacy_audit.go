@@ -42,11 +42,11 @@ func (a *App) AuditStudentRead(ctx context.Context, s *Session, st *store.Studen
 	}
 	now := a.Now()
 	day := now.Truncate(24 * time.Hour)
-	done, err := store.AuditedSince(ctx, a.DB.R, s.User.ID, st.UserID, store.AuditRead, what, day)
+	done, err := store.AuditedSince(ctx, a.db.R, s.User.ID, st.UserID, store.AuditRead, what, day)
 	if err != nil || done {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s),
 			Action: store.AuditRead, SubjectID: st.UserID, Detail: what})
 	})
@@ -71,7 +71,7 @@ func (r AuditResult) OK() bool { return len(r.Problems) == 0 }
 func (a *App) VerifyAudit(ctx context.Context) (AuditResult, error) {
 	var r AuditResult
 	var prev *store.AuditEntry
-	err := store.WalkAudit(ctx, a.DB.R, func(e store.AuditEntry) error {
+	err := store.WalkAudit(ctx, a.db.R, func(e store.AuditEntry) error {
 		r.Entries++
 		if prev == nil {
 			r.First = e.Seq
@@ -101,7 +101,7 @@ func (a *App) VerifyAudit(ctx context.Context) (AuditResult, error) {
 	if err != nil {
 		return r, err
 	}
-	seq, hash, err := store.AuditHead(ctx, a.DB.R)
+	seq, hash, err := store.AuditHead(ctx, a.db.R)
 	if err != nil {
 		return r, err
 	}
@@ -168,7 +168,7 @@ func (a *App) AccessLog(ctx context.Context, s *Session) ([]AccessEntry, error) 
 	}
 	// Entries about a duplicate profile merged into one of these people
 	// are theirs too.
-	merged, err := store.MergedAccounts(ctx, a.DB.R, ids)
+	merged, err := store.MergedAccounts(ctx, a.db.R, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (a *App) AccessLog(ctx context.Context, s *Session) ([]AccessEntry, error) 
 		ids = append(ids, dropped)
 		names[dropped] = names[kept]
 	}
-	entries, err := store.AuditAbout(ctx, a.DB.R, ids, accessLogSize)
+	entries, err := store.AuditAbout(ctx, a.db.R, ids, accessLogSize)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (a *App) AccessLog(ctx context.Context, s *Session) ([]AccessEntry, error) 
 	actorName := func(id int64) string {
 		name, ok := actors[id]
 		if !ok && id != 0 {
-			if u, err := store.UserByID(ctx, a.DB.R, id); err == nil {
+			if u, err := store.UserByID(ctx, a.db.R, id); err == nil {
 				name = u.DisplayName()
 			}
 			actors[id] = name

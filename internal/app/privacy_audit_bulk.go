@@ -106,11 +106,11 @@ func (a *App) auditBulk(ctx context.Context, s *Session, action string, schoolID
 
 func (a *App) writeBulkAudit(ctx context.Context, s *Session, action string, schoolID int64, detail string, day time.Time) error {
 	// Another process, or this one before a restart, may have logged it.
-	done, err := store.AuditedScopeSince(ctx, a.DB.R, s.User.ID, action, detail, day)
+	done, err := store.AuditedScopeSince(ctx, a.db.R, s.User.ID, action, detail, day)
 	if err != nil || done {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		return a.audit(ctx, tx, store.AuditEntry{SchoolID: schoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: action, Detail: detail})
 	})
 }
@@ -169,7 +169,7 @@ type bulkHit struct {
 // while they were enrolled. An entry stands for every view by its reader
 // that day, so it concerns a student who joined later that day as well.
 func (a *App) bulkEntriesAbout(ctx context.Context, userIDs []int64, limit int) ([]bulkHit, error) {
-	enrolments, err := store.EnrolmentsOf(ctx, a.DB.R, userIDs)
+	enrolments, err := store.EnrolmentsOf(ctx, a.db.R, userIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func (a *App) bulkEntriesAbout(ctx context.Context, userIDs []int64, limit int) 
 	for i, sp := range spans {
 		query[i] = sp.AuditSpan
 	}
-	entries, err := store.AuditInSpans(ctx, a.DB.R, query, limit)
+	entries, err := store.AuditInSpans(ctx, a.db.R, query, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -230,10 +230,10 @@ func (a *App) scopeName(ctx context.Context, v BulkView, id int64, cache map[str
 	}
 	name := ""
 	if class {
-		if c, err := store.ClassByID(ctx, a.DB.R, id); err == nil {
+		if c, err := store.ClassByID(ctx, a.db.R, id); err == nil {
 			name = c.Name
 		}
-	} else if sc, err := store.SchoolByID(ctx, a.DB.R, id); err == nil {
+	} else if sc, err := store.SchoolByID(ctx, a.db.R, id); err == nil {
 		name = sc.Name
 	}
 	cache[key] = name

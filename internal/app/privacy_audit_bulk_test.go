@@ -38,8 +38,10 @@ func bulkEntries(t *testing.T, env *testenv.Env, reader int64, action, detail st
 // reach), a failed write is tried again, another process does not write
 // it twice, and the next day writes a new one.
 func TestBulkViewsAreAuditedOncePerReaderViewAndDay(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			a, ctx := env.App, context.Background()
 			now := time.Date(2026, 3, 10, 8, 30, 0, 0, time.UTC)
@@ -122,8 +124,10 @@ func TestBulkViewsAreAuditedOncePerReaderViewAndDay(t *testing.T) {
 // or school their child was in when it was looked at, naming the class,
 // and not the views of classes their child was not in at the time.
 func TestParentsSeeViewsOfTheirChildsClassAndSchool(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			a, ctx := env.App, context.Background()
 			// Tomorrow morning: the demo school enrolled its students today.

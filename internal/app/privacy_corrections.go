@@ -65,7 +65,7 @@ const maxRecordsPerTable = 50
 // ChildRecords lists the records about a parent's child that can be
 // questioned, newest first within each kind.
 func (a *App) ChildRecords(ctx context.Context, s *Session, studentID int64) ([]ChildRecord, error) {
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (a *App) recordsOf(ctx context.Context, t *privacy.Table, fields []*privacy
 		args = append(args, key)
 	}
 	query += fmt.Sprintf(` ORDER BY "id" DESC LIMIT %d`, maxRecordsPerTable)
-	rows, err := store.SelectRows(ctx, a.DB.R, query, args...)
+	rows, err := store.SelectRows(ctx, a.db.R, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (a *App) RequestCorrection(ctx context.Context, s *Session, studentID int64
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if err != nil || !authz.CanRequestCorrection(s.Actor, studentID) {
 		return nil, ErrNotFound
 	}
@@ -214,7 +214,7 @@ func (a *App) fileCorrection(ctx context.Context, s *Session, st *store.Student,
 	if filedBy != 0 {
 		detail += " filed on behalf of the " + map[bool]string{true: "student", false: "parent"}[requestedBy == st.UserID]
 	}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.AddCorrection(ctx, tx, c); err != nil {
 			return err
 		}
@@ -253,15 +253,15 @@ func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, er
 		for id := range s.Actor.Children {
 			ids = append(ids, id)
 		}
-		list, err = store.CorrectionsOfStudents(ctx, a.DB.R, ids)
+		list, err = store.CorrectionsOfStudents(ctx, a.db.R, ids)
 	case authz.Student:
 		if requester {
-			list, err = store.CorrectionsOfStudents(ctx, a.DB.R, []int64{s.Actor.StudentID})
+			list, err = store.CorrectionsOfStudents(ctx, a.db.R, []int64{s.Actor.StudentID})
 		}
 	case authz.Leader, authz.Teacher:
 		seen := map[int64]bool{}
 		for _, school := range s.Actor.SchoolIDs() {
-			more, err := store.CorrectionsOfSchool(ctx, a.DB.R, school)
+			more, err := store.CorrectionsOfSchool(ctx, a.db.R, school)
 			if err != nil {
 				return nil, err
 			}
@@ -281,7 +281,7 @@ func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, er
 		if n, ok := names[id]; ok || id == 0 {
 			return n
 		}
-		if u, err := store.UserByID(ctx, a.DB.R, id); err == nil {
+		if u, err := store.UserByID(ctx, a.db.R, id); err == nil {
 			names[id] = u.DisplayName()
 		}
 		return names[id]
@@ -290,7 +290,7 @@ func (a *App) Corrections(ctx context.Context, s *Session) ([]CorrectionView, er
 	for i, c := range list {
 		ids[i] = c.ID
 	}
-	filers, err := store.CorrectionsFiledBy(ctx, a.DB.R, ids)
+	filers, err := store.CorrectionsFiledBy(ctx, a.db.R, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +327,7 @@ func (a *App) DecideCorrection(ctx context.Context, s *Session, id int64, accept
 	if err := v.Err(); err != nil {
 		return err
 	}
-	c, err := store.CorrectionByID(ctx, a.DB.R, id)
+	c, err := store.CorrectionByID(ctx, a.db.R, id)
 	if err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func (a *App) DecideCorrection(ctx context.Context, s *Session, id int64, accept
 		status = store.CorrectionAccepted
 	}
 	now := a.Now()
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		ok, err := store.DecideCorrection(ctx, tx, c.ID, status, s.User.ID, reason, now)
 		if err != nil {
 			return err

@@ -28,13 +28,18 @@ var ErrDeletionPending = errors.New("deletion already requested")
 // records, so they cannot be erased until a leader lifts it.
 var ErrRecordsHeld = fmt.Errorf("%w: a restriction of processing keeps the records", ErrConflict)
 
+// errStudentCurrent refuses to erase a student who has not left — who is
+// in a class this year — as a RefusedError (erase.in_class, a conflict):
+// a school erases only students who left, whatever a form sends.
+var errStudentCurrent = refused("erase.in_class", ErrConflict)
+
 // DeleteAccount schedules the actor's own account for erasure after the
 // grace period and logs them out everywhere. Logging in again before the
 // date shows the request, which the person can cancel in their settings.
 func (a *App) DeleteAccount(ctx context.Context, s *Session) (time.Time, error) {
 	now := a.Now()
 	due := a.Deployment().DeletionGrace.After(now)
-	err := a.DB.Tx(ctx, func(tx db.Querier) error {
+	err := a.db.Tx(ctx, func(tx db.Querier) error {
 		if _, err := store.PendingErasure(ctx, tx, s.User.ID); err == nil {
 			return ErrDeletionPending
 		} else if !errors.Is(err, ErrNotFound) {
@@ -57,7 +62,7 @@ func (a *App) DeleteAccount(ctx context.Context, s *Session) (time.Time, error) 
 		return err
 	})
 	if errors.Is(err, ErrDeletionPending) {
-		if e, perr := store.PendingErasure(ctx, a.DB.R, s.User.ID); perr == nil {
+		if e, perr := store.PendingErasure(ctx, a.db.R, s.User.ID); perr == nil {
 			return e.DueAt, ErrDeletionPending
 		}
 	}
@@ -66,7 +71,7 @@ func (a *App) DeleteAccount(ctx context.Context, s *Session) (time.Time, error) 
 
 // PendingDeletion returns the actor's scheduled deletion, or nil.
 func (a *App) PendingDeletion(ctx context.Context, s *Session) (*store.Erasure, error) {
-	e, err := store.PendingErasure(ctx, a.DB.R, s.User.ID)
+	e, err := store.PendingErasure(ctx, a.db.R, s.User.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
@@ -75,7 +80,7 @@ func (a *App) PendingDeletion(ctx context.Context, s *Session) (*store.Erasure, 
 
 // CancelDeletion withdraws the actor's own deletion request.
 func (a *App) CancelDeletion(ctx context.Context, s *Session) error {
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		ok, err := store.CancelErasure(ctx, tx, s.User.ID)
 		if err != nil || !ok {
 			return err
@@ -87,16 +92,14 @@ func (a *App) CancelDeletion(ctx context.Context, s *Session) error {
 
 // EraseStudent lets a leader of the student's school erase a student who
 // left: the student is marked as having left, can no longer log in, and is
-// erased when the grace period ends unless a leader cancels.
+// erased when the grace period ends unless a leader cancels. A student
+// still in a class this year is refused (a *RefusedError, erase.in_class).
 func (a *App) EraseStudent(ctx context.Context, s *Session, studentID int64) (time.Time, error) {
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := a.StudentToErase(ctx, s, studentID)
 	if err != nil {
 		return time.Time{}, err
 	}
-	if !authz.CanEraseStudent(s.Actor, st.SchoolID) {
-		return time.Time{}, ErrNotFound
-	}
-	if held, err := store.RecordsHeld(ctx, a.DB.R, st.UserID); err != nil || held {
+	if held, err := store.RecordsHeld(ctx, a.db.R, st.UserID); err != nil || held {
 		if err == nil {
 			err = ErrRecordsHeld
 		}
@@ -104,7 +107,15 @@ func (a *App) EraseStudent(ctx context.Context, s *Session, studentID int64) (ti
 	}
 	now := a.Now()
 	due := a.Deployment().DeletionGrace.After(now)
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
+		// Checked again where it is written: a teacher may have put the
+		// student back on a roster meanwhile.
+		if current, err := store.StudentIsCurrent(ctx, tx, st.ID); err != nil || current {
+			if err == nil {
+				err = errStudentCurrent
+			}
+			return err
+		}
 		if _, err := store.PendingErasure(ctx, tx, st.UserID); err == nil {
 			return ErrDeletionPending
 		} else if !errors.Is(err, ErrNotFound) {
@@ -131,18 +142,18 @@ func (a *App) EraseStudent(ctx context.Context, s *Session, studentID int64) (ti
 // CancelStudentErasure lets a leader of the school take back an erasure
 // they or another leader asked for; the student can log in again.
 func (a *App) CancelStudentErasure(ctx context.Context, s *Session, studentID int64) error {
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if err != nil {
 		return err
 	}
 	if !authz.CanEraseStudent(s.Actor, st.SchoolID) {
 		return ErrNotFound
 	}
-	e, err := store.PendingErasure(ctx, a.DB.R, st.UserID)
+	e, err := store.PendingErasure(ctx, a.db.R, st.UserID)
 	if err != nil {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if _, err := store.CancelErasure(ctx, tx, st.UserID); err != nil {
 			return err
 		}
@@ -160,12 +171,12 @@ func (a *App) SchoolErasures(ctx context.Context, s *Session) ([]store.Erasure, 
 	if s.Actor.Kind != authz.Leader {
 		return nil, nil
 	}
-	return store.ErasuresRequestedBy(ctx, a.DB.R, s.User.ID)
+	return store.ErasuresRequestedBy(ctx, a.db.R, s.User.ID)
 }
 
 // RunDueErasures carries out every request whose grace period is over.
 func (a *App) RunDueErasures(ctx context.Context) (int, error) {
-	due, err := store.DueErasures(ctx, a.DB.R, a.Now())
+	due, err := store.DueErasures(ctx, a.db.R, a.Now())
 	if err != nil {
 		return 0, err
 	}
@@ -178,7 +189,7 @@ func (a *App) RunDueErasures(ctx context.Context) (int, error) {
 	for _, e := range due {
 		// A restriction set during the grace period keeps the records;
 		// the erasure stays due and runs once it is lifted.
-		if keep, err := store.RecordsHeld(ctx, a.DB.R, e.UserID); err != nil {
+		if keep, err := store.RecordsHeld(ctx, a.db.R, e.UserID); err != nil {
 			return n, err
 		} else if keep {
 			held++
@@ -187,12 +198,12 @@ func (a *App) RunDueErasures(ctx context.Context) (int, error) {
 		if e.Reason == store.ErasureInactive {
 			// The account was used, or the student joined a class, during
 			// the warning: it is not unused any more.
-			still, err := store.StillInactive(ctx, a.DB.R, e.UserID, e.RequestedAt)
+			still, err := store.StillInactive(ctx, a.db.R, e.UserID, e.RequestedAt)
 			if err != nil {
 				return n, err
 			}
 			if !still {
-				if _, err := store.CancelErasure(ctx, a.DB.W, e.UserID); err != nil {
+				if _, err := store.CancelErasure(ctx, a.db.W, e.UserID); err != nil {
 					return n, err
 				}
 				continue
@@ -210,13 +221,13 @@ func (a *App) RunDueErasures(ctx context.Context) (int, error) {
 // exists once more — which happens only when a backup made before the
 // erasure was restored (RET-5).
 func (a *App) ReplayErasures(ctx context.Context) (int, error) {
-	ids, err := store.ErasedUserIDs(ctx, a.DB.R)
+	ids, err := store.ErasedUserIDs(ctx, a.db.R)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, id := range ids {
-		if _, err := store.UserByID(ctx, a.DB.R, id); errors.Is(err, ErrNotFound) {
+		if _, err := store.UserByID(ctx, a.db.R, id); errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
 			return n, err

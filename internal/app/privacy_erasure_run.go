@@ -23,16 +23,16 @@ func (a *App) EraseNow(ctx context.Context, userID int64) error {
 	if err != nil {
 		return err
 	}
-	u, err := store.UserByID(ctx, a.DB.R, userID)
+	u, err := store.UserByID(ctx, a.db.R, userID)
 	if errors.Is(err, ErrNotFound) {
-		return store.FinishErasure(ctx, a.DB.W, userID, a.Now(), "already gone")
+		return store.FinishErasure(ctx, a.db.W, userID, a.Now(), "already gone")
 	}
 	if err != nil {
 		return err
 	}
 	// A duplicate profile merged into this one left rows (audit entries)
 	// under its old account: they are this person's, and go with them.
-	merged, err := store.MergedAccounts(ctx, a.DB.R, []int64{u.ID})
+	merged, err := store.MergedAccounts(ctx, a.db.R, []int64{u.ID})
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,12 @@ func (a *App) EraseNow(ctx context.Context, userID int64) error {
 	now := a.Now()
 	counts := map[string]int64{}
 	var files []string
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
+		first, err := a.eraseStoriesFirst(ctx, tx, u) // story_privacy.go
+		if err != nil {
+			return err
+		}
+		files = append(files, first...)
 		keys, err := a.eraseReached(ctx, tx, plan, schema, u.ID, u.Email, now, counts)
 		if err != nil {
 			return err
@@ -95,7 +100,11 @@ func (a *App) eraseReached(ctx context.Context, tx db.Querier, plan []privacy.Er
 		if st.StampHeld && !st.Delete {
 			args = append(args, now)
 		}
-		n, err := store.Exec(ctx, tx, a.eraseSQL(st, schema, where), args...)
+		stmt := a.eraseSQL(st, schema, where)
+		if stmt == "" {
+			continue // every field reached is on hold: nothing to change
+		}
+		n, err := store.Exec(ctx, tx, stmt, args...)
 		if err != nil {
 			return nil, fmt.Errorf("erase %s via %s: %w", st.Reach.Table.Name, st.Reach.Link, err)
 		}
@@ -113,7 +122,9 @@ func (a *App) eraseReached(ctx context.Context, tx db.Querier, plan []privacy.Er
 	return files, nil
 }
 
-// eraseSQL turns one step of the plan into a statement.
+// eraseSQL turns one step of the plan into a statement, or "" when the
+// step only keeps what it reaches (every field on hold, as a message is
+// kept in the school's record).
 func (a *App) eraseSQL(st privacy.EraseStep, schema privacy.Schema, where string) string {
 	t := st.Reach.Table
 	if st.Delete {
@@ -130,7 +141,7 @@ func (a *App) eraseSQL(st privacy.EraseStep, schema privacy.Schema, where string
 		sets = append(sets, fmt.Sprintf("%s = COALESCE(%s, $2)", privacy.Q(t.HeldSince), privacy.Q(t.HeldSince)))
 	}
 	if len(sets) == 0 {
-		return "SELECT 1 WHERE 1 = 0"
+		return ""
 	}
 	return "UPDATE " + privacy.Q(t.Name) + " SET " + strings.Join(sets, ", ") + " WHERE " + where
 }
@@ -153,7 +164,7 @@ func (a *App) anonExpr(schema privacy.Schema, table, col string) string {
 	if !c.Text() {
 		return clearExpr(schema, table, col)
 	}
-	if a.DB.Dialect == db.Postgres {
+	if a.db.Dialect == db.Postgres {
 		return `'~' || md5(random()::text || clock_timestamp()::text)`
 	}
 	return `'~' || lower(hex(randomblob(12)))`

@@ -30,8 +30,10 @@ func leftovers(t *testing.T, env *testenv.Env, people []person) []string {
 // Erasing the fixture's people leaves nothing identifying but the holds the
 // inventory declares, in the database or the file store.
 func TestErasureLeavesOnlyDeclaredHolds(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			ctx, a := f.ctx, f.env.App
 			people := []person{
@@ -77,8 +79,10 @@ func TestErasureLeavesOnlyDeclaredHolds(t *testing.T) {
 // A person asks to delete their account: logged out at once, able to
 // change their mind during the grace period, erased when it ends.
 func TestDeleteAccountAfterGracePeriod(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			ctx, a, env := f.ctx, f.env.App, f.env
 			start := a.Now()
@@ -135,8 +139,10 @@ func TestDeleteAccountAfterGracePeriod(t *testing.T) {
 
 // RunDueErasures erases only what is due, and a second run does nothing.
 func TestDueErasuresRunOnce(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			ctx, a := f.ctx, f.env.App
 			now := a.Now()

@@ -36,7 +36,7 @@ func (a *App) RequestExport(ctx context.Context, s *Session) (string, error) {
 		return "", ErrNoFileStore
 	}
 	now := a.Now()
-	if e, err := store.LatestExport(ctx, a.DB.R, s.User.ID); err == nil &&
+	if e, err := store.LatestExport(ctx, a.db.R, s.User.ID); err == nil &&
 		(e.Status == store.ExportQueued || e.Status == store.ExportRunning) && now.Sub(e.CreatedAt) < exportStale {
 		return "", ErrExportRunning
 	}
@@ -46,7 +46,7 @@ func (a *App) RequestExport(ctx context.Context, s *Session) (string, error) {
 	}
 	token := NewToken()
 	e := &store.Export{TokenHash: HashToken(token), UserID: s.User.ID, Status: store.ExportQueued, CreatedAt: now, ExpiresAt: now.Add(ExportTTL)}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateExport(ctx, tx, e); err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (a *App) ExportStatus(ctx context.Context, s *Session, token string) (*stor
 	if token == "" || len(token) > 128 {
 		return nil, ErrNotFound
 	}
-	e, err := store.ExportByToken(ctx, a.DB.R, HashToken(token))
+	e, err := store.ExportByToken(ctx, a.db.R, HashToken(token))
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (a *App) DownloadExport(ctx context.Context, s *Session, token string) (*Do
 		}
 		return nil, ErrExportGone
 	}
-	e, err = store.SpendExport(ctx, a.DB.W, e.TokenHash, s.User.ID, a.Now())
+	e, err = store.SpendExport(ctx, a.db.W, e.TokenHash, s.User.ID, a.Now())
 	if errors.Is(err, ErrNotFound) {
 		return nil, ErrExportGone
 	}
@@ -152,7 +152,7 @@ func (a *App) dropExportFile(ctx context.Context, e *store.Export) {
 		a.Log.Error("export: remove archive", "export", e.ID, "err", err)
 		return
 	}
-	if err := store.ClearExportFile(ctx, a.DB.W, e.ID); err != nil {
+	if err := store.ClearExportFile(ctx, a.db.W, e.ID); err != nil {
 		a.Log.Error("export: forget archive", "export", e.ID, "err", err)
 	}
 }
@@ -164,7 +164,7 @@ func (a *App) runExport(ctx context.Context, id int64) {
 	slot <- struct{}{}
 	defer func() { <-slot }()
 	total := len(a.Inventory.Linked()) + 1
-	ok, err := store.ClaimExport(ctx, a.DB.W, id, total, a.Now().Add(-exportStale))
+	ok, err := store.ClaimExport(ctx, a.db.W, id, total, a.Now().Add(-exportStale))
 	if err != nil || !ok {
 		if err != nil {
 			a.Log.Error("export: claim", "export", id, "err", err)
@@ -176,7 +176,7 @@ func (a *App) runExport(ctx context.Context, id int64) {
 		a.Log.Error("export: build", "export", id, "err", err)
 		key, size = "", 0
 	}
-	if err := store.FinishExport(ctx, a.DB.W, id, key, size, a.Now()); err != nil {
+	if err := store.FinishExport(ctx, a.db.W, id, key, size, a.Now()); err != nil {
 		a.Log.Error("export: finish", "export", id, "err", err)
 		return
 	}
@@ -191,7 +191,7 @@ func (a *App) runExport(ctx context.Context, id int64) {
 		if err != nil {
 			a.Log.Error("export: recheck access", "export", id, "err", err)
 		}
-		if e, err := store.ExportByID(ctx, a.DB.R, id); err == nil {
+		if e, err := store.ExportByID(ctx, a.db.R, id); err == nil {
 			a.withdrawArchives(ctx, e.UserID)
 		}
 		return
@@ -202,11 +202,11 @@ func (a *App) runExport(ctx context.Context, id int64) {
 // stillActsForAll reports whether an export's owner still acts for every
 // person its archive holds.
 func (a *App) stillActsForAll(ctx context.Context, exportID int64, people []*store.User) (bool, error) {
-	e, err := store.ExportByID(ctx, a.DB.R, exportID)
+	e, err := store.ExportByID(ctx, a.db.R, exportID)
 	if err != nil {
 		return false, err
 	}
-	owner, err := store.UserByID(ctx, a.DB.R, e.UserID)
+	owner, err := store.UserByID(ctx, a.db.R, e.UserID)
 	if err != nil {
 		return false, err
 	}
@@ -230,14 +230,14 @@ func (a *App) stillActsForAll(ctx context.Context, exportID int64, people []*sto
 // removes archives that were downloaded or expired. Housekeeping calls it.
 func (a *App) ResumeExports(ctx context.Context) error {
 	now := a.Now()
-	files, err := store.ExpiredExportFiles(ctx, a.DB.R, now)
+	files, err := store.ExpiredExportFiles(ctx, a.db.R, now)
 	if err != nil {
 		return err
 	}
 	for i := range files {
 		a.dropExportFile(ctx, &files[i])
 	}
-	ids, err := store.ExportsToRun(ctx, a.DB.R, now.Add(-exportStale))
+	ids, err := store.ExportsToRun(ctx, a.db.R, now.Add(-exportStale))
 	if err != nil {
 		return err
 	}

@@ -100,11 +100,11 @@ const redacted = "[another person: withheld]"
 // buildArchive walks the inventory and writes the zip to the file store;
 // people are whom it holds.
 func (a *App) buildArchive(ctx context.Context, exportID int64) (key string, size int64, people []*store.User, err error) {
-	e, err := store.ExportByID(ctx, a.DB.R, exportID)
+	e, err := store.ExportByID(ctx, a.db.R, exportID)
 	if err != nil {
 		return "", 0, nil, err
 	}
-	owner, err := store.UserByID(ctx, a.DB.R, e.UserID)
+	owner, err := store.UserByID(ctx, a.db.R, e.UserID)
 	if err != nil {
 		return "", 0, nil, err
 	}
@@ -126,7 +126,7 @@ func (a *App) buildArchive(ctx context.Context, exportID int64) (key string, siz
 		person, err := a.collectPerson(ctx, p, allowed, func() {
 			if i == 0 {
 				progress++
-				store.SetExportProgress(ctx, a.DB.W, exportID, progress)
+				store.SetExportProgress(ctx, a.db.W, exportID, progress)
 			}
 		})
 		if err != nil {
@@ -212,7 +212,7 @@ func (a *App) collectPerson(ctx context.Context, p *store.User, allowed []int64,
 			cols = append(cols, privacy.Q(f.Name))
 		}
 		query := "SELECT " + strings.Join(cols, ", ") + " FROM " + privacy.Q(t.Name) + " WHERE " + strings.Join(conds, " OR ")
-		rows, err := store.SelectRows(ctx, a.DB.R, query, args...)
+		rows, err := store.SelectRows(ctx, a.db.R, query, args...)
 		if err != nil {
 			return nil, fmt.Errorf("export %s: %w", t.Name, err)
 		}
@@ -261,7 +261,7 @@ func (a *App) redact(ctx context.Context, t *privacy.Table, rows []store.Row, al
 				ph[i], args[i] = "$"+strconv.Itoa(i+1), id
 			}
 			h := r.Hops[0]
-			ok, err := store.SelectRows(ctx, a.DB.R, "SELECT "+privacy.Q(h.ToColumn)+" AS v FROM "+privacy.Q(h.ToTable)+
+			ok, err := store.SelectRows(ctx, a.db.R, "SELECT "+privacy.Q(h.ToColumn)+" AS v FROM "+privacy.Q(h.ToTable)+
 				" WHERE "+privacy.ReachSQL(r.Hops[1:], privacy.Q(r.Hops[len(r.Hops)-1].ToColumn)+" IN ("+strings.Join(ph, ", ")+")"), args...)
 			if err != nil {
 				return err

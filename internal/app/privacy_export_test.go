@@ -70,8 +70,10 @@ var optional = map[string]bool{"users.disabled_at": true, "students.left_at": tr
 // Every exported field of the inventory appears, with a value, in the
 // exports of people who touch every personal table (DSR-1).
 func TestExportCoversEveryInventoryField(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			seen := map[string]bool{}
 			for _, s := range []*app.Session{f.teacher, f.parent, f.student, f.leader} {

@@ -183,10 +183,17 @@ func newFamily(t *testing.T, d db.Dialect) *family {
 	f.otherChildID = other.ID
 
 	must(t, a.SetRetention(ctx, f.leader, f.schoolID, "feedback_points", "P6M"))
-	roster, err := store.StudentsOfClass(ctx, env.DB.R, demoClassID(t, env))
+	// The erased student left first: a student still in a class cannot be
+	// erased from the leader's list.
+	classID := demoClassID(t, env)
+	roster, err := store.StudentsOfClass(ctx, env.DB.R, classID)
 	must(t, err)
-	_, err = a.EraseStudent(ctx, f.leader, roster[len(roster)-1].ID)
+	leaving := roster[len(roster)-1].ID
+	leaveClasses(t, env, leaving)
+	_, err = a.EraseStudent(ctx, f.leader, leaving)
 	must(t, err)
+	touchStories(t, f)  // story_fixture_test.go
+	touchMessages(t, f) // message_fixture_test.go
 	// Deliver what is queued, so delivery records exist too.
 	_, err = env.Worker.DeliverPending(ctx)
 	must(t, err)
@@ -203,3 +210,17 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // at moves the app's clock.
 func at(env *testenv.Env, t time.Time) { env.App.SetClock(func() time.Time { return t }) }
+
+// leaveClasses takes a student off every class roster, as leaving the
+// school does: only a student in no class may be erased by a leader.
+func leaveClasses(t *testing.T, env *testenv.Env, studentID int64) {
+	t.Helper()
+	ctx := context.Background()
+	classes, err := store.CurrentClassIDs(ctx, env.DB.R, studentID)
+	must(t, err)
+	for _, c := range classes {
+		if ok, err := store.RemoveFromClass(ctx, env.DB.W, c, studentID, env.App.Now()); err != nil || !ok {
+			t.Fatalf("taking student %d off class %d: %v %v", studentID, c, ok, err)
+		}
+	}
+}

@@ -113,8 +113,10 @@ columns:
 // with another child's id withheld), listed on the transparency page,
 // removed by retention and erased — with no change to the privacy code.
 func TestNewTableNeedsOnlyItsInventoryEntry(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			ctx, a, env := f.ctx, f.env.App, f.env
 			ddl := pebbleNotesDDL

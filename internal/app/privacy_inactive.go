@@ -25,7 +25,7 @@ func (a *App) warnInactive(ctx context.Context, now time.Time) (int, error) {
 	before := rule.Warning.After(rule.After.Before(now))
 	n := 0
 	for _, kind := range rule.AccountTypes {
-		list, err := store.InactiveAccounts(ctx, a.DB.R, string(kind), before)
+		list, err := store.InactiveAccounts(ctx, a.db.R, string(kind), before)
 		if err != nil {
 			return n, err
 		}
@@ -40,7 +40,7 @@ func (a *App) warnInactive(ctx context.Context, now time.Time) (int, error) {
 }
 
 func (a *App) warnOne(ctx context.Context, acct store.InactiveAccount, rule *privacy.InactiveAccounts, now time.Time) error {
-	u, err := store.UserByID(ctx, a.DB.R, acct.UserID)
+	u, err := store.UserByID(ctx, a.db.R, acct.UserID)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (a *App) warnOne(ctx context.Context, acct store.InactiveAccount, rule *pri
 		return err
 	}
 	due := rule.Warning.After(now)
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.AddErasure(ctx, tx, &store.Erasure{UserID: u.ID, Reason: store.ErasureInactive, RequestedAt: now, DueAt: due}); err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ func (a *App) NewsSubscribed(ctx context.Context, s *Session) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	list, err := store.ConsentsOfUser(ctx, a.DB.R, s.User.ID)
+	list, err := store.ConsentsOfUser(ctx, a.db.R, s.User.ID)
 	if err != nil {
 		return false, err
 	}
@@ -52,20 +52,20 @@ func (a *App) SubscribeNews(ctx context.Context, s *Session) error {
 	if on, err := a.NewsSubscribed(ctx, s); err != nil || on {
 		return err // NewsSubscribed archived the current notice version
 	}
-	return store.AddConsent(ctx, a.DB.W, &store.Consent{SubjectUserID: s.User.ID, GrantorUserID: s.User.ID, GrantorRole: "self",
+	return store.AddConsent(ctx, a.db.W, &store.Consent{SubjectUserID: s.User.ID, GrantorUserID: s.User.ID, GrantorRole: "self",
 		Purpose: PurposeProductNews, NoticeVersion: a.Transparency().Version, Method: "settings_checkbox",
 		Evidence: "ticked on the settings page", GrantedAt: a.Now()})
 }
 
 // UnsubscribeNews withdraws the actor's consent to product news.
 func (a *App) UnsubscribeNews(ctx context.Context, s *Session) error {
-	list, err := store.ConsentsOfUser(ctx, a.DB.R, s.User.ID)
+	list, err := store.ConsentsOfUser(ctx, a.db.R, s.User.ID)
 	if err != nil {
 		return err
 	}
 	for _, c := range list {
 		if c.Purpose == PurposeProductNews && c.WithdrawnAt == nil && c.SubjectUserID == s.User.ID {
-			if _, err := store.WithdrawConsent(ctx, a.DB.W, c.ID, a.Now()); err != nil {
+			if _, err := store.WithdrawConsent(ctx, a.db.W, c.ID, a.Now()); err != nil {
 				return err
 			}
 		}
@@ -97,18 +97,18 @@ func (a *App) UnsubscribeByToken(ctx context.Context, token string) error {
 	if !ok || err != nil || len(token) > 100 {
 		return ErrNotFound
 	}
-	want, err := a.unsubscribeToken(ctx, a.DB.W, id)
+	want, err := a.unsubscribeToken(ctx, a.db.W, id)
 	if err != nil {
 		return err
 	}
 	if !hmac.Equal([]byte(want), []byte(token)) {
 		return ErrNotFound
 	}
-	c, err := store.ConsentByID(ctx, a.DB.R, id)
+	c, err := store.ConsentByID(ctx, a.db.R, id)
 	if err != nil || c.Purpose != PurposeProductNews {
 		return ErrNotFound
 	}
-	_, err = store.WithdrawConsent(ctx, a.DB.W, id, a.Now())
+	_, err = store.WithdrawConsent(ctx, a.db.W, id, a.Now())
 	return err
 }
 
@@ -132,7 +132,7 @@ func (a *App) SendNews(ctx context.Context, n News) (int, error) {
 	if err := v.Err(); err != nil {
 		return 0, err
 	}
-	list, err := store.ActiveConsentsFor(ctx, a.DB.R, PurposeProductNews)
+	list, err := store.ActiveConsentsFor(ctx, a.db.R, PurposeProductNews)
 	if err != nil {
 		return 0, err
 	}
@@ -145,11 +145,11 @@ func (a *App) SendNews(ctx context.Context, n News) (int, error) {
 		if !covered[c.NoticeVersion] {
 			continue // given before a material change: to be asked again
 		}
-		u, err := store.UserByID(ctx, a.DB.R, c.SubjectUserID)
+		u, err := store.UserByID(ctx, a.db.R, c.SubjectUserID)
 		if err != nil || !CanReceiveNews(u) || u.DisabledAt != nil || (n.Lang != "" && u.Language != n.Lang) {
 			continue // never a student, whatever the ledger says
 		}
-		err = a.DB.Tx(ctx, func(tx db.Querier) error {
+		err = a.db.Tx(ctx, func(tx db.Querier) error {
 			tok, err := a.unsubscribeToken(ctx, tx, c.ID)
 			if err != nil {
 				return err

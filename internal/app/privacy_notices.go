@@ -15,7 +15,7 @@ import (
 // daily job call it.
 func (a *App) RecordNotice(ctx context.Context) ([]store.NoticeVersion, error) {
 	page := a.Transparency()
-	versions, err := store.NoticeVersions(ctx, a.DB.R)
+	versions, err := store.NoticeVersions(ctx, a.db.R)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +32,7 @@ func (a *App) RecordNotice(ctx context.Context) ([]store.NoticeVersion, error) {
 		return nil, err
 	}
 	cj, _ := json.Marshal(changes)
-	if err := store.AddNoticeVersion(ctx, a.DB.W, store.NoticeVersion{Version: page.Version, EffectiveAt: a.Now(),
+	if err := store.AddNoticeVersion(ctx, a.db.W, store.NoticeVersion{Version: page.Version, EffectiveAt: a.Now(),
 		Material: changes.Material(), Changes: string(cj), Content: string(facts)}); err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (a *App) RecordNotice(ctx context.Context) ([]store.NoticeVersion, error) {
 		a.Log.Warn("the data transparency page changed materially; consents given on earlier versions must be given again",
 			"version", page.Version)
 	}
-	return store.NoticeVersions(ctx, a.DB.R)
+	return store.NoticeVersions(ctx, a.db.R)
 }
 
 // coveredVersions are the notice versions in effect since the latest

@@ -188,7 +188,7 @@ func (a *App) PendingNotice(ctx context.Context, s *Session) (*PendingNotice, er
 	if !concerns && !(len(candidates) > 0 && CanReceiveNews(u)) {
 		return nil, nil // nothing to ask: no query at all
 	}
-	ack, err := store.NoticeAck(ctx, a.DB.R, u.ID, PurposeProductNews)
+	ack, err := store.NoticeAck(ctx, a.db.R, u.ID, PurposeProductNews)
 	if err != nil {
 		return nil, err
 	}
@@ -248,14 +248,14 @@ func (a *App) AcknowledgeNotice(ctx context.Context, s *Session, version string,
 		if !CanReceiveNews(s.User) {
 			return ErrForbidden
 		}
-		ack, err := store.NoticeAck(ctx, a.DB.R, s.User.ID, PurposeProductNews)
+		ack, err := store.NoticeAck(ctx, a.db.R, s.User.ID, PurposeProductNews)
 		if err != nil {
 			return err
 		}
 		subscribed = slices.ContainsFunc(ack.ConsentVersions, func(v string) bool { return st.covered[v] })
 	}
 	now := a.Now()
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.AckNotice(ctx, tx, s.User.ID, version, now); err != nil {
 			return err
 		}

@@ -33,8 +33,10 @@ func changeUseOf(t *testing.T, inv *privacy.Inventory, table, column string) {
 // product news given on an earlier version stays off until agreed again,
 // and a new account never sees a change older than itself.
 func TestNoticeBanner(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			ctx, a := f.ctx, f.env.App
 			pending := func(s *app.Session) *app.PendingNotice {

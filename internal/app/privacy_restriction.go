@@ -107,7 +107,7 @@ func checkRestriction(v *ValidationError, ground, text string) string {
 func (a *App) AskRestriction(ctx context.Context, s *Session, studentID int64, ground, text string) (*store.Restriction, error) {
 	v := &ValidationError{}
 	text = checkRestriction(v, ground, text)
-	st, err := store.StudentByID(ctx, a.DB.R, studentID)
+	st, err := store.StudentByID(ctx, a.db.R, studentID)
 	if errors.Is(err, ErrNotFound) || err == nil && !authz.CanAskRestriction(s.Actor, studentID) {
 		return nil, ErrNotFound
 	} else if err != nil {
@@ -118,7 +118,7 @@ func (a *App) AskRestriction(ctx context.Context, s *Session, studentID int64, g
 	}
 	r := &store.Restriction{SchoolID: st.SchoolID, StudentID: st.ID, Ground: ground, Status: store.RestrictionRequested,
 		Request: text, RequestedBy: s.User.ID, CreatedAt: a.Now()}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.AddRestriction(ctx, tx, r); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (a *App) SetRestriction(ctx context.Context, s *Session, studentID int64, g
 	now := a.Now()
 	r := &store.Restriction{SchoolID: st.SchoolID, StudentID: st.ID, Ground: ground, Status: store.RestrictionActive,
 		Request: text, RequestedBy: s.User.ID, DecidedBy: s.User.ID, CreatedAt: now, DecidedAt: &now}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.AddRestriction(ctx, tx, r); err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (a *App) SetRestriction(ctx context.Context, s *Session, studentID int64, g
 // student's school sets a restriction in force, anyone else asks for one
 // (and gets ErrNotFound if they may not).
 func (a *App) RestrictProcessing(ctx context.Context, s *Session, studentID int64, ground, text string) (*store.Restriction, error) {
-	if st, err := store.StudentByID(ctx, a.DB.R, studentID); err == nil && authz.CanDecideRestriction(s.Actor, authz.StudentRef{ID: st.ID, SchoolID: st.SchoolID}) {
+	if st, err := store.StudentByID(ctx, a.db.R, studentID); err == nil && authz.CanDecideRestriction(s.Actor, authz.StudentRef{ID: st.ID, SchoolID: st.SchoolID}) {
 		return a.SetRestriction(ctx, s, studentID, ground, text)
 	}
 	return a.AskRestriction(ctx, s, studentID, ground, text)
@@ -175,7 +175,7 @@ func (a *App) RestrictProcessing(ctx context.Context, s *Session, studentID int6
 
 // Restriction returns one restriction to those who may see it.
 func (a *App) Restriction(ctx context.Context, s *Session, id int64) (*RestrictionView, error) {
-	r, err := store.RestrictionByID(ctx, a.DB.R, id)
+	r, err := store.RestrictionByID(ctx, a.db.R, id)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func (a *App) Restriction(ctx context.Context, s *Session, id int64) (*Restricti
 // restrictionFor loads a restriction and its student for a leader who
 // may decide about it; anyone else gets ErrNotFound.
 func (a *App) restrictionFor(ctx context.Context, s *Session, id int64) (*store.Restriction, *store.Student, error) {
-	r, err := store.RestrictionByID(ctx, a.DB.R, id)
+	r, err := store.RestrictionByID(ctx, a.db.R, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -230,7 +230,7 @@ func (a *App) DecideRestriction(ctx context.Context, s *Session, id int64, grant
 		status, detail = store.RestrictionActive, "restriction in force: "
 	}
 	now := a.Now()
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		ok, err := store.DecideRestriction(ctx, tx, r.ID, status, s.User.ID, reason, now)
 		if err != nil {
 			return err
@@ -264,7 +264,7 @@ func (a *App) LiftRestriction(ctx context.Context, s *Session, id int64, reason 
 		return err
 	}
 	now := a.Now()
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		ok, err := store.LiftRestriction(ctx, tx, r.ID, s.User.ID, reason, now)
 		if err != nil {
 			return err
@@ -336,15 +336,15 @@ func (a *App) Restrictions(ctx context.Context, s *Session) ([]RestrictionView, 
 		for id := range s.Actor.Children {
 			ids = append(ids, id)
 		}
-		list, err = store.RestrictionsOfStudents(ctx, a.DB.R, ids)
+		list, err = store.RestrictionsOfStudents(ctx, a.db.R, ids)
 	case s.Actor.Kind == authz.Student && s.Actor.StudentID != 0:
-		list, err = store.RestrictionsOfStudents(ctx, a.DB.R, []int64{s.Actor.StudentID})
+		list, err = store.RestrictionsOfStudents(ctx, a.db.R, []int64{s.Actor.StudentID})
 	default:
 		for _, school := range s.Actor.SchoolIDs() {
 			if !s.Actor.IsLeaderOf(school) {
 				continue
 			}
-			more, err := store.RestrictionsOfSchool(ctx, a.DB.R, school)
+			more, err := store.RestrictionsOfSchool(ctx, a.db.R, school)
 			if err != nil {
 				return nil, err
 			}
@@ -367,7 +367,7 @@ func (a *App) RestrictionsOf(ctx context.Context, s *Session, studentID int64) (
 	if !authz.CanSeeRestriction(s.Actor, ref) {
 		return nil, ErrNotFound
 	}
-	list, err := store.RestrictionsOfStudents(ctx, a.DB.R, []int64{studentID})
+	list, err := store.RestrictionsOfStudents(ctx, a.db.R, []int64{studentID})
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +380,7 @@ func (a *App) restrictionViews(ctx context.Context, s *Session, list []store.Res
 		if n, ok := names[id]; ok || id == 0 {
 			return n
 		}
-		if u, err := store.UserByID(ctx, a.DB.R, id); err == nil {
+		if u, err := store.UserByID(ctx, a.db.R, id); err == nil {
 			names[id] = u.DisplayName()
 		}
 		return names[id]
@@ -412,7 +412,7 @@ func (a *App) RestrictionSubjects(ctx context.Context, s *Session) ([]store.Stud
 	case s.Actor.Kind == authz.Parent:
 		return a.Children(ctx, s)
 	case s.Actor.Kind == authz.Student && s.Actor.StudentID != 0:
-		st, err := store.StudentByID(ctx, a.DB.R, s.Actor.StudentID)
+		st, err := store.StudentByID(ctx, a.db.R, s.Actor.StudentID)
 		if err != nil {
 			return nil, err
 		}
@@ -429,7 +429,7 @@ func (a *App) RestrictableStudents(ctx context.Context, s *Session) ([]store.Stu
 		if !s.Actor.IsLeaderOf(school) {
 			continue
 		}
-		list, err := store.StudentsOfSchool(ctx, a.DB.R, school)
+		list, err := store.StudentsOfSchool(ctx, a.db.R, school)
 		if err != nil {
 			return nil, err
 		}
@@ -445,7 +445,7 @@ func (a *App) checkRestrictedRead(ctx context.Context, s *Session, ref authz.Stu
 	if authz.CanViewRestrictedRecords(s.Actor, ref) {
 		return nil
 	}
-	restricted, err := store.StudentRestricted(ctx, a.DB.R, ref.ID)
+	restricted, err := store.StudentRestricted(ctx, a.db.R, ref.ID)
 	if err != nil {
 		return err
 	}
@@ -458,7 +458,7 @@ func (a *App) checkRestrictedRead(ctx context.Context, s *Session, ref authz.Stu
 // restrictedIn returns the students of a school whose processing is
 // restricted now, for the views that leave them out.
 func (a *App) restrictedIn(ctx context.Context, schoolID int64) (map[int64]bool, error) {
-	return store.RestrictedInSchool(ctx, a.DB.R, schoolID)
+	return store.RestrictedInSchool(ctx, a.db.R, schoolID)
 }
 
 // retentionHold is a condition on a table's rows that holds for rows the

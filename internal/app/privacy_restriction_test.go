@@ -65,8 +65,10 @@ func (w *restrictionWorld) award(whole bool) ([]store.Point, error) {
 // teachers no longer see her records, reports and usage counts leave her
 // out, attendance goes on; lifting tells her parent and undoes all that.
 func TestRestrictionInForceAndLifted(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			w := newRestrictionWorld(t, env)
 			a, ctx := w.a, w.ctx
@@ -197,8 +199,10 @@ func TestRestrictionInForceAndLifted(t *testing.T) {
 
 // Who may ask, decide and lift, and what bad input gets.
 func TestRestrictionRequests(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			w := newRestrictionWorld(t, env)
 			a, ctx := w.a, w.ctx
@@ -289,8 +293,10 @@ func TestRestrictionRequests(t *testing.T) {
 // ground of a legal claim (or unlawful processing the family wants kept),
 // not on the ground of accuracy; lifting lets it delete them.
 func TestRetentionKeepsRestrictedRecords(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			w := newRestrictionWorld(t, env)
 			a, ctx := w.a, w.ctx
@@ -343,13 +349,16 @@ func TestRetentionKeepsRestrictedRecords(t *testing.T) {
 // to erase the student hears why (409), an erasure already scheduled
 // waits past its date, and both go ahead once the restriction is lifted.
 func TestRestrictionHoldsErasure(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			w := newRestrictionWorld(t, env)
 			a, ctx := w.a, w.ctx
 			legal, err := a.SetRestriction(ctx, w.leader, w.ava.ID, app.GroundLegalClaims, "For the appeal.")
 			must(t, err)
+			leaveClasses(t, env, w.ava.ID)
 			if _, err := a.EraseStudent(ctx, w.leader, w.ava.ID); !errors.Is(err, app.ErrRecordsHeld) || !errors.Is(err, app.ErrConflict) {
 				t.Fatalf("erasing a student held by a restriction: %v, want ErrRecordsHeld", err)
 			}
@@ -381,8 +390,10 @@ func TestRestrictionHoldsErasure(t *testing.T) {
 // Merging a duplicate profile carries its restriction to the profile kept
 // (before, the merge refused: it did not know the table).
 func TestMergeKeepsRestriction(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			w := newRestrictionWorld(t, env)
 			a, ctx := w.a, w.ctx
@@ -408,8 +419,10 @@ func TestMergeKeepsRestriction(t *testing.T) {
 // profile is in the family's log under the child's name afterwards, with
 // the merge itself, and erasing the child later redacts both.
 func TestAccessLogFollowsAMerge(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			w := newRestrictionWorld(t, env)
 			a, ctx := w.a, w.ctx

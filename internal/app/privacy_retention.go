@@ -52,7 +52,7 @@ func (a *App) RunRetention(ctx context.Context) (*RetentionReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	yearEnds, err := store.SchoolYearEnds(ctx, a.DB.R)
+	yearEnds, err := store.SchoolYearEnds(ctx, a.db.R)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (a *App) auditRetention(ctx context.Context, rep *RetentionReport) error {
 	if len(rep.Lines) == 0 {
 		return nil
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		for _, l := range rep.Lines {
 			if err := a.audit(ctx, tx, store.AuditEntry{SchoolID: l.School, ActorRole: "system", Action: store.AuditRetention,
 				Detail: fmt.Sprintf("%s: %s: %d rows", l.Table, l.Rule, l.Rows)}); err != nil {
@@ -148,7 +148,7 @@ func (a *App) applyRule(ctx context.Context, schema privacy.Schema, r privacy.Re
 		where += ` AND "school_id" = $2`
 		args = append(args, school)
 	}
-	keys, err := a.filesOf(ctx, a.DB.R, t, r.Files, where, args)
+	keys, err := a.filesOf(ctx, a.db.R, t, r.Files, where, args)
 	if err != nil {
 		return 0, err
 	}
@@ -176,7 +176,7 @@ func (a *App) applyRule(ctx context.Context, schema privacy.Schema, r privacy.Re
 		// Only rows still holding a value count, so a second run is a no-op.
 		stmt = "UPDATE " + privacy.Q(t.Name) + " SET " + strings.Join(sets, ", ") + " WHERE " + where + " AND (" + strings.Join(pending, " OR ") + ")"
 	}
-	n, err := store.Exec(ctx, a.DB.W, stmt, args...)
+	n, err := store.Exec(ctx, a.db.W, stmt, args...)
 	if err != nil {
 		return 0, fmt.Errorf("retention %s: %w", t.Name, err)
 	}
@@ -221,7 +221,7 @@ func schoolYearCutoff(yearEnd string, base time.Time) time.Time {
 
 // overridesByType maps data type → school → the school's period.
 func (a *App) overridesByType(ctx context.Context) (map[privacy.DataType]map[int64]privacy.Period, error) {
-	list, err := store.RetentionOverrides(ctx, a.DB.R, 0)
+	list, err := store.RetentionOverrides(ctx, a.db.R, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func (a *App) RetentionSettings(ctx context.Context, s *Session, schoolID int64)
 	if !authz.CanSetRetention(s.Actor, schoolID) {
 		return nil, ErrNotFound
 	}
-	list, err := store.RetentionOverrides(ctx, a.DB.R, schoolID)
+	list, err := store.RetentionOverrides(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
@@ -78,5 +78,5 @@ func (a *App) SetRetention(ctx context.Context, s *Session, schoolID int64, data
 		}
 		o.Duration = p.String()
 	}
-	return store.SetRetentionOverride(ctx, a.DB.W, o)
+	return store.SetRetentionOverride(ctx, a.db.W, o)
 }

@@ -22,8 +22,10 @@ func countRows(t *testing.T, env *testenv.Env, query string, args ...any) int64 
 // The daily job applies each rule with a simulated clock, idempotently,
 // honours a school's shorter period, and logs and audits counts only.
 func TestRetentionJob(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			ctx, a, env := f.ctx, f.env.App, f.env
 			start := a.Now()
@@ -100,28 +102,34 @@ func hasLine(rep *app.RetentionReport, table, rule string) bool {
 
 // A school can shorten a period, never lengthen it.
 func TestSchoolRetentionBounds(t *testing.T) {
-	f := newFamily(t, dbtest.Engines(t)[0])
-	ctx, a := f.ctx, f.env.App
-	for _, tc := range []struct {
-		duration, want string
-	}{{"P13M", "retention.too_long"}, {"P2Y", "retention.too_long"}, {"PT1H", "retention.too_short"}, {"forever", "retention.invalid"}, {"P3M", ""}} {
-		err := a.SetRetention(ctx, f.leader, f.schoolID, "feedback_points", tc.duration)
-		if tc.want == "" && err != nil || tc.want != "" && !strings.Contains(errorKey(err), tc.want) {
-			t.Errorf("%s: %v, want %q", tc.duration, err, tc.want)
-		}
-	}
-	if err := a.SetRetention(ctx, f.teacher, f.schoolID, "feedback_points", "P1M"); err == nil {
-		t.Error("a teacher changed the school's retention")
-	}
-	if err := a.SetRetention(ctx, f.leader, f.schoolID, "password", "P1M"); err == nil {
-		t.Error("a data type without a school rule was accepted")
-	}
-	settings, err := a.RetentionSettings(ctx, f.leader, f.schoolID)
-	must(t, err)
-	for _, s := range settings {
-		if s.DataType == "feedback_points" && (s.School == nil || s.School.String() != "P3M" || s.Max.String() != "P12M") {
-			t.Errorf("feedback points setting %+v", s)
-		}
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			f := newFamily(t, d)
+			ctx, a := f.ctx, f.env.App
+			for _, tc := range []struct {
+				duration, want string
+			}{{"P13M", "retention.too_long"}, {"P2Y", "retention.too_long"}, {"PT1H", "retention.too_short"}, {"forever", "retention.invalid"}, {"P3M", ""}} {
+				err := a.SetRetention(ctx, f.leader, f.schoolID, "feedback_points", tc.duration)
+				if tc.want == "" && err != nil || tc.want != "" && !strings.Contains(errorKey(err), tc.want) {
+					t.Errorf("%s: %v, want %q", tc.duration, err, tc.want)
+				}
+			}
+			if err := a.SetRetention(ctx, f.teacher, f.schoolID, "feedback_points", "P1M"); err == nil {
+				t.Error("a teacher changed the school's retention")
+			}
+			if err := a.SetRetention(ctx, f.leader, f.schoolID, "password", "P1M"); err == nil {
+				t.Error("a data type without a school rule was accepted")
+			}
+			settings, err := a.RetentionSettings(ctx, f.leader, f.schoolID)
+			must(t, err)
+			for _, s := range settings {
+				if s.DataType == "feedback_points" && (s.School == nil || s.School.String() != "P3M" || s.Max.String() != "P12M") {
+					t.Errorf("feedback points setting %+v", s)
+				}
+			}
+		})
 	}
 }
 
@@ -140,32 +148,40 @@ func errorKey(err error) string {
 // An unused student account: the parents are warned, then the account is
 // erased — unless it is used during the warning.
 func TestInactiveStudentAccounts(t *testing.T) {
-	f := newFamily(t, dbtest.Engines(t)[0])
-	ctx, a, env := f.ctx, f.env.App, f.env
-	start := a.Now()
-	// Wilhelmina signed up herself, is in no class, and never logs in.
-	at(env, start.AddDate(0, 0, 336))
-	rep, err := a.RunRetention(ctx)
-	must(t, err)
-	if rep.Warned == 0 || !strings.Contains(env.LastEmail(t, parentEmail), "Wilhelmina") {
-		t.Fatalf("no warning to the parent (warned %d)", rep.Warned)
-	}
-	// Zephyrine is on a class roster: in school, used or not.
-	if e, _ := store.PendingErasure(ctx, env.DB.R, f.studentUserID); e != nil {
-		t.Error("a student on a current roster was scheduled for deletion")
-	}
-	at(env, start.AddDate(0, 0, 367))
-	_, err = a.RunRetention(ctx)
-	must(t, err)
-	if _, err := store.UserByID(ctx, env.DB.R, f.otherChildID); err == nil {
-		t.Error("the unused account was not deleted after the warning")
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			f := newFamily(t, d)
+			ctx, a, env := f.ctx, f.env.App, f.env
+			start := a.Now()
+			// Wilhelmina signed up herself, is in no class, and never logs in.
+			at(env, start.AddDate(0, 0, 336))
+			rep, err := a.RunRetention(ctx)
+			must(t, err)
+			if rep.Warned == 0 || !strings.Contains(env.LastEmail(t, parentEmail), "Wilhelmina") {
+				t.Fatalf("no warning to the parent (warned %d)", rep.Warned)
+			}
+			// Zephyrine is on a class roster: in school, used or not.
+			if e, _ := store.PendingErasure(ctx, env.DB.R, f.studentUserID); e != nil {
+				t.Error("a student on a current roster was scheduled for deletion")
+			}
+			at(env, start.AddDate(0, 0, 367))
+			_, err = a.RunRetention(ctx)
+			must(t, err)
+			if _, err := store.UserByID(ctx, env.DB.R, f.otherChildID); err == nil {
+				t.Error("the unused account was not deleted after the warning")
+			}
+		})
 	}
 }
 
 // The chain detects a removed entry, and refuses changes in the database.
 func TestAuditChain(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newFamily(t, d)
 			ctx, a, env := f.ctx, f.env.App, f.env
 			r, err := a.VerifyAudit(ctx)

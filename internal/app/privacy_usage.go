@@ -85,7 +85,7 @@ func (a *App) optedOut(ctx context.Context, r *recorder, userID int64) bool {
 	}
 	// Opted out, or a student whose processing is restricted
 	// (restriction.go): either way, not counted.
-	out, err := store.UsageExcluded(ctx, a.DB.R, userID)
+	out, err := store.UsageExcluded(ctx, a.db.R, userID)
 	if err != nil {
 		out = true // when in doubt, do not count
 	}
@@ -108,12 +108,12 @@ func (a *App) FlushRequestLog(ctx context.Context) error {
 	if len(lines) == 0 && len(usage) == 0 {
 		return nil
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error { return store.WriteRequestLog(ctx, tx, lines, usage) })
+	return a.db.Tx(ctx, func(tx db.Querier) error { return store.WriteRequestLog(ctx, tx, lines, usage) })
 }
 
 // UsageCounting reports whether the actor is counted in usage statistics.
 func (a *App) UsageCounting(ctx context.Context, s *Session) (bool, error) {
-	out, err := store.UsageOptedOut(ctx, a.DB.R, s.User.ID)
+	out, err := store.UsageOptedOut(ctx, a.db.R, s.User.ID)
 	return !out, err
 }
 
@@ -125,7 +125,7 @@ func (a *App) SetUsageCounting(ctx context.Context, s *Session, on bool) error {
 		now := a.Now()
 		at = &now
 	}
-	if err := store.SetUsageOptOut(ctx, a.DB.W, s.User.ID, at); err != nil {
+	if err := store.SetUsageOptOut(ctx, a.db.W, s.User.ID, at); err != nil {
 		return err
 	}
 	r := a.rec()
@@ -138,5 +138,5 @@ func (a *App) SetUsageCounting(ctx context.Context, s *Session, on bool) error {
 // UsageStats returns the daily counts since a day (YYYY-MM-DD), for the
 // operator's view of which features are used.
 func (a *App) UsageStats(ctx context.Context, fromDay string) ([]store.UsageCount, error) {
-	return store.UsageCounts(ctx, a.DB.R, fromDay)
+	return store.UsageCounts(ctx, a.db.R, fromDay)
 }

@@ -165,22 +165,22 @@ func (a *App) ClassReport(ctx context.Context, s *Session, classID int64, from, 
 		return nil, err
 	}
 	r.Points, r.Attendance, r.Trend = f.points, f.attendance, f.trend
-	points, err := store.PointTotalsByStudent(ctx, a.DB.R, c.ID, from, to)
+	points, err := store.PointTotalsByStudent(ctx, a.db.R, c.ID, from, to)
 	if err != nil {
 		return nil, err
 	}
-	att, err := store.AttendanceByStudent(ctx, a.DB.R, c.ID, r.From, r.To)
+	att, err := store.AttendanceByStudent(ctx, a.db.R, c.ID, r.From, r.To)
 	if err != nil {
 		return nil, err
 	}
 	// Everyone who was ever on the roster, so a child who left keeps their
 	// line for the period they were there; those with nothing in the range
 	// and no longer in the class are left out.
-	students, err := store.StudentsEverInClass(ctx, a.DB.R, c.ID)
+	students, err := store.StudentsEverInClass(ctx, a.db.R, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	current, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	current, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (a *App) SchoolSummary(ctx context.Context, s *Session, schoolID int64, fro
 	if s == nil || !s.Actor.LoggedIn() || !s.Actor.IsLeaderOf(schoolID) {
 		return nil, ErrNotFound
 	}
-	school, err := store.SchoolByID(ctx, a.DB.R, schoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (a *App) SchoolSummary(ctx context.Context, s *Session, schoolID int64, fro
 		return nil, err
 	}
 	r.Points, r.Attendance, r.Trend = f.points, f.attendance, f.trend
-	classes, err := store.ClassesOfSchool(ctx, a.DB.R, school.ID)
+	classes, err := store.ClassesOfSchool(ctx, a.db.R, school.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (a *App) SchoolSummary(ctx context.Context, s *Session, schoolID int64, fro
 
 // reportRange describes [from, to) in the school's calendar.
 func (a *App) reportRange(ctx context.Context, schoolID int64, from, to time.Time) (ReportRange, error) {
-	school, err := store.SchoolByID(ctx, a.DB.R, schoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, schoolID)
 	if err != nil {
 		return ReportRange{}, err
 	}
@@ -333,7 +333,7 @@ func (a *App) figures(ctx context.Context, scope store.PointScope, r ReportRange
 		}
 		end, _ := a.dayStart(f.trend[len(f.trend)-1].To)
 		bounds = append(bounds, end.In(a.Location).AddDate(0, 0, 1).UTC())
-		cells, err := store.PointsBreakdown(ctx, a.DB.R, scope, bounds)
+		cells, err := store.PointsBreakdown(ctx, a.db.R, scope, bounds)
 		if err != nil {
 			return nil, err
 		}
@@ -357,7 +357,7 @@ func (a *App) figures(ctx context.Context, scope store.PointScope, r ReportRange
 		})
 		f.points.PositivePct, f.points.NeedsWorkPct = Split(f.points.Positive, f.points.NeedsWork)
 	}
-	cells, err := store.AttendanceBreakdown(ctx, a.DB.R, scope, r.From, r.To)
+	cells, err := store.AttendanceBreakdown(ctx, a.db.R, scope, r.From, r.To)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"cubby/internal/app"
 	"cubby/internal/benchdata"
+	"cubby/internal/db"
 	"cubby/internal/db/dbtest"
 	"cubby/internal/store"
 )
@@ -43,7 +44,7 @@ func BenchmarkReports(b *testing.B) {
 			a := app.New(database, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			a.Location = time.UTC
 			teacher := app.BenchSession(ctx, a, school.TeacherID)
-			leader := benchLeader(b, ctx, a, school.SchoolID, now)
+			leader := benchLeader(b, ctx, a, database, school.SchoolID, now)
 			// A year, ending today: the trend is grouped by month.
 			from, to, err := a.ParseRange(now.AddDate(0, 0, -364).Format(time.DateOnly), now.Format(time.DateOnly))
 			if err != nil {
@@ -113,14 +114,14 @@ func cpuTime() time.Duration {
 }
 
 // benchLeader makes a leader of the school and returns their session.
-func benchLeader(b *testing.B, ctx context.Context, a *app.App, schoolID int64, now time.Time) *app.Session {
+func benchLeader(b *testing.B, ctx context.Context, a *app.App, database *db.DB, schoolID int64, now time.Time) *app.Session {
 	b.Helper()
 	u := &store.User{Kind: store.KindLeader, FirstName: "Bench", LastName: "Leader", Email: fmt.Sprintf("leader%d@bench.test", now.UnixNano()),
 		Language: "en", CreatedAt: now}
-	if err := store.CreateUser(ctx, a.DB.W, u); err != nil {
+	if err := store.CreateUser(ctx, database.W, u); err != nil {
 		b.Fatal(err)
 	}
-	if err := store.AddMembership(ctx, a.DB.W, &store.Membership{SchoolID: schoolID, UserID: u.ID, Role: store.RoleLeader, Status: "active",
+	if err := store.AddMembership(ctx, database.W, &store.Membership{SchoolID: schoolID, UserID: u.ID, Role: store.RoleLeader, Status: "active",
 		VerifiedAt: &now, CreatedAt: now}); err != nil {
 		b.Fatal(err)
 	}

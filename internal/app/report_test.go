@@ -20,8 +20,10 @@ import (
 // (2025-03-09): each point lands on its local day, periods follow the
 // range's length, and class and school reports add up.
 func TestReportNumbers(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -172,102 +174,107 @@ func TestReportNumbers(t *testing.T) {
 // PointsOf and AttendanceOf for a student, teachers and leaders for a
 // class, leaders for a school; ErrNotFound for everyone else.
 func TestReportAccess(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	a := env.App
-	from, to, _ := a.ParseRange("", "")
-	leader := session(t, env, demo.LeaderEmail)
-	school := leader.Actor.SchoolIDs()[0]
-	classes, _ := store.ClassesOfSchool(ctx, env.DB.R, school)
-	roster, _ := store.StudentsOfClass(ctx, env.DB.R, classes[0].ID)
-	var ava, sofia int64
-	for _, st := range roster {
-		switch st.FirstName {
-		case "Ava":
-			ava = st.ID
-		case "Sofia":
-			sofia = st.ID
-		}
-	}
-	sessions := map[string]*app.Session{
-		"nobody":      nil,
-		"visitor":     {Actor: &authz.Actor{}},
-		"teacher":     session(t, env, demo.TeacherEmail),
-		"teacher2":    session(t, env, demo.Teacher2Email),
-		"leader":      leader,
-		"parent":      session(t, env, demo.ParentEmail),
-		"ava":         session(t, env, demo.StudentUsername),
-		"classmate":   session(t, env, "mateo.g"),
-		"elena":       session(t, env, "elena.m"),
-		"otherparent": session(t, env, "parent.sofia@demo.cubby.test"),
-	}
-	allow := func(names ...string) map[string]bool {
-		m := map[string]bool{}
-		for _, n := range names {
-			m[n] = true
-		}
-		return m
-	}
-	for _, c := range []struct {
-		name  string
-		allow map[string]bool
-		call  func(s *app.Session) error
-	}{
-		{"Ava's report", allow("teacher", "teacher2", "leader", "parent", "ava"), func(s *app.Session) error {
-			_, err := a.StudentReport(ctx, s, ava, from, to)
-			return err
-		}},
-		{"Ava's attendance", allow("teacher", "teacher2", "leader", "parent", "ava"), func(s *app.Session) error {
-			_, err := a.StudentAttendance(ctx, s, ava, from, to)
-			return err
-		}},
-		{"Sofia's report", allow("teacher", "teacher2", "leader", "otherparent"), func(s *app.Session) error {
-			_, err := a.StudentReport(ctx, s, sofia, from, to)
-			return err
-		}},
-		{"class report", allow("teacher", "leader"), func(s *app.Session) error {
-			_, err := a.ClassReport(ctx, s, classes[0].ID, from, to)
-			return err
-		}},
-		{"class attendance", allow("teacher", "leader"), func(s *app.Session) error {
-			_, err := a.ClassAttendanceHistory(ctx, s, classes[0].ID, from, to)
-			return err
-		}},
-		{"school summary", allow("leader"), func(s *app.Session) error {
-			_, err := a.SchoolSummary(ctx, s, school, from, to)
-			return err
-		}},
-	} {
-		for who, s := range sessions {
-			err := c.call(s)
-			switch {
-			case c.allow[who] && err != nil:
-				t.Errorf("%s as %s: %v", c.name, who, err)
-			case !c.allow[who] && !errors.Is(err, app.ErrNotFound):
-				t.Errorf("%s as %s: %v, want not found", c.name, who, err)
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			env := testenv.New(t, d)
+			a := env.App
+			from, to, _ := a.ParseRange("", "")
+			leader := session(t, env, demo.LeaderEmail)
+			school := leader.Actor.SchoolIDs()[0]
+			classes, _ := store.ClassesOfSchool(ctx, env.DB.R, school)
+			roster, _ := store.StudentsOfClass(ctx, env.DB.R, classes[0].ID)
+			var ava, sofia int64
+			for _, st := range roster {
+				switch st.FirstName {
+				case "Ava":
+					ava = st.ID
+				case "Sofia":
+					sofia = st.ID
+				}
 			}
-		}
-	}
-	// The same answer as PointsOf gives, for each person.
-	for who, s := range sessions {
-		if s == nil {
-			continue
-		}
-		_, perr := a.PointsOf(ctx, s, ava, from, to)
-		_, rerr := a.StudentReport(ctx, s, ava, from, to)
-		if (perr == nil) != (rerr == nil) {
-			t.Errorf("%s: PointsOf %v, StudentReport %v", who, perr, rerr)
-		}
-	}
-	// Hidden points: the family's report has attendance and no points.
-	if err := a.SetHidePoints(ctx, sessions["teacher"], classes[0].ID, true); err != nil {
-		t.Fatal(err)
-	}
-	for who, hidden := range map[string]bool{"parent": true, "ava": true, "teacher": false, "leader": false} {
-		rep, err := a.StudentReport(ctx, sessions[who], ava, from, to)
-		if err != nil || rep.PointsHidden != hidden || (hidden && (rep.Points.Count != 0 || len(rep.Points.Skills) != 0 || rep.Trend[len(rep.Trend)-2].Points.Count != 0)) ||
-			rep.Attendance.Total() == 0 {
-			t.Errorf("%s with hidden points: %v hidden=%v", who, err, rep != nil && rep.PointsHidden)
-		}
+			sessions := map[string]*app.Session{
+				"nobody":      nil,
+				"visitor":     {Actor: &authz.Actor{}},
+				"teacher":     session(t, env, demo.TeacherEmail),
+				"teacher2":    session(t, env, demo.Teacher2Email),
+				"leader":      leader,
+				"parent":      session(t, env, demo.ParentEmail),
+				"ava":         session(t, env, demo.StudentUsername),
+				"classmate":   session(t, env, "mateo.g"),
+				"elena":       session(t, env, "elena.m"),
+				"otherparent": session(t, env, "parent.sofia@demo.cubby.test"),
+			}
+			allow := func(names ...string) map[string]bool {
+				m := map[string]bool{}
+				for _, n := range names {
+					m[n] = true
+				}
+				return m
+			}
+			for _, c := range []struct {
+				name  string
+				allow map[string]bool
+				call  func(s *app.Session) error
+			}{
+				{"Ava's report", allow("teacher", "teacher2", "leader", "parent", "ava"), func(s *app.Session) error {
+					_, err := a.StudentReport(ctx, s, ava, from, to)
+					return err
+				}},
+				{"Ava's attendance", allow("teacher", "teacher2", "leader", "parent", "ava"), func(s *app.Session) error {
+					_, err := a.StudentAttendance(ctx, s, ava, from, to)
+					return err
+				}},
+				{"Sofia's report", allow("teacher", "teacher2", "leader", "otherparent"), func(s *app.Session) error {
+					_, err := a.StudentReport(ctx, s, sofia, from, to)
+					return err
+				}},
+				{"class report", allow("teacher", "leader"), func(s *app.Session) error {
+					_, err := a.ClassReport(ctx, s, classes[0].ID, from, to)
+					return err
+				}},
+				{"class attendance", allow("teacher", "leader"), func(s *app.Session) error {
+					_, err := a.ClassAttendanceHistory(ctx, s, classes[0].ID, from, to)
+					return err
+				}},
+				{"school summary", allow("leader"), func(s *app.Session) error {
+					_, err := a.SchoolSummary(ctx, s, school, from, to)
+					return err
+				}},
+			} {
+				for who, s := range sessions {
+					err := c.call(s)
+					switch {
+					case c.allow[who] && err != nil:
+						t.Errorf("%s as %s: %v", c.name, who, err)
+					case !c.allow[who] && !errors.Is(err, app.ErrNotFound):
+						t.Errorf("%s as %s: %v, want not found", c.name, who, err)
+					}
+				}
+			}
+			// The same answer as PointsOf gives, for each person.
+			for who, s := range sessions {
+				if s == nil {
+					continue
+				}
+				_, perr := a.PointsOf(ctx, s, ava, from, to)
+				_, rerr := a.StudentReport(ctx, s, ava, from, to)
+				if (perr == nil) != (rerr == nil) {
+					t.Errorf("%s: PointsOf %v, StudentReport %v", who, perr, rerr)
+				}
+			}
+			// Hidden points: the family's report has attendance and no points.
+			if err := a.SetHidePoints(ctx, sessions["teacher"], classes[0].ID, true); err != nil {
+				t.Fatal(err)
+			}
+			for who, hidden := range map[string]bool{"parent": true, "ava": true, "teacher": false, "leader": false} {
+				rep, err := a.StudentReport(ctx, sessions[who], ava, from, to)
+				if err != nil || rep.PointsHidden != hidden || (hidden && (rep.Points.Count != 0 || len(rep.Points.Skills) != 0 || rep.Trend[len(rep.Trend)-2].Points.Count != 0)) ||
+					rep.Attendance.Total() == 0 {
+					t.Errorf("%s with hidden points: %v hidden=%v", who, err, rep != nil && rep.PointsHidden)
+				}
+			}
+		})
 	}
 }

@@ -125,7 +125,7 @@ func (a *App) ClassTeachers(ctx context.Context, s *Session, classID int64) ([]s
 	if err != nil {
 		return nil, err
 	}
-	return store.ClassTeachers(ctx, a.DB.R, c.ID)
+	return store.ClassTeachers(ctx, a.db.R, c.ID)
 }
 
 // AddCoTeacher makes another active staff member of the class's school a
@@ -143,7 +143,7 @@ func (a *App) AddCoTeacher(ctx context.Context, s *Session, classID int64, email
 		v.Add("email", key)
 		return nil, v
 	}
-	u, err := store.ActiveStaffByEmail(ctx, a.DB.R, c.SchoolID, email)
+	u, err := store.ActiveStaffByEmail(ctx, a.db.R, c.SchoolID, email)
 	if errors.Is(err, db.ErrNotFound) {
 		v.Add("email", "coteach.not_staff")
 		return nil, v
@@ -152,7 +152,7 @@ func (a *App) AddCoTeacher(ctx context.Context, s *Session, classID int64, email
 		return nil, err
 	}
 	now := a.Now()
-	added, err := store.AddClassTeacherIfMissing(ctx, a.DB.W, c.SchoolID, c.ID, u.ID, now)
+	added, err := store.AddClassTeacherIfMissing(ctx, a.db.W, c.SchoolID, c.ID, u.ID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (a *App) RemoveCoTeacher(ctx context.Context, s *Session, classID, userID i
 	if err != nil {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.LockClass(ctx, tx, c.ID); err != nil {
 			return err
 		}
@@ -204,15 +204,15 @@ func (a *App) SchoolClassroomSettings(ctx context.Context, s *Session, schoolID 
 	if !authz.CanManageSchoolSettings(s.Actor, schoolID) {
 		return nil, ErrNotFound
 	}
-	school, err := store.SchoolByID(ctx, a.DB.R, schoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
 	out := &SchoolClassroom{School: school}
-	if out.Skills, err = store.SchoolSkills(ctx, a.DB.R, schoolID); err != nil {
+	if out.Skills, err = store.SchoolSkills(ctx, a.db.R, schoolID); err != nil {
 		return nil, err
 	}
-	out.ShowInitials, err = store.ShowInitials(ctx, a.DB.R, schoolID)
+	out.ShowInitials, err = store.ShowInitials(ctx, a.db.R, schoolID)
 	return out, err
 }
 
@@ -222,14 +222,14 @@ func (a *App) ArchiveSchoolSkill(ctx context.Context, s *Session, schoolID, skil
 	if !authz.CanManageSchoolSkills(s.Actor, schoolID) {
 		return ErrNotFound
 	}
-	sk, err := store.SkillByID(ctx, a.DB.R, skillID)
+	sk, err := store.SkillByID(ctx, a.db.R, skillID)
 	if err != nil {
 		return err
 	}
 	if sk.SchoolID != schoolID || sk.ClassID != 0 || sk.ArchivedAt != nil {
 		return ErrNotFound
 	}
-	return store.ArchiveSkill(ctx, a.DB.W, sk.ID, a.Now())
+	return store.ArchiveSkill(ctx, a.db.W, sk.ID, a.Now())
 }
 
 // SetShowInitials switches a school between first names and initials
@@ -238,7 +238,7 @@ func (a *App) SetShowInitials(ctx context.Context, s *Session, schoolID int64, o
 	if !authz.CanManageSchoolSettings(s.Actor, schoolID) {
 		return ErrNotFound
 	}
-	return store.SetShowInitials(ctx, a.DB.W, schoolID, on)
+	return store.SetShowInitials(ctx, a.db.W, schoolID, on)
 }
 
 // NameStyle returns how a school's students are shown to other people:
@@ -246,7 +246,7 @@ func (a *App) SetShowInitials(ctx context.Context, s *Session, schoolID int64, o
 // about the school, not a person, so anyone rendering a page of the
 // school may ask.
 func (a *App) NameStyle(ctx context.Context, schoolID int64) (func(store.Student) string, error) {
-	on, err := store.ShowInitials(ctx, a.DB.R, schoolID)
+	on, err := store.ShowInitials(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
@@ -284,11 +284,11 @@ func (a *App) PossibleDuplicates(ctx context.Context, s *Session, classID int64)
 	if err != nil {
 		return nil, err
 	}
-	roster, err := store.StudentsOfClass(ctx, a.DB.R, c.ID)
+	roster, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	if err != nil || len(roster) == 0 {
 		return nil, err
 	}
-	all, err := store.StudentsOfSchool(ctx, a.DB.R, c.SchoolID)
+	all, err := store.StudentsOfSchool(ctx, a.db.R, c.SchoolID)
 	if err != nil {
 		return nil, err
 	}

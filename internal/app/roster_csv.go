@@ -255,7 +255,7 @@ func (a *App) ImportStudentsCSV(ctx context.Context, s *Session, classID int64, 
 		return nil, err
 	}
 	out := &CSVImport{Skipped: skipped}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		out.Added = out.Added[:0]
 		for _, row := range rows {
 			added, err := a.addStudent(ctx, tx, c, row.FirstName, row.LastName, s.User.Language)

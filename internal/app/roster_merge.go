@@ -49,11 +49,11 @@ func (a *App) MergeStudents(ctx context.Context, s *Session, keepID, dropID int6
 	if !authz.CanMergeStudents(s.Actor, keepRef, dropRef) {
 		return nil, ErrForbidden
 	}
-	keepSrc, err := store.StudentSourceID(ctx, a.DB.R, keepID)
+	keepSrc, err := store.StudentSourceID(ctx, a.db.R, keepID)
 	if err != nil {
 		return nil, err
 	}
-	dropSrc, err := store.StudentSourceID(ctx, a.DB.R, dropID)
+	dropSrc, err := store.StudentSourceID(ctx, a.db.R, dropID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,12 +63,12 @@ func (a *App) MergeStudents(ctx context.Context, s *Session, keepID, dropID int6
 		v.Add("duplicate_id", "merge.both_imported")
 		return nil, v
 	}
-	cols, err := a.DB.Columns(ctx)
+	cols, err := a.db.Columns(ctx)
 	if err != nil {
 		return nil, err
 	}
 	res := &MergeResult{Removed: *drop}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if res.MergeCounts, err = store.MoveStudentRecords(ctx, tx, keep, drop); err != nil {
 			return err
 		}

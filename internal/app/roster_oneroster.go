@@ -287,7 +287,7 @@ func (a *App) ImportOneRoster(ctx context.Context, s *Session, schoolID int64, f
 	if !authz.CanImportRoster(s.Actor, schoolID) {
 		return nil, ErrNotFound
 	}
-	school, err := store.SchoolByID(ctx, a.DB.R, schoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func (a *App) ImportOneRoster(ctx context.Context, s *Session, schoolID int64, f
 		return nil, err
 	}
 	var out *OneRosterImport
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		out = &OneRosterImport{School: o.Name}
 		return a.importOneRoster(ctx, tx, s, school, or, o, out)
 	})
@@ -501,5 +501,5 @@ func (a *App) SchoolForImport(ctx context.Context, s *Session, schoolID int64) (
 	if !authz.CanImportRoster(s.Actor, schoolID) {
 		return nil, ErrNotFound
 	}
-	return store.SchoolByID(ctx, a.DB.R, schoolID)
+	return store.SchoolByID(ctx, a.db.R, schoolID)
 }

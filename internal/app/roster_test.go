@@ -124,6 +124,7 @@ func otherSchoolTeacher(t *testing.T, env *testenv.Env) *app.Session {
 }
 
 func TestParseStudentCSV(t *testing.T) {
+	t.Parallel()
 	type row struct{ first, last string }
 	for _, tc := range []struct {
 		file    string
@@ -185,8 +186,10 @@ func TestParseStudentCSV(t *testing.T) {
 }
 
 func TestImportStudentsCSV(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -241,8 +244,10 @@ func TestImportStudentsCSV(t *testing.T) {
 }
 
 func TestOneRosterImport(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -356,21 +361,27 @@ func TestOneRosterImport(t *testing.T) {
 }
 
 func TestOneRosterPicksTheSchool(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
-	ctx := context.Background()
-	teacher := session(t, env, demo.TeacherEmail)
-	schoolID := teacher.Actor.SchoolIDs()[0]
-	files := oneRosterDir(t, "valid")
-	// Neither named like this school nor the only one: ask which.
-	files["orgs.csv"] = bytes.Replace(files["orgs.csv"], []byte("Maple Grove Community School"), []byte("MGCS Campus North"), 1)
-	if got := fields(t, func() error { _, err := env.App.ImportOneRoster(ctx, teacher, schoolID, files, ""); return err }()); got["orgs.csv"] != "oneroster.which_school" {
-		t.Errorf("ambiguous org: %v", got)
-	}
-	if res, err := env.App.ImportOneRoster(ctx, teacher, schoolID, files, "org-maple"); err != nil || res.ClassesCreated != 2 {
-		t.Errorf("chosen org: %v %+v", err, res)
-	}
-	if _, err := app.OneRosterFiles(map[string][]byte{"x.zip": []byte("PK\x03\x04 not really a zip")}); err == nil {
-		t.Error("a broken zip was accepted")
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			ctx := context.Background()
+			teacher := session(t, env, demo.TeacherEmail)
+			schoolID := teacher.Actor.SchoolIDs()[0]
+			files := oneRosterDir(t, "valid")
+			// Neither named like this school nor the only one: ask which.
+			files["orgs.csv"] = bytes.Replace(files["orgs.csv"], []byte("Maple Grove Community School"), []byte("MGCS Campus North"), 1)
+			if got := fields(t, func() error { _, err := env.App.ImportOneRoster(ctx, teacher, schoolID, files, ""); return err }()); got["orgs.csv"] != "oneroster.which_school" {
+				t.Errorf("ambiguous org: %v", got)
+			}
+			if res, err := env.App.ImportOneRoster(ctx, teacher, schoolID, files, "org-maple"); err != nil || res.ClassesCreated != 2 {
+				t.Errorf("chosen org: %v %+v", err, res)
+			}
+			if _, err := app.OneRosterFiles(map[string][]byte{"x.zip": []byte("PK\x03\x04 not really a zip")}); err == nil {
+				t.Error("a broken zip was accepted")
+			}
+		})
 	}
 }
 
@@ -395,8 +406,10 @@ func studentColumns(t *testing.T, env *testenv.Env) (students, users []db.Column
 }
 
 func TestMergeStudents(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -471,6 +484,7 @@ func TestMergeStudents(t *testing.T) {
 
 			var pointsBefore int
 			env.DB.R.QueryRow(`SELECT count(*) FROM points WHERE student_id IN ($1, $2)`, ava.ID, dup.ID).Scan(&pointsBefore)
+			consentsBefore := count(t, env, `SELECT count(*) FROM consents WHERE subject_user_id = $1`, ava.UserID) // the demo's media consent
 			attendanceBefore := count(t, env, `SELECT count(*) FROM attendance WHERE student_id IN ($1, $2)`, ava.ID, dup.ID)
 
 			// Who may merge.
@@ -526,8 +540,8 @@ func TestMergeStudents(t *testing.T) {
 			if len(guardians) != 2 {
 				t.Errorf("Ava has %d guardians, want her parent and grandmother", len(guardians))
 			}
-			if n := count(t, env, `SELECT count(*) FROM consents WHERE subject_user_id = $1`, ava.UserID); n != 1 {
-				t.Errorf("the consent about the removed account concerns Ava's now: %d", n)
+			if n := count(t, env, `SELECT count(*) FROM consents WHERE subject_user_id = $1`, ava.UserID); n != consentsBefore+1 {
+				t.Errorf("Ava has %d consents, want her own %d and the one about the removed account", n, consentsBefore)
 			}
 			if st, err := a.StudentByCard(ctx, dupCard, "192.0.2.1"); err != nil || st.ID != ava.ID {
 				t.Errorf("the duplicate's login card now opens %v %v, want Ava", st, err)
@@ -541,58 +555,66 @@ func TestMergeStudents(t *testing.T) {
 }
 
 func TestMergeRules(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
-	ctx := context.Background()
-	a := env.App
-	teacher, teacher2, leader := session(t, env, demo.TeacherEmail), session(t, env, demo.Teacher2Email), session(t, env, demo.LeaderEmail)
-	class3, class4 := classNamed(t, env, "Class 3 Sunflowers"), classNamed(t, env, "Class 4 Explorers")
-	r3, _ := store.StudentsOfClass(ctx, env.DB.R, class3.ID)
-	r4, _ := store.StudentsOfClass(ctx, env.DB.R, class4.ID)
-	// Teacher 2 teaches neither profile of class 3: verified staff see
-	// them, so it is "not allowed", not "not found".
-	if _, err := a.MergeStudents(ctx, teacher2, r3[0].ID, r3[1].ID); !errors.Is(err, app.ErrForbidden) {
-		t.Errorf("teacher of neither: %v", err)
-	}
-	// A teacher of one of them may; a leader may merge any two.
-	if _, err := a.MergeStudents(ctx, teacher, r3[0].ID, r4[0].ID); err != nil {
-		t.Errorf("teacher of one: %v", err)
-	}
-	if _, err := a.MergeStudents(ctx, leader, r4[1].ID, r4[2].ID); err != nil {
-		t.Errorf("leader: %v", err)
-	}
-	// A table added later that refers to students, which merge does not
-	// know how to move: the merge is refused whole, nothing moved.
-	if _, err := env.DB.W.Exec(`CREATE TABLE later_notes (school_id BIGINT, student_id BIGINT REFERENCES students (id) ON DELETE CASCADE)`); err != nil {
-		t.Fatal(err)
-	}
-	env.DB.W.Exec(`INSERT INTO later_notes (school_id, student_id) VALUES ($1, $2)`, class3.SchoolID, r3[6].ID)
-	pointsOf := func(id int64) int { return count(t, env, `SELECT count(*) FROM points WHERE student_id = $1`, id) }
-	before := pointsOf(r3[6].ID)
-	if got := fields(t, func() error { _, err := a.MergeStudents(ctx, teacher, r3[5].ID, r3[6].ID); return err }()); got["duplicate_id"] != "merge.unknown_records" {
-		t.Errorf("unknown table: %v", got)
-	}
-	if pointsOf(r3[6].ID) != before || before == 0 || count(t, env, `SELECT count(*) FROM later_notes WHERE student_id = $1`, r3[6].ID) != 1 {
-		t.Error("a refused merge moved or deleted something")
-	}
-	// Two children the school's system knows apart are not merged here.
-	store.SetStudentSourceID(ctx, env.DB.W, r3[2].ID, "sis-1")
-	store.SetStudentSourceID(ctx, env.DB.W, r3[3].ID, "sis-2")
-	if got := fields(t, func() error { _, err := a.MergeStudents(ctx, teacher, r3[2].ID, r3[3].ID); return err }()); got["duplicate_id"] != "merge.both_imported" {
-		t.Errorf("both imported: %v", got)
-	}
-	// One imported, one not: the kept profile takes the sourcedId, so the
-	// next import finds the child.
-	if _, err := a.MergeStudents(ctx, teacher, r3[4].ID, r3[2].ID); err != nil {
-		t.Fatal(err)
-	}
-	if src, _ := store.StudentSourceID(ctx, env.DB.R, r3[4].ID); src != "sis-1" {
-		t.Errorf("kept profile's sourcedId %q", src)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			ctx := context.Background()
+			a := env.App
+			teacher, teacher2, leader := session(t, env, demo.TeacherEmail), session(t, env, demo.Teacher2Email), session(t, env, demo.LeaderEmail)
+			class3, class4 := classNamed(t, env, "Class 3 Sunflowers"), classNamed(t, env, "Class 4 Explorers")
+			r3, _ := store.StudentsOfClass(ctx, env.DB.R, class3.ID)
+			r4, _ := store.StudentsOfClass(ctx, env.DB.R, class4.ID)
+			// Teacher 2 teaches neither profile of class 3: verified staff see
+			// them, so it is "not allowed", not "not found".
+			if _, err := a.MergeStudents(ctx, teacher2, r3[0].ID, r3[1].ID); !errors.Is(err, app.ErrForbidden) {
+				t.Errorf("teacher of neither: %v", err)
+			}
+			// A teacher of one of them may; a leader may merge any two.
+			if _, err := a.MergeStudents(ctx, teacher, r3[0].ID, r4[0].ID); err != nil {
+				t.Errorf("teacher of one: %v", err)
+			}
+			if _, err := a.MergeStudents(ctx, leader, r4[1].ID, r4[2].ID); err != nil {
+				t.Errorf("leader: %v", err)
+			}
+			// A table added later that refers to students, which merge does not
+			// know how to move: the merge is refused whole, nothing moved.
+			if _, err := env.DB.W.Exec(`CREATE TABLE later_notes (school_id BIGINT, student_id BIGINT REFERENCES students (id) ON DELETE CASCADE)`); err != nil {
+				t.Fatal(err)
+			}
+			env.DB.W.Exec(`INSERT INTO later_notes (school_id, student_id) VALUES ($1, $2)`, class3.SchoolID, r3[6].ID)
+			pointsOf := func(id int64) int { return count(t, env, `SELECT count(*) FROM points WHERE student_id = $1`, id) }
+			before := pointsOf(r3[6].ID)
+			if got := fields(t, func() error { _, err := a.MergeStudents(ctx, teacher, r3[5].ID, r3[6].ID); return err }()); got["duplicate_id"] != "merge.unknown_records" {
+				t.Errorf("unknown table: %v", got)
+			}
+			if pointsOf(r3[6].ID) != before || before == 0 || count(t, env, `SELECT count(*) FROM later_notes WHERE student_id = $1`, r3[6].ID) != 1 {
+				t.Error("a refused merge moved or deleted something")
+			}
+			// Two children the school's system knows apart are not merged here.
+			store.SetStudentSourceID(ctx, env.DB.W, r3[2].ID, "sis-1")
+			store.SetStudentSourceID(ctx, env.DB.W, r3[3].ID, "sis-2")
+			if got := fields(t, func() error { _, err := a.MergeStudents(ctx, teacher, r3[2].ID, r3[3].ID); return err }()); got["duplicate_id"] != "merge.both_imported" {
+				t.Errorf("both imported: %v", got)
+			}
+			// One imported, one not: the kept profile takes the sourcedId, so the
+			// next import finds the child.
+			if _, err := a.MergeStudents(ctx, teacher, r3[4].ID, r3[2].ID); err != nil {
+				t.Fatal(err)
+			}
+			if src, _ := store.StudentSourceID(ctx, env.DB.R, r3[4].ID); src != "sis-1" {
+				t.Errorf("kept profile's sourcedId %q", src)
+			}
+		})
 	}
 }
 
 func TestRollover(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -707,8 +729,10 @@ func TestRollover(t *testing.T) {
 }
 
 func TestCoTeachers(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -771,6 +795,7 @@ func TestCoTeachers(t *testing.T) {
 }
 
 func TestSchoolSkillsAndInitials(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,6 +18,8 @@ import (
 // used for this one query and never stored or logged.
 type SchoolSearch struct {
 	Q, Lat, Lon, Limit string
+	// Page is which page of Limit results, from 1 (the default).
+	Page string
 }
 
 // Limits of a school search.
@@ -24,17 +27,51 @@ const (
 	MaxSchoolQuery       = 200 // characters of the name typed
 	DefaultSchoolResults = 20
 	MaxSchoolResults     = 50
+	// MaxSchoolPages bounds how far one may page: past the first few
+	// pages the town or a position finds a school sooner.
+	MaxSchoolPages = 10
 )
 
-// SearchSchools finds schools by name (typos forgiven), by position, or
-// both; anyone may search, logged in or not. Bad input is a
-// *ValidationError naming the field: q, lat, lon or limit.
+// SchoolResults is one page of a school search.
+type SchoolResults struct {
+	store.SchoolResults
+	Page int // from 1
+	// More is that a next page exists (and may be asked for).
+	More bool
+}
+
+// SearchSchools finds schools by name (typos forgiven), town, postal
+// code, by position, or any of these together; anyone may search, logged
+// in or not. Bad input is a *ValidationError naming the field: q, lat,
+// lon, limit or page.
 func (a *App) SearchSchools(ctx context.Context, in SchoolSearch) ([]store.SchoolHit, error) {
+	r, err := a.SearchSchoolsPage(ctx, in)
+	return r.Hits, err
+}
+
+// SearchSchoolsPage is SearchSchools with the page asked for, and whether
+// more pages follow and many schools match (so the town, a postal code or
+// the searcher's position would help).
+func (a *App) SearchSchoolsPage(ctx context.Context, in SchoolSearch) (SchoolResults, error) {
 	sq, err := parseSchoolSearch(in)
 	if err != nil {
-		return nil, err
+		return SchoolResults{}, err
 	}
-	return store.SearchSchools(ctx, a.DB.R, a.DB.Dialect, sq)
+	r, err := store.SearchSchoolsPage(ctx, a.db.R, a.db.Dialect, sq)
+	page := sq.Offset/sq.Limit + 1
+	return SchoolResults{SchoolResults: r, Page: page, More: r.More && page < MaxSchoolPages}, err
+}
+
+// WarmSchoolSearch reads the directory's word list, which typo tolerance
+// and common names need, so that the first search after a start does not
+// wait for it; a server runs it in the background as it starts.
+func (a *App) WarmSchoolSearch(ctx context.Context) {
+	start := time.Now()
+	if err := store.WarmSchoolSearch(ctx, a.db.R); err != nil {
+		a.Log.Warn("school search: reading the word list", "err", err)
+		return
+	}
+	a.Log.Info("school search: word list read", "ms", time.Since(start).Milliseconds())
 }
 
 func parseSchoolSearch(in SchoolSearch) (store.SchoolQuery, error) {
@@ -71,6 +108,13 @@ func parseSchoolSearch(in SchoolSearch) (store.SchoolQuery, error) {
 			ve.Add("limit", "validation.invalid_limit", "max", MaxSchoolResults)
 		}
 		sq.Limit = n
+	}
+	if s := strings.TrimSpace(in.Page); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxSchoolPages {
+			ve.Add("page", "schools.page_invalid", "max", MaxSchoolPages)
+		}
+		sq.Offset = (max(n, 1) - 1) * sq.Limit
 	}
 	return sq, ve.Err()
 }

@@ -45,13 +45,13 @@ func (a *App) SchoolDirectory(ctx context.Context, s *Session, schoolID int64) (
 		Confirm: authz.CanConfirmSchool(s.Actor, schoolID), Invite: authz.CanInviteTeacher(s.Actor, schoolID), SMS: a.SMSEnabled(),
 	}
 	var err error
-	if d.School, err = store.SchoolByID(ctx, a.DB.R, schoolID); err != nil {
+	if d.School, err = store.SchoolByID(ctx, a.db.R, schoolID); err != nil {
 		return nil, err
 	}
-	if d.Access, err = store.SchoolAccessOf(ctx, a.DB.R, schoolID); err != nil {
+	if d.Access, err = store.SchoolAccessOf(ctx, a.db.R, schoolID); err != nil {
 		return nil, err
 	}
-	me, err := store.MembershipOf(ctx, a.DB.R, schoolID, s.User.ID)
+	me, err := store.MembershipOf(ctx, a.db.R, schoolID, s.User.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (a *App) SchoolDirectory(ctx context.Context, s *Session, schoolID int64) (
 	if !d.Full {
 		return d, nil
 	}
-	staff, err := store.StaffOfSchool(ctx, a.DB.R, schoolID)
+	staff, err := store.StaffOfSchool(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (a *App) SchoolDirectory(ctx context.Context, s *Session, schoolID int64) (
 			d.Pending = append(d.Pending, m)
 		}
 	}
-	d.Students, err = store.DirectoryStudents(ctx, a.DB.R, schoolID)
+	d.Students, err = store.DirectoryStudents(ctx, a.db.R, schoolID)
 	return d, err
 }
 
@@ -97,7 +97,7 @@ func (a *App) ApproveMember(ctx context.Context, s *Session, schoolID, userID in
 	}
 	now := a.Now()
 	var m *store.Membership
-	err := a.DB.Tx(ctx, func(tx db.Querier) error {
+	err := a.db.Tx(ctx, func(tx db.Querier) error {
 		var err error
 		if m, err = store.MembershipOf(ctx, tx, schoolID, userID); err != nil {
 			return err
@@ -120,7 +120,7 @@ func (a *App) DeclineMember(ctx context.Context, s *Session, schoolID, userID in
 	if err := mustManageStaff(s, schoolID); err != nil {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		m, err := store.MembershipOf(ctx, tx, schoolID, userID)
 		if err != nil {
 			return err
@@ -141,7 +141,7 @@ func (a *App) RemoveMember(ctx context.Context, s *Session, schoolID, userID, he
 	if err := mustManageStaff(s, schoolID); err != nil {
 		return err
 	}
-	return a.DB.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		m, err := store.MembershipOf(ctx, tx, schoolID, userID)
 		if err != nil {
 			return err
@@ -198,7 +198,7 @@ func (a *App) SetLeader(ctx context.Context, s *Session, schoolID, userID int64,
 	}
 	now := a.Now()
 	var m *store.Membership
-	err := a.DB.Tx(ctx, func(tx db.Querier) error {
+	err := a.db.Tx(ctx, func(tx db.Querier) error {
 		var err error
 		if m, err = store.MembershipOf(ctx, tx, schoolID, userID); err != nil {
 			return err
@@ -258,7 +258,7 @@ func (a *App) SchoolAccess(ctx context.Context, s *Session, schoolID int64) (sto
 	if err := mustManageStaff(s, schoolID); err != nil {
 		return store.SchoolAccess{}, err
 	}
-	return store.SchoolAccessOf(ctx, a.DB.R, schoolID)
+	return store.SchoolAccessOf(ctx, a.db.R, schoolID)
 }
 
 // SetSchoolAccess changes how people join a school and whether its staff
@@ -280,7 +280,7 @@ func (a *App) SetSchoolAccess(ctx context.Context, s *Session, schoolID int64, i
 	if err := v.Err(); err != nil {
 		return store.SchoolAccess{}, err
 	}
-	return in, store.SetSchoolAccess(ctx, a.DB.W, schoolID, in)
+	return in, store.SetSchoolAccess(ctx, a.db.W, schoolID, in)
 }
 
 // ConfirmSchool marks a school someone added as real and described
@@ -292,5 +292,14 @@ func (a *App) ConfirmSchool(ctx context.Context, s *Session, schoolID int64) err
 		}
 		return ErrNotFound
 	}
-	return store.SetSchoolVerified(ctx, a.DB.W, schoolID)
+	return store.SetSchoolVerified(ctx, a.db.W, schoolID)
+}
+
+// StaffMember is one person's row of the School Directory (as an approval
+// or a change of leader rights leaves it), for those who see the directory.
+func (a *App) StaffMember(ctx context.Context, s *Session, schoolID, userID int64) (*store.StaffMember, error) {
+	if !authz.CanViewDirectory(s.Actor, schoolID) {
+		return nil, ErrNotFound
+	}
+	return store.StaffMemberOf(ctx, a.db.R, schoolID, userID)
 }

@@ -15,11 +15,11 @@ import (
 
 // OperatorConfirmSchool marks a school someone added as confirmed.
 func (a *App) OperatorConfirmSchool(ctx context.Context, schoolID int64) (*store.School, error) {
-	school, err := store.SchoolByID(ctx, a.DB.R, schoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
-	if err := store.SetSchoolVerified(ctx, a.DB.W, schoolID); err != nil {
+	if err := store.SetSchoolVerified(ctx, a.db.W, schoolID); err != nil {
 		return nil, err
 	}
 	school.Verified = true
@@ -30,10 +30,10 @@ func (a *App) OperatorConfirmSchool(ctx context.Context, schoolID int64) (*store
 // email an active, verified leader of a school, whatever their standing
 // there was (none, a waiting request, a teacher).
 func (a *App) OperatorMakeLeader(ctx context.Context, schoolID int64, email string) (*store.User, error) {
-	if _, err := store.SchoolByID(ctx, a.DB.R, schoolID); err != nil {
+	if _, err := store.SchoolByID(ctx, a.db.R, schoolID); err != nil {
 		return nil, err
 	}
-	u, err := store.UserByEmail(ctx, a.DB.R, normalizeEmail(email))
+	u, err := store.UserByEmail(ctx, a.db.R, normalizeEmail(email))
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (a *App) OperatorMakeLeader(ctx context.Context, schoolID int64, email stri
 		return nil, refused("invite.needs_teacher_account", ErrForbidden)
 	}
 	now := a.Now()
-	return u, a.DB.Tx(ctx, func(tx db.Querier) error {
+	return u, a.db.Tx(ctx, func(tx db.Querier) error {
 		m, err := store.MembershipOf(ctx, tx, schoolID, u.ID)
 		if errors.Is(err, ErrNotFound) {
 			return store.AddMembership(ctx, tx, &store.Membership{SchoolID: schoolID, UserID: u.ID, Role: store.RoleLeader,
@@ -60,10 +60,10 @@ func (a *App) OperatorMakeLeader(ctx context.Context, schoolID int64, email stri
 
 // SchoolStaff lists a school's staff and join requests, for the operator.
 func (a *App) SchoolStaff(ctx context.Context, schoolID int64) (*store.School, []store.StaffMember, error) {
-	school, err := store.SchoolByID(ctx, a.DB.R, schoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, nil, err
 	}
-	staff, err := store.StaffOfSchool(ctx, a.DB.R, schoolID)
+	staff, err := store.StaffOfSchool(ctx, a.db.R, schoolID)
 	return school, staff, err
 }

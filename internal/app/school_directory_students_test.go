@@ -9,6 +9,7 @@ import (
 )
 
 func TestPageStudents(t *testing.T) {
+	t.Parallel()
 	var all []store.SchoolStudent
 	for i := range 120 {
 		all = append(all, store.SchoolStudent{ID: int64(i + 1), FirstName: fmt.Sprintf("Kid%03d", i), LastName: "Martin"})

@@ -60,8 +60,10 @@ func dirMember(t *testing.T, env *testenv.Env, schoolID, userID int64) *store.Me
 }
 
 func TestJoinApproveDecline(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -164,8 +166,10 @@ func TestJoinApproveDecline(t *testing.T) {
 func errOf[T any](_ T, err error) error { return err }
 
 func TestAutoApprovalByEmailDomain(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -218,8 +222,10 @@ func TestAutoApprovalByEmailDomain(t *testing.T) {
 
 // TestDirectoryAccess is the access matrix of the School Directory.
 func TestDirectoryAccess(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -269,8 +275,10 @@ func TestDirectoryAccess(t *testing.T) {
 }
 
 func TestRemoveStaffHandsOverClasses(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -331,8 +339,10 @@ func TestRemoveStaffHandsOverClasses(t *testing.T) {
 }
 
 func TestLastLeaderKeepsTheSchool(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -376,8 +386,10 @@ func TestLastLeaderKeepsTheSchool(t *testing.T) {
 }
 
 func TestCreateMissingSchool(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -438,8 +450,10 @@ func TestCreateMissingSchool(t *testing.T) {
 // TestTwoFactorRequiredForStaff is the hook in Authenticate: a school that
 // requires two-factor login marks its staff's sessions without it.
 func TestTwoFactorRequiredForStaff(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App

@@ -151,14 +151,14 @@ func (a *App) SendInvitation(ctx context.Context, s *Session, in Invite) (*store
 	if err := a.checkInviteLimits(ctx, s.User.ID, inv, now); err != nil {
 		return nil, err
 	}
-	school, err := store.SchoolByID(ctx, a.DB.R, inv.SchoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, inv.SchoolID)
 	if err != nil {
 		return nil, err
 	}
 	token := NewToken()
 	inv.TokenHash, inv.CreatedAt, inv.ExpiresAt = HashToken(token), now, now.Add(InvitationTTL)
 	data := map[string]any{"InviterName": s.User.DisplayName(), "SchoolName": school.Name, "Link": a.link("/invite", token)}
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateInvitation(ctx, tx, inv); err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func (a *App) checkInviteLimits(ctx context.Context, sender int64, inv *store.In
 		if l.perSender {
 			id = sender
 		}
-		w, err := store.InvitationsSince(ctx, a.DB.R, l.perSender, id, now.Add(-inviteWindow), l.sms)
+		w, err := store.InvitationsSince(ctx, a.db.R, l.perSender, id, now.Add(-inviteWindow), l.sms)
 		if err != nil {
 			return err
 		}
@@ -243,18 +243,18 @@ type InvitationInfo struct {
 // OpenInvitation looks up an invitation link: ErrNotFound for no such
 // link, a RefusedError (ErrGone) for one used or expired.
 func (a *App) OpenInvitation(ctx context.Context, token string) (*InvitationInfo, error) {
-	inv, err := a.openInvitation(ctx, a.DB.R, token)
+	inv, err := a.openInvitation(ctx, a.db.R, token)
 	if err != nil {
 		return nil, err
 	}
 	info := &InvitationInfo{Kind: inv.Kind, Email: inv.Email, ExpiresAt: inv.ExpiresAt}
-	school, err := store.SchoolByID(ctx, a.DB.R, inv.SchoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, inv.SchoolID)
 	if err != nil {
 		return nil, err
 	}
 	info.SchoolName = school.Name
 	if inv.InvitedBy != 0 {
-		if u, err := store.UserByID(ctx, a.DB.R, inv.InvitedBy); err == nil {
+		if u, err := store.UserByID(ctx, a.db.R, inv.InvitedBy); err == nil {
 			info.InviterName = u.DisplayName()
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
@@ -298,7 +298,7 @@ func (a *App) AcceptInvitation(ctx context.Context, s *Session, token string) (*
 func (a *App) acceptInvitation(ctx context.Context, u *store.User, token string) (*Accepted, error) {
 	now := a.Now()
 	var out *Accepted
-	err := a.DB.Tx(ctx, func(tx db.Querier) error {
+	err := a.db.Tx(ctx, func(tx db.Querier) error {
 		inv, err := a.openInvitation(ctx, tx, token)
 		if err != nil {
 			return err
@@ -391,7 +391,7 @@ func (a *App) connectByInvitation(ctx context.Context, q db.Querier, inv *store.
 // first, so a dead link creates no account. When the address is the one
 // the link was emailed to, it counts as verified.
 func (a *App) SignUpWithInvitation(ctx context.Context, in Signup, token string) (string, *store.User, *Accepted, error) {
-	inv, err := a.openInvitation(ctx, a.DB.R, token)
+	inv, err := a.openInvitation(ctx, a.db.R, token)
 	if err != nil {
 		return "", nil, nil, err
 	}

@@ -32,6 +32,7 @@ func dirInviteToken(t *testing.T, env *testenv.Env, to string) string {
 }
 
 func TestNormalizePhone(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"+44 7700 900123":     "+447700900123",
 		"+1 (415) 555-0100":   "+14155550100",
@@ -55,8 +56,10 @@ func TestNormalizePhone(t *testing.T) {
 }
 
 func TestParentInvitationByEmail(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -195,8 +198,10 @@ func TestParentInvitationByEmail(t *testing.T) {
 }
 
 func TestTeacherInvitation(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -301,8 +306,10 @@ func dirWithSMS(t *testing.T, env *testenv.Env, g *dirGateway) *notify.Worker {
 }
 
 func TestInvitationBySMS(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App
@@ -340,8 +347,10 @@ func TestInvitationBySMS(t *testing.T) {
 }
 
 func TestInvitationRateLimits(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			a := env.App

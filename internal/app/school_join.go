@@ -43,11 +43,11 @@ func (a *App) JoinSchool(ctx context.Context, s *Session, schoolID int64) (*stor
 	if !authz.CanJoinSchool(s.Actor) {
 		return nil, ErrForbidden
 	}
-	school, err := store.SchoolByID(ctx, a.DB.R, schoolID)
+	school, err := store.SchoolByID(ctx, a.db.R, schoolID)
 	if err != nil {
 		return nil, err
 	}
-	access, err := store.SchoolAccessOf(ctx, a.DB.R, school.ID)
+	access, err := store.SchoolAccessOf(ctx, a.db.R, school.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (a *App) JoinSchool(ctx context.Context, s *Session, schoolID int64) (*stor
 		store.EmailDomain(s.User.Email) == access.EmailDomain
 	now := a.Now()
 	var m *store.Membership
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		var err error
 		m, err = store.MembershipOf(ctx, tx, school.ID, s.User.ID)
 		switch {
@@ -125,14 +125,14 @@ func (a *App) tellLeaders(ctx context.Context, q db.Querier, school *store.Schoo
 
 // WithdrawJoinRequest takes back a request that still waits.
 func (a *App) WithdrawJoinRequest(ctx context.Context, s *Session, schoolID int64) error {
-	m, err := store.MembershipOf(ctx, a.DB.R, schoolID, s.User.ID)
+	m, err := store.MembershipOf(ctx, a.db.R, schoolID, s.User.ID)
 	if err != nil {
 		return err
 	}
 	if m.Status != store.MemberPending {
 		return refused("join.not_pending", ErrConflict)
 	}
-	return store.DeleteMembership(ctx, a.DB.W, schoolID, s.User.ID)
+	return store.DeleteMembership(ctx, a.db.W, schoolID, s.User.ID)
 }
 
 // MySchool is a school the person is staff of or asked to join.
@@ -146,13 +146,13 @@ func (a *App) MySchools(ctx context.Context, s *Session) ([]MySchool, error) {
 	if !authz.CanJoinSchool(s.Actor) {
 		return nil, nil
 	}
-	ms, err := store.MembershipsOfUser(ctx, a.DB.R, s.User.ID)
+	ms, err := store.MembershipsOfUser(ctx, a.db.R, s.User.ID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]MySchool, 0, len(ms))
 	for _, m := range ms {
-		school, err := store.SchoolByID(ctx, a.DB.R, m.SchoolID)
+		school, err := store.SchoolByID(ctx, a.db.R, m.SchoolID)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +209,7 @@ func (a *App) CreateSchool(ctx context.Context, s *Session, in NewSchool) (*stor
 	}
 	now := a.Now()
 	var added int
-	err := a.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM school_members m JOIN schools s ON s.id = m.school_id
+	err := a.db.R.QueryRowContext(ctx, `SELECT count(*) FROM school_members m JOIN schools s ON s.id = m.school_id
 		WHERE m.user_id = $1 AND s.source = 'manual' AND NOT s.verified AND s.created_at > $2`, s.User.ID, now.Add(-24*time.Hour)).Scan(&added)
 	if err != nil {
 		return nil, db.MapError(err)
@@ -218,7 +218,7 @@ func (a *App) CreateSchool(ctx context.Context, s *Session, in NewSchool) (*stor
 		return nil, &RateLimitError{RetryAfter: 24 * time.Hour}
 	}
 	var same int64
-	err = a.DB.R.QueryRowContext(ctx, `SELECT id FROM schools WHERE lower(name) = lower($1) AND lower(city) = lower($2) AND country = $3 LIMIT 1`,
+	err = a.db.R.QueryRowContext(ctx, `SELECT id FROM schools WHERE lower(name) = lower($1) AND lower(city) = lower($2) AND country = $3 LIMIT 1`,
 		school.Name, school.City, school.Country).Scan(&same)
 	if err == nil {
 		v.Add("name", "join.school_exists")
@@ -231,7 +231,7 @@ func (a *App) CreateSchool(ctx context.Context, s *Session, in NewSchool) (*stor
 		role = store.RoleLeader
 	}
 	school.CreatedAt = now
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateSchool(ctx, tx, school); err != nil {
 			return err
 		}
@@ -254,4 +254,10 @@ func cleanText(s string, max int, required bool) (string, string) {
 		return s, "validation.name"
 	}
 	return s, ""
+}
+
+// MyMembership is the actor's own place in a school (after joining or
+// adding it): ErrNotFound if they have none.
+func (a *App) MyMembership(ctx context.Context, s *Session, schoolID int64) (*store.Membership, error) {
+	return store.MembershipOf(ctx, a.db.R, schoolID, s.User.ID)
 }

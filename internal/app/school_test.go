@@ -8,6 +8,7 @@ import (
 // Every way a search can be asked wrongly gets its field and message; the
 // right ways pass through.
 func TestParseSchoolSearch(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   SchoolSearch

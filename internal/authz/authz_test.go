@@ -7,6 +7,7 @@ import (
 
 // The matrix of account types against one student in class 10 of school 1.
 func TestCanViewStudentRecords(t *testing.T) {
+	t.Parallel()
 	student := StudentRef{ID: 100, SchoolID: 1, Classes: []int64{10}}
 	cases := []struct {
 		name  string
@@ -34,6 +35,7 @@ func TestCanViewStudentRecords(t *testing.T) {
 }
 
 func TestClassAccess(t *testing.T) {
+	t.Parallel()
 	class := ClassRef{ID: 10, SchoolID: 1}
 	cases := []struct {
 		name       string
@@ -59,6 +61,7 @@ func TestClassAccess(t *testing.T) {
 }
 
 func TestSchoolIDs(t *testing.T) {
+	t.Parallel()
 	a := &Actor{UserID: 1, Schools: map[int64]Staff{3: {}}, Children: map[int64]int64{9: 1, 8: 3}, StudentSchoolID: 2}
 	if got := a.SchoolIDs(); !reflect.DeepEqual(got, []int64{1, 2, 3}) {
 		t.Errorf("got %v", got)

@@ -8,6 +8,7 @@ import "testing"
 // from their stored links through ChildrenOf, so the matrix tests the
 // transition itself, not a hand-made Children map.
 func TestCustodyMatrix(t *testing.T) {
+	t.Parallel()
 	const school, otherSchool, ava, class = 10, 11, 7, 100
 	parentOf := func(l ChildLink, p ParentAccess) *Actor {
 		return &Actor{UserID: 20, Kind: Parent, EmailVerified: true, Children: ChildrenOf([]ChildLink{l}, p)}
@@ -82,6 +83,7 @@ func TestCustodyMatrix(t *testing.T) {
 // TestParentAccessSetting: only "keep" keeps parents' access; a missing or
 // mistyped setting fails closed.
 func TestParentAccessSetting(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]ParentAccess{"keep": ParentAccessKeep, "end": ParentAccessEnd, "": ParentAccessEnd, "Keep ": ParentAccessEnd} {
 		if got := ParentAccessOf(in); got != want {
 			t.Errorf("ParentAccessOf(%q) = %s, want %s", in, got, want)

@@ -5,6 +5,7 @@ import "testing"
 // The School Directory's rules for school 1, whose student 100 is in class
 // 10, against every kind of person.
 func TestDirectoryRules(t *testing.T) {
+	t.Parallel()
 	student := StudentRef{ID: 100, SchoolID: 1, Classes: []int64{10}}
 	type want struct{ join, view, manage, confirm, inviteTeacher, inviteParent bool }
 	cases := []struct {

@@ -9,6 +9,12 @@ func CanEraseStudent(a *Actor, schoolID int64) bool {
 	return a.LoggedIn() && a.Kind == Leader && a.IsLeaderOf(schoolID)
 }
 
+// CanSeeSchoolPrivacy: a school's privacy page (its retention periods
+// and the students who left) is for its leaders.
+func CanSeeSchoolPrivacy(a *Actor, schoolID int64) bool {
+	return a.LoggedIn() && a.IsLeaderOf(schoolID)
+}
+
 // CanSetRetention: leaders of the school.
 func CanSetRetention(a *Actor, schoolID int64) bool {
 	return a.LoggedIn() && a.IsLeaderOf(schoolID)

@@ -3,6 +3,7 @@ package authz
 import "testing"
 
 func TestPrivacyPolicies(t *testing.T) {
+	t.Parallel()
 	leader := &Actor{UserID: 1, Kind: Leader, Schools: map[int64]Staff{10: {Leader: true, Verified: true}}}
 	teacher := &Actor{UserID: 2, Kind: Teacher, Schools: map[int64]Staff{10: {Verified: true}}, Classes: map[int64]int64{100: 10}}
 	other := &Actor{UserID: 3, Kind: Teacher, Schools: map[int64]Staff{10: {Verified: true}}, Classes: map[int64]int64{101: 10}}

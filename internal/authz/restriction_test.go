@@ -5,6 +5,7 @@ import "testing"
 // Every restriction policy against one student (100) in class 10 of
 // school 1, for each kind of person around them.
 func TestRestrictionPolicies(t *testing.T) {
+	t.Parallel()
 	ava := StudentRef{ID: 100, SchoolID: 1, Classes: []int64{10}}
 	actors := []struct {
 		name  string

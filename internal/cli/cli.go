@@ -135,7 +135,12 @@ func newApp(cfg config.Config, database *db.DB, log *slog.Logger, bundle *i18n.B
 	}
 	a := app.New(database, log)
 	a.SessionTTL, a.Country, a.BaseURL, a.Inventory, a.Mail, a.I18n = cfg.SessionTTL, cfg.Country, cfg.BaseURL, inv, mail, bundle
-	a.Privacy.Deployment, a.Privacy.Files = deployment(cfg), privacy.DirStore{Dir: filesDir(cfg)}
+	store, err := openFiles(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.Privacy.Deployment, a.Privacy.Files = deployment(cfg), store
+	a.Stories.Media = app.NewMediaPipeline(0) // photos re-encoded, videos stripped (story_pipeline.go)
 	if err := checkGrace(inv, a.Privacy.Deployment); err != nil {
 		return nil, err
 	}

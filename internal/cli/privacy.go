@@ -6,12 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"cubby/internal/app"
 	"cubby/internal/config"
+	"cubby/internal/files"
 	"cubby/internal/i18n"
 	"cubby/internal/privacy"
 )
@@ -172,8 +172,15 @@ func privacyJobs(ctx context.Context, a *app.App) {
 	}
 }
 
-// filesDir is where the file store keeps files.
-func filesDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "files") }
+// openFiles is the file store CUBBY_FILES_URL names: the data folder's
+// files/ by default, or a bucket. It does not touch it; serve checks it.
+func openFiles(cfg config.Config) (files.Store, error) {
+	loc, err := cfg.Files()
+	if err != nil {
+		return nil, err
+	}
+	return files.Open(loc)
+}
 
 // checkGrace refuses a deletion grace period longer than the inventory
 // promises erasure within.

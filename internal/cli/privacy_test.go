@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"cubby/internal/db/dbtest"
 )
 
 // `cubby privacy audit` is clean with zero configuration (CI runs it), and
@@ -37,24 +39,28 @@ func TestPrivacyAudit(t *testing.T) {
 }
 
 func TestPrivacyCommandsOnADatabase(t *testing.T) {
-	dir := t.TempDir()
-	if code, out, errOut := run("privacy", "verify-audit", "-data-dir", dir); code != 0 || !strings.Contains(out, "intact") {
-		t.Errorf("verify-audit: %d %s %s", code, out, errOut)
-	}
-	if code, out, errOut := run("privacy", "retention", "-data-dir", dir); code != 0 || !strings.Contains(out, "batches") {
-		t.Errorf("retention: %d %s %s", code, out, errOut)
-	}
-	if code, out, _ := run("privacy", "record"); code != 0 || !strings.HasPrefix(out, "controller,") {
-		t.Errorf("record: %d %.80s", code, out)
-	}
-	if code, _, errOut := run("privacy", "frobnicate"); code != 1 || !strings.Contains(errOut, "unknown subcommand") {
-		t.Errorf("unknown subcommand: %d %s", code, errOut)
-	}
-	if code, _, errOut := run("news", "send", "-data-dir", dir, "-subject", "Hi"); code != 1 || !strings.Contains(errOut, "CUBBY_BASE_URL") {
-		t.Errorf("news without a base URL: %d %s", code, errOut)
-	}
-	t.Setenv("CUBBY_DELETION_GRACE", "P60D")
-	if code, _, errOut := run("privacy", "retention", "-data-dir", dir); code != 1 || !strings.Contains(errOut, "CUBBY_DELETION_GRACE P60D is longer than P30D") {
-		t.Errorf("a grace period longer than the inventory promises: %d %s", code, errOut)
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dir := dataOn(t, d)
+			if code, out, errOut := run("privacy", "verify-audit", "-data-dir", dir); code != 0 || !strings.Contains(out, "intact") {
+				t.Errorf("verify-audit: %d %s %s", code, out, errOut)
+			}
+			if code, out, errOut := run("privacy", "retention", "-data-dir", dir); code != 0 || !strings.Contains(out, "batches") {
+				t.Errorf("retention: %d %s %s", code, out, errOut)
+			}
+			if code, out, _ := run("privacy", "record"); code != 0 || !strings.HasPrefix(out, "controller,") {
+				t.Errorf("record: %d %.80s", code, out)
+			}
+			if code, _, errOut := run("privacy", "frobnicate"); code != 1 || !strings.Contains(errOut, "unknown subcommand") {
+				t.Errorf("unknown subcommand: %d %s", code, errOut)
+			}
+			if code, _, errOut := run("news", "send", "-data-dir", dir, "-subject", "Hi"); code != 1 || !strings.Contains(errOut, "CUBBY_BASE_URL") {
+				t.Errorf("news without a base URL: %d %s", code, errOut)
+			}
+			t.Setenv("CUBBY_DELETION_GRACE", "P60D")
+			if code, _, errOut := run("privacy", "retention", "-data-dir", dir); code != 1 || !strings.Contains(errOut, "CUBBY_DELETION_GRACE P60D is longer than P30D") {
+				t.Errorf("a grace period longer than the inventory promises: %d %s", code, errOut)
+			}
+		})
 	}
 }

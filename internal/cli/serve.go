@@ -10,7 +10,9 @@ import (
 
 	"cubby/internal/app"
 	"cubby/internal/config"
+	"cubby/internal/db"
 	"cubby/internal/demo"
+	"cubby/internal/files"
 	"cubby/internal/i18n"
 	"cubby/internal/web"
 )
@@ -28,8 +30,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, e, cfg, func(ctx context.Context, a *app.App, url string) error {
-		logins, err := demo.Seed(ctx, a)
+	return serve(ctx, e, cfg, func(ctx context.Context, database *db.DB, a *app.App, url string) error {
+		logins, err := demo.Seed(ctx, database, a)
 		if err != nil {
 			return err
 		}
@@ -48,7 +50,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 
 // serve runs the HTTP server until ctx is cancelled, then shuts down
 // gracefully. before runs after the listener is open and before serving.
-func serve(ctx context.Context, e *env, cfg config.Config, before func(context.Context, *app.App, string) error) error {
+func serve(ctx context.Context, e *env, cfg config.Config, before func(context.Context, *db.DB, *app.App, string) error) error {
 	log := newLogger(cfg, e.stderr)
 	database, err := openDB(ctx, cfg)
 	if err != nil {
@@ -67,11 +69,18 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 	if err != nil {
 		return err
 	}
+	// A bucket that is missing, or keys it refuses, stop the server now
+	// rather than the first photo posted.
+	store := a.Privacy.Files.(files.Store)
+	if err := store.Check(ctx); err != nil {
+		return fmt.Errorf("file storage: %w", err)
+	}
 	srv, err := web.New(a, bundle, log)
 	if err != nil {
 		return err
 	}
 	srv.SecureCookies = cfg.SecureCookies()
+	srv.MetricsAllowed = cfg.MetricsNetworks()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set CUBBY_ADDR or -addr to another port)", cfg.Addr, err)
@@ -82,7 +91,7 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 	}
 	a.BaseURL = url
 	if before != nil {
-		if err := before(ctx, a, url); err != nil {
+		if err := before(ctx, database, a, url); err != nil {
 			ln.Close()
 			return err
 		}
@@ -94,13 +103,17 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 		IdleTimeout:       120 * time.Second,
 	}
 	go housekeeping(ctx, a)
+	go a.WarmSchoolSearch(ctx)
+	if err := a.ResumeStories(ctx); err != nil { // posts whose photos were being prepared
+		log.Error("resume stories", "err", err)
+	}
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { privacyJobs(jobsCtx, a); close(jobsDone) }()
 	// The request log is flushed before the database closes.
 	defer func() { stopJobs(); <-jobsDone }()
 	defer startWorker(ctx, worker)() // stops the outbox worker before the database closes
-	log.Info("listening", "addr", ln.Addr().String(), "database", string(database.Dialect))
+	log.Info("listening", "addr", ln.Addr().String(), "database", string(database.Dialect), "files", store.Where())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"cubby/internal/files"
 )
 
 // Config is everything an operator can set. Field docs are the README's
@@ -27,6 +29,9 @@ type Config struct {
 	SessionTTL  time.Duration // CUBBY_SESSION_TTL: how long an idle login lasts
 	Country     string        // CUBBY_COUNTRY: ISO country of the deployment (consent age, school import default)
 	ServerLoc   string        // CUBBY_SERVER_LOCATION: ISO country where the server and its backups are
+	// CUBBY_METRICS_ALLOWED_NETWORKS: CIDR networks whose peer address may
+	// read /metrics (metrics.go); empty = no one.
+	MetricsAllowedNetworks string
 
 	// Email and SMS (package notify); see the README's "Email and SMS".
 	SMTPURL              string // CUBBY_SMTP_URL: smtp://user:pass@host:port?tls=none|starttls|tls; empty = emails become files in DataDir/mail
@@ -37,6 +42,15 @@ type Config struct {
 	SMSToken             string // CUBBY_SMS_TOKEN: bearer token for the gateway
 	SMSProcessorName     string // CUBBY_SMS_PROCESSOR_NAME: who runs the gateway (transparency page)
 	SMSProcessorCountry  string // CUBBY_SMS_PROCESSOR_COUNTRY: where it runs
+
+	// Files: photos and attachments, export archives (package files); see
+	// the README's "File storage". The keys are read from the environment
+	// only, since flags show in ps.
+	FilesURL              string // CUBBY_FILES_URL: empty = DataDir/files; s3://host:port/bucket[/prefix]?region=…&tls=false = an S3-compatible bucket; file:///path = another folder
+	FilesAccessKey        string // CUBBY_FILES_ACCESS_KEY: the bucket's access key (or in the URL)
+	FilesSecretKey        string // CUBBY_FILES_SECRET_KEY: its secret key (or in the URL, percent-encoded)
+	FilesProcessorName    string // CUBBY_FILES_PROCESSOR_NAME: who runs the object store (transparency page)
+	FilesProcessorCountry string // CUBBY_FILES_PROCESSOR_COUNTRY: where the bucket is
 
 	// Privacy: who answers for the data, and the processors' agreements;
 	// see privacy.go. Empty values show as "not set by the operator".
@@ -53,6 +67,8 @@ func Default() Config {
 		Country:    "US",
 		ServerLoc:  "US",
 		Privacy:    defaultPrivacy(),
+
+		MetricsAllowedNetworks: DefaultMetricsNetworks,
 	}
 }
 
@@ -72,6 +88,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.LogLevel, "log-level", "CUBBY_LOG_LEVEL", "debug, info, warn or error")
 	str(&c.Country, "country", "CUBBY_COUNTRY", "two-letter country code of the deployment")
 	str(&c.ServerLoc, "server-location", "CUBBY_SERVER_LOCATION", "two-letter country code where the server runs")
+	str(&c.MetricsAllowedNetworks, "metrics-allowed-networks", "CUBBY_METRICS_ALLOWED_NETWORKS", "comma-separated CIDR networks that may read /metrics, by peer address; empty for no one")
 	str(&c.SMTPURL, "smtp-url", "CUBBY_SMTP_URL", "smtp://user:pass@host:port?tls=none|starttls|tls; empty writes emails to files (prefer the variable: flags show in ps)")
 	str(&c.SMTPFrom, "smtp-from", "CUBBY_SMTP_FROM", "From address of Cubby's emails, e.g. \"Cubby <cubby@school.example>\"")
 	str(&c.SMTPProcessorName, "smtp-processor-name", "CUBBY_SMTP_PROCESSOR_NAME", "who runs the SMTP server, for the transparency page")
@@ -80,6 +97,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.SMSToken, "sms-token", "CUBBY_SMS_TOKEN", "bearer token for the SMS gateway (prefer the variable: flags show in ps)")
 	str(&c.SMSProcessorName, "sms-processor-name", "CUBBY_SMS_PROCESSOR_NAME", "who runs the SMS gateway, for the transparency page")
 	str(&c.SMSProcessorCountry, "sms-processor-country", "CUBBY_SMS_PROCESSOR_COUNTRY", "two-letter country code where the SMS gateway runs")
+	str(&c.FilesURL, "files-url", "CUBBY_FILES_URL", "where files are kept: empty for the data folder's files/, s3://host:port/bucket[/prefix]?region=…&tls=false for an S3-compatible bucket (keys in CUBBY_FILES_ACCESS_KEY and CUBBY_FILES_SECRET_KEY), or file:///folder")
+	c.FilesAccessKey, c.FilesSecretKey = os.Getenv("CUBBY_FILES_ACCESS_KEY"), os.Getenv("CUBBY_FILES_SECRET_KEY")
+	str(&c.FilesProcessorName, "files-processor-name", "CUBBY_FILES_PROCESSOR_NAME", "who runs the object store of CUBBY_FILES_URL, for the transparency page")
+	str(&c.FilesProcessorCountry, "files-processor-country", "CUBBY_FILES_PROCESSOR_COUNTRY", "two-letter country code where the bucket is")
 	c.privacyFlags(str)
 	if v, ok := os.LookupEnv("CUBBY_SESSION_TTL"); ok {
 		if d, err := time.ParseDuration(v); err == nil {
@@ -118,6 +139,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateNotify()...)
+	errs = append(errs, c.validateFiles()...)
+	errs = append(errs, c.validateMetrics()...)
 	errs = append(errs, c.validatePrivacy()...)
 	return errors.Join(errs...)
 }
@@ -169,6 +192,34 @@ func (c *Config) validateNotify() []error {
 		processor("CUBBY_SMS_URL", c.SMSProcessorName, c.SMSProcessorCountry, "CUBBY_SMS_PROCESSOR_NAME", "CUBBY_SMS_PROCESSOR_COUNTRY")
 	} else if c.SMSToken != "" {
 		errs = append(errs, errors.New("CUBBY_SMS_TOKEN is set but CUBBY_SMS_URL is not"))
+	}
+	return errs
+}
+
+// Files is where files are kept, read from CUBBY_FILES_URL and the keys
+// beside it (Validate reports its error).
+func (c *Config) Files() (files.Location, error) {
+	return files.ParseURL(c.FilesURL, c.FilesAccessKey, c.FilesSecretKey, c.DataDir)
+}
+
+// validateFiles checks the file store's settings. A bucket holds photos of
+// children, so, as with email, the transparency page must say who runs it
+// and where.
+func (c *Config) validateFiles() []error {
+	loc, err := c.Files()
+	if err != nil {
+		return []error{err}
+	}
+	var errs []error
+	if loc.S3 != nil {
+		if c.FilesProcessorName == "" {
+			errs = append(errs, errors.New("CUBBY_FILES_URL names an object store: set CUBBY_FILES_PROCESSOR_NAME to who runs it (shown on the transparency page; your own organisation if it is your server)"))
+		}
+		if len(c.FilesProcessorCountry) != 2 || strings.ToUpper(c.FilesProcessorCountry) != c.FilesProcessorCountry {
+			errs = append(errs, errors.New("CUBBY_FILES_URL names an object store: set CUBBY_FILES_PROCESSOR_COUNTRY to the two-letter upper-case country where the bucket is, such as DE"))
+		}
+	} else if c.FilesProcessorName != "" || c.FilesProcessorCountry != "" {
+		errs = append(errs, errors.New("CUBBY_FILES_PROCESSOR_NAME or CUBBY_FILES_PROCESSOR_COUNTRY is set but CUBBY_FILES_URL names no object store (s3://…)"))
 	}
 	return errs
 }

@@ -2,12 +2,16 @@ package config
 
 import (
 	"flag"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"cubby/internal/privacy"
 )
 
 func TestZeroConfigIsValid(t *testing.T) {
+	t.Parallel()
 	c := Default()
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
@@ -33,6 +37,7 @@ func TestFlagsBeatEnvironmentBeatsDefaults(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	c := Default()
 	c.Addr, c.DatabaseURL, c.BaseURL, c.LogLevel, c.Country, c.SessionTTL = "8080", "mysql://x", "cubby.example", "loud", "usa", time.Second
 	err := c.Validate()
@@ -67,5 +72,43 @@ func TestEligibleParentAccess(t *testing.T) {
 	c.EligibleParentAccess = "parents"
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "CUBBY_ELIGIBLE_PARENT_ACCESS") {
 		t.Errorf("a bad value: %v", err)
+	}
+}
+
+func TestFilesSettings(t *testing.T) {
+	t.Setenv("CUBBY_FILES_URL", "s3://files.example.org/cubby?region=eu-west-1")
+	t.Setenv("CUBBY_FILES_ACCESS_KEY", "AKIAEXAMPLE")
+	t.Setenv("CUBBY_FILES_SECRET_KEY", "wJalr/s3cret")
+	c := Default()
+	c.Flags(flag.NewFlagSet("t", flag.ContinueOnError))
+	err := c.Validate()
+	for _, want := range []string{"CUBBY_FILES_PROCESSOR_NAME", "CUBBY_FILES_PROCESSOR_COUNTRY"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("a bucket without who runs it and where: %v, want %s", err, want)
+		}
+	}
+	c.FilesProcessorName, c.FilesProcessorCountry = "Example Cloud", "IE"
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	loc, err := c.Files()
+	if err != nil || loc.S3 == nil || loc.S3.Bucket != "cubby" || loc.S3.SecretKey != "wJalr/s3cret" {
+		t.Fatalf("Files: %+v %v", loc, err)
+	}
+	d := c.Deployment(nil)
+	if len(d.Processors) != 1 || d.Processors[0].ID != privacy.ObjectStore || d.Processors[0].Country != "IE" {
+		t.Errorf("the bucket is not a processor on the transparency page: %+v", d.Processors)
+	}
+	c.FilesURL = "s3://AKIA:wJalr%2Fs3cret@files.example.org:notaport/cubby"
+	c.FilesAccessKey, c.FilesSecretKey = "", ""
+	if err := c.Validate(); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("a bad URL with a secret: %v (must fail without repeating it)", err)
+	}
+	c = Default()
+	if loc, err := c.Files(); err != nil || loc.Dir != filepath.Join("cubby-data", "files") {
+		t.Errorf("default: %+v %v", loc, err)
+	}
+	if len(c.Deployment(nil).Processors) != 0 {
+		t.Error("files on the server's disk are no processor's")
 	}
 }

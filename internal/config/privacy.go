@@ -28,6 +28,7 @@ type Privacy struct {
 	SMTPProcessorIntegral string // CUBBY_SMTP_PROCESSOR_INTEGRAL: true (default) if Cubby cannot work without it
 	SMSProcessorDPAURL    string // CUBBY_SMS_PROCESSOR_DPA_URL: the SMS gateway's agreement
 	SMSProcessorIntegral  string // CUBBY_SMS_PROCESSOR_INTEGRAL: false (default): text messages are optional
+	FilesProcessorDPAURL  string // CUBBY_FILES_PROCESSOR_DPA_URL: the object store's agreement (CUBBY_FILES_URL=s3://…)
 	// EligibleParentAccess is CUBBY_ELIGIBLE_PARENT_ACCESS: what happens to
 	// parents' access when a school records that a student holds their own
 	// rights (an eligible student: 18 under FERPA, or the local age of
@@ -64,6 +65,7 @@ func (c *Config) privacyFlags(str func(p *string, name, env, usage string)) {
 	str(&p.SMTPProcessorIntegral, "smtp-processor-integral", "CUBBY_SMTP_PROCESSOR_INTEGRAL", "true if Cubby cannot work without the mail provider")
 	str(&p.SMSProcessorDPAURL, "sms-processor-dpa-url", "CUBBY_SMS_PROCESSOR_DPA_URL", "the SMS gateway's data processing agreement (transparency page)")
 	str(&p.SMSProcessorIntegral, "sms-processor-integral", "CUBBY_SMS_PROCESSOR_INTEGRAL", "true if Cubby cannot work without the SMS gateway")
+	str(&p.FilesProcessorDPAURL, "files-processor-dpa-url", "CUBBY_FILES_PROCESSOR_DPA_URL", "the object store's data processing agreement (transparency page)")
 	str(&p.EligibleParentAccess, "eligible-parent-access", "CUBBY_ELIGIBLE_PARENT_ACCESS",
 		"when a school marks a student eligible (18 under FERPA, or the local age of majority): end (default) ends parents' access to the student's records, export, corrections and access log; keep keeps it, as FERPA allows for a dependent student (34 CFR 99.31(a)(8)) - under GDPR an adult's data is theirs, so keep needs the student's agreement or another documented basis")
 }
@@ -88,7 +90,7 @@ func (c *Config) validatePrivacy() []error {
 	if d, err := privacy.ParseDuration(p.DeletionGrace); err != nil || d.Approx() < 24*60*60*1e9 {
 		errs = append(errs, fmt.Errorf("CUBBY_DELETION_GRACE %q must be an ISO 8601 duration of at least a day, such as P14D", p.DeletionGrace))
 	}
-	for _, u := range []struct{ name, v string }{{"CUBBY_HOSTING_PROCESSOR_DPA_URL", p.HostingDPAURL}, {"CUBBY_SMTP_PROCESSOR_DPA_URL", p.SMTPProcessorDPAURL}, {"CUBBY_SMS_PROCESSOR_DPA_URL", p.SMSProcessorDPAURL}} {
+	for _, u := range []struct{ name, v string }{{"CUBBY_HOSTING_PROCESSOR_DPA_URL", p.HostingDPAURL}, {"CUBBY_SMTP_PROCESSOR_DPA_URL", p.SMTPProcessorDPAURL}, {"CUBBY_SMS_PROCESSOR_DPA_URL", p.SMSProcessorDPAURL}, {"CUBBY_FILES_PROCESSOR_DPA_URL", p.FilesProcessorDPAURL}} {
 		if x, err := url.Parse(u.v); u.v != "" && (err != nil || (x.Scheme != "https" && x.Scheme != "http") || x.Host == "") {
 			errs = append(errs, fmt.Errorf("%s %q must be an http(s):// link", u.name, u.v))
 		}
@@ -129,6 +131,10 @@ func (c *Config) Deployment(processors []privacy.Processor) *privacy.Deployment 
 	if p.HostingName != "" {
 		d.Processors = append(d.Processors, privacy.Processor{ID: privacy.PrimaryDB, Name: p.HostingName, Country: c.ServerLoc, Integral: true,
 			DPAURL: p.HostingDPAURL, PurposeKey: "privacy.processor.hosting", Purpose: "Runs the server that stores Cubby's database and backups."})
+	}
+	if loc, err := c.Files(); err == nil && loc.S3 != nil {
+		d.Processors = append(d.Processors, privacy.Processor{ID: privacy.ObjectStore, Name: c.FilesProcessorName, Country: c.FilesProcessorCountry, Integral: true,
+			DPAURL: p.FilesProcessorDPAURL, PurposeKey: "privacy.processor.files", Purpose: "Keeps the photos and files people share in Cubby, and export archives, in an object store."})
 	}
 	for _, pr := range processors {
 		switch pr.ID {

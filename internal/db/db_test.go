@@ -12,8 +12,10 @@ import (
 )
 
 func TestMigrateAndErrors(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			database := dbtest.Open(t, d)
 			// Applying again is a no-op.
@@ -67,8 +69,10 @@ func TestMigrateAndErrors(t *testing.T) {
 }
 
 func TestRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			database := dbtest.Open(t, d)
 			_, err := database.W.ExecContext(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, TRUE)`)

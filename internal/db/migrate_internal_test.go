@@ -13,8 +13,10 @@ import (
 
 // A database that got later migrations before an earlier one existed
 // (features merged in a different order than their numbers) is brought
-// up to date instead of refused.
+// up to date instead of refused. The one held back is a table no later
+// migration touches (notice_acks), as a feature merged late would be.
 func TestMigrateOutOfOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, err := OpenSQLite(filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
@@ -25,15 +27,15 @@ func TestMigrateOutOfOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	without4 := fstest.MapFS{}
+	without21 := fstest.MapFS{}
 	fs.WalkDir(all, ".", func(p string, e fs.DirEntry, err error) error {
-		if e != nil && !e.IsDir() && !strings.HasPrefix(p, "00004_") {
+		if e != nil && !e.IsDir() && !strings.HasPrefix(p, "00021_") {
 			b, _ := fs.ReadFile(all, p)
-			without4[p] = &fstest.MapFile{Data: b}
+			without21[p] = &fstest.MapFile{Data: b}
 		}
 		return nil
 	})
-	p, err := goose.NewProvider(goose.DialectSQLite3, d.W, without4)
+	p, err := goose.NewProvider(goose.DialectSQLite3, d.W, without21)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +46,8 @@ func TestMigrateOutOfOrder(t *testing.T) {
 		t.Fatalf("a missing earlier migration was not applied: %v", err)
 	}
 	var n int
-	d.R.QueryRow(`SELECT count(*) FROM goose_db_version WHERE version_id = 4`).Scan(&n)
+	d.R.QueryRow(`SELECT count(*) FROM goose_db_version WHERE version_id = 21`).Scan(&n)
 	if n != 1 {
-		t.Error("migration 4 not recorded")
+		t.Error("migration 21 not recorded")
 	}
 }

@@ -12,8 +12,9 @@ import (
 // here the same query runs again, inside one transaction, while the
 // first one's rows are still being read.
 func TestStatementCacheNestedUse(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	database := dbtest.Open(t, db.SQLite)
+	database := dbtest.Open(t, dbtest.SQLiteOnly(t, "the statement cache wraps the SQLite driver only"))
 	for i := 0; i < 5; i++ {
 		if _, err := database.W.ExecContext(ctx, `INSERT INTO schools (name, country, created_at) VALUES ($1, 'US', CURRENT_TIMESTAMP)`, i); err != nil {
 			t.Fatal(err)

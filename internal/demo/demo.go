@@ -63,14 +63,16 @@ var lastNames = []string{
 }
 
 // Seed creates the demo school unless it exists, and returns its logins.
-func Seed(ctx context.Context, a *app.App) (*Logins, error) {
+// Like the operator's other tools (the school import), it writes to the
+// database directly, in one transaction, with the app's settings.
+func Seed(ctx context.Context, database *db.DB, a *app.App) (*Logins, error) {
 	logins := &Logins{
 		SchoolName: "Maple Grove Community School",
 		Staff:      []string{LeaderEmail, TeacherEmail, Teacher2Email},
 		Parent:     ParentEmail,
 		Student:    StudentUsername,
 	}
-	_, err := store.SchoolBySource(ctx, a.DB.R, source, sourceID)
+	_, err := store.SchoolBySource(ctx, database.R, source, sourceID)
 	if err == nil {
 		return logins, nil
 	}
@@ -84,7 +86,7 @@ func Seed(ctx context.Context, a *app.App) (*Logins, error) {
 		return nil, err
 	}
 	now := a.Now()
-	err = a.DB.Tx(ctx, func(tx db.Querier) error {
+	err = database.Tx(ctx, func(tx db.Querier) error {
 		return seed(ctx, a, tx, logins.SchoolName, hash, now)
 	})
 	if err != nil {
@@ -189,7 +191,7 @@ func seed(ctx context.Context, a *app.App, tx db.Querier, schoolName, hash strin
 			return err
 		}
 	}
-	return nil
+	return seedStories(ctx, tx, school.ID, now) // stories.go
 }
 
 // history gives a demo class four weeks of school days: attendance with

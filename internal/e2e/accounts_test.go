@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/testenv"
 )
@@ -50,7 +49,7 @@ func (b *browser) fill(id, value string) {
 
 func TestTeacherSignsUpVerifiesAndReadsArabic(t *testing.T) {
 	mp := testenv.StartMailpit(t)
-	env := testenv.New(t, db.SQLite, testenv.WithSMTP(mp.SMTPURL()))
+	env := testenv.New(t, engine(t), testenv.WithSMTP(mp.SMTPURL()))
 	b := newBrowser(t, phone, "en-US")
 	b.do(chromedp.Navigate(env.URL+"/signup?type=teacher"), chromedp.WaitVisible(chromedp.ID("first_name")))
 	b.shot("signup-form")
@@ -90,7 +89,7 @@ func TestTeacherSignsUpVerifiesAndReadsArabic(t *testing.T) {
 
 func TestParentResetsForgottenPassword(t *testing.T) {
 	mp := testenv.StartMailpit(t)
-	env := testenv.New(t, db.SQLite, testenv.WithSMTP(mp.SMTPURL()))
+	env := testenv.New(t, engine(t), testenv.WithSMTP(mp.SMTPURL()))
 	b := newBrowser(t, phone, "en-US")
 	b.do(chromedp.Navigate(env.URL+"/login"), chromedp.WaitVisible(chromedp.ID("login")),
 		chromedp.Click(chromedp.CSS(`a[href="/password/forgot"]`)), chromedp.WaitVisible(chromedp.ID("email")))
@@ -112,7 +111,7 @@ func TestParentResetsForgottenPassword(t *testing.T) {
 
 func TestChildSignsUpAndParentDecides(t *testing.T) {
 	mp := testenv.StartMailpit(t)
-	env := testenv.New(t, db.SQLite, testenv.WithSMTP(mp.SMTPURL()))
+	env := testenv.New(t, engine(t), testenv.WithSMTP(mp.SMTPURL()))
 	signUpChild := func(b *browser, name, parent string) {
 		b.do(chromedp.Navigate(env.URL+"/signup/student"), chromedp.WaitVisible(chromedp.ID("first_name")))
 		b.fill("first_name", name)

@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,16 +19,51 @@ import (
 	"testing"
 	"time"
 
+	"cubby/internal/db"
+	"cubby/internal/db/dbtest"
+
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
+
+// engine is the database under the browser tests, SQLite on purpose:
+// they check what a person sees and does in a real browser, the SQL under
+// every page runs on both engines in the web, API and app tests, and a
+// second browser pass would double the slowest package of the suite.
+func engine(t *testing.T) db.Dialect {
+	t.Helper()
+	return dbtest.SQLiteOnly(t, "browser tests; the pages' SQL runs on both engines in the web, API and app tests")
+}
 
 type browser struct {
 	t        *testing.T
 	ctx      context.Context
 	mu       sync.Mutex
 	problems []string
+	marks    map[string]chan struct{} // console markers settleConsole waits for
 	size     [2]int64
 }
+
+// consoleMark starts the console messages settleConsole writes.
+const consoleMark = "cubby-e2e-console-mark-"
+
+// marks numbers console markers across browsers.
+var marks atomic.Int32
+
+// streamWatch runs in every document before its own scripts and counts the
+// server-sent event streams that have opened, so a test can wait until a
+// live page listens (the server subscribes before it answers).
+const streamWatch = `(() => {
+  if (!window.EventSource || window.cubbyOpenStreams !== undefined) return;
+  window.cubbyOpenStreams = 0;
+  const ES = window.EventSource;
+  window.EventSource = class extends ES {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("open", () => { window.cubbyOpenStreams++; });
+    }
+  };
+})()`
 
 // shots numbers screenshots across browsers, so two browsers in one test
 // (a child and a parent) never overwrite each other's pictures.
@@ -66,10 +102,13 @@ func newBrowser(t *testing.T, viewport [2]int64, lang string) *browser {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	b := &browser{t: t, ctx: ctx, size: viewport}
+	b := &browser{t: t, ctx: ctx, size: viewport, marks: map[string]chan struct{}{}}
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(viewport[0], viewport[1])); err != nil {
 		t.Fatalf("start Chromium: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: streamWatch}); err != nil {
+		t.Fatalf("watch event streams: %v", err)
 	}
 	// Any console error — a script exception, a CSP violation, a failed
 	// asset — fails the test.
@@ -78,6 +117,15 @@ func newBrowser(t *testing.T, viewport [2]int64, lang string) *browser {
 		for m, err := range messages {
 			if err != nil {
 				return
+			}
+			if m.Type == chromedp.ConsoleDebug && strings.HasPrefix(m.Text, consoleMark) {
+				b.mu.Lock()
+				if ch := b.marks[m.Text]; ch != nil {
+					close(ch)
+					delete(b.marks, m.Text)
+				}
+				b.mu.Unlock()
+				continue
 			}
 			if m.Type == chromedp.ConsoleError || m.IsException() {
 				b.mu.Lock()
@@ -105,6 +153,46 @@ func (b *browser) follow(link, ready string) {
 	b.t.Helper()
 	b.eval(`document.documentElement.dataset.left = "1"; ""`)
 	b.do(chromedp.Click(chromedp.CSS(link)), chromedp.WaitVisible(chromedp.CSS(`html:not([data-left]) `+ready)))
+}
+
+// waitUntil waits until the JavaScript expression js is true on the page,
+// and fails the test naming what it waited for after 10 seconds. A poll
+// ends when the page navigates (a form posted, a redirect) or when js
+// throws on a page still loading; it is started again on the new page.
+func (b *browser) waitUntil(what, js string) {
+	b.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		left := time.Until(deadline)
+		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(left)))
+		if err == nil {
+			return
+		}
+		if errors.Is(err, chromedp.ErrPollingTimeout) || b.ctx.Err() != nil || time.Until(deadline) <= 0 {
+			b.t.Fatalf("waited 10s until %s (%s): %v", what, js, err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// settleConsole waits until every console message the page wrote so far
+// has reached the test. Messages arrive in order, so once a marker
+// written now has come back, all those before it are in.
+func (b *browser) settleConsole() error {
+	mark := fmt.Sprintf("%s%d", consoleMark, marks.Add(1))
+	arrived := make(chan struct{})
+	b.mu.Lock()
+	b.marks[mark] = arrived
+	b.mu.Unlock()
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(`console.debug(%q), ""`, mark))); err != nil {
+		return fmt.Errorf("write a console marker: %w", err)
+	}
+	select {
+	case <-arrived:
+		return nil
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("the console marker %s did not come back within 10s", mark)
+	}
 }
 
 // text returns the text of the first element matching a CSS selector.
@@ -157,8 +245,12 @@ func (b *browser) shot(name string) {
 }
 
 func (b *browser) checkConsole() {
-	// Console messages arrive asynchronously; give the last ones a moment.
-	time.Sleep(200 * time.Millisecond)
+	// A test that ended with its browser (a timeout) has nothing to wait for.
+	if b.ctx.Err() == nil {
+		if err := b.settleConsole(); err != nil {
+			b.t.Errorf("browser console: %v", err)
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.problems) > 0 {

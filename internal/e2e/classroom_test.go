@@ -6,11 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/testenv"
 )
@@ -20,7 +18,7 @@ var twentyFive = []string{"Ada Lovelace", "Ben Okri", "Cleo Park", "Dev Patel", 
 	"Rosa Vega", "Sami Aziz", "Tara Nolan", "Uma Rao", "Vic Moreau", "Wen Li", "Xavi Puig", "Yuki Mori"}
 
 func TestTeachersDayInTheClassroom(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	teacher := newBrowser(t, desktop, "en-US")
 	teacher.login(env.URL, demo.TeacherEmail, demo.Password)
 
@@ -56,9 +54,9 @@ func TestTeachersDayInTheClassroom(t *testing.T) {
 	// Whole class: one tap on the button, one on a skill; no page load.
 	teacher.do(chromedp.Click(chromedp.CSS("[data-whole-class]")), chromedp.WaitVisible(chromedp.CSS(".sheet.open .skill")))
 	teacher.shot("skills-sheet")
+	// The page bumps the bubbles before it shows the toast.
 	teacher.do(chromedp.Click(chromedp.CSS(".sheet.open .skill.pos")), chromedp.WaitVisible(chromedp.CSS("[data-toast]:not([hidden])")))
-	time.Sleep(300 * time.Millisecond)
-	bubbles := teacher.eval(`[...document.querySelectorAll('.grid-tiles .student')].map(s => s.querySelector('.student-name').textContent + "=" + s.querySelector('.bubble').textContent).join(",")`)
+	bubbles := teacher.eval(`[...document.querySelectorAll('.grid-tiles .student')].map(s => s.querySelector('.student-name').textContent + "=" + s.querySelector('.bubble').dataset.value).join(",")`)
 	for _, want := range []string{"Ada=0", "Ben=0", "Cleo=1", "Yuki=1"} {
 		if !strings.Contains(bubbles, want) {
 			t.Errorf("after whole class: %s lacks %s", bubbles, want)
@@ -92,22 +90,18 @@ func TestTeachersDayInTheClassroom(t *testing.T) {
 	parent.fill("password", "quiet forest pond")
 	parent.do(chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)), chromedp.WaitVisible(chromedp.ID("parent_code")))
 	parent.fill("parent_code", parentCode)
-	parent.do(chromedp.Click(chromedp.CSS(`form[action="/children/connect"] button`)), chromedp.WaitVisible(chromedp.CSS("[data-live-student]")))
+	// Connecting asks about photos of the child first (stories).
+	parent.do(chromedp.Click(chromedp.CSS(`form[action="/children/connect"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[action="/settings/media"]`)))
+	parent.do(chromedp.Click(chromedp.CSS(`form[action="/settings/media"] button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("[data-live-student]")))
 	if got := parent.text("[data-today-total]"); got != "1" {
 		t.Errorf("parent sees %q points today", got)
 	}
-	time.Sleep(500 * time.Millisecond) // let the event stream connect
+	parent.waitUntil("the family page's event stream is open", `window.cubbyOpenStreams > 0`)
 	teacher.do(chromedp.Navigate(env.URL+classPath), chromedp.WaitVisible(chromedp.CSS(".grid-tiles")))
 	teacher.eval(`[...document.querySelectorAll('[data-student]')].find(a => a.dataset.name === 'Yuki').click(), ""`)
 	teacher.do(chromedp.WaitVisible(chromedp.CSS(".sheet.open .skill")), chromedp.Click(chromedp.CSS(".sheet.open .skill.pos")),
 		chromedp.WaitVisible(chromedp.CSS("[data-toast]:not([hidden])")))
-	deadline := time.Now().Add(5 * time.Second)
-	for parent.text("[data-today-total]") != "2" && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if got := parent.text("[data-today-total]"); got != "2" {
-		t.Errorf("the new point did not appear live: today %q", got)
-	}
+	parent.waitUntil("the new point appears live", `document.querySelector("[data-today-total]").textContent === "2"`)
 	parent.shot("parent-live")
 
 	// Another child's parent cannot see Yuki's points.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/store"
 	"cubby/internal/testenv"
@@ -22,7 +21,7 @@ import (
 // Ava holds her own rights, and Ava finds her own correction requests in
 // her settings. Then the leader lifts the restriction.
 func TestCustodyInBrowser(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	ctx := context.Background()
 	avaUser, err := store.UserByUsername(ctx, env.DB.R, demo.StudentUsername)
 	if err != nil {

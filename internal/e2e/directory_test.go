@@ -4,11 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/testenv"
 )
@@ -20,7 +18,7 @@ import (
 // child the invitation was for.
 func TestJoinApproveInviteInBrowser(t *testing.T) {
 	mp := testenv.StartMailpit(t)
-	env := testenv.New(t, db.SQLite, testenv.WithSMTP(mp.SMTPURL()))
+	env := testenv.New(t, engine(t), testenv.WithSMTP(mp.SMTPURL()))
 
 	// A teacher signs up on a phone and confirms the address (people who
 	// have not cannot invite anyone).
@@ -173,10 +171,13 @@ func TestJoinApproveInviteInBrowser(t *testing.T) {
 // expectErrorStatus forgives the console line Chromium logs for a page
 // served with an error status on purpose — a form shown again with what
 // to fix (400, 409), a used link (410) — so that only unexpected failures
-// fail the test. Console messages arrive asynchronously, so it waits a
-// moment first; call it at the end of the test.
+// fail the test. Console messages arrive asynchronously, so it waits for
+// those written so far first; call it at the end of the test.
 func (b *browser) expectErrorStatus(status int, path string) {
-	time.Sleep(300 * time.Millisecond)
+	b.t.Helper()
+	if err := b.settleConsole(); err != nil {
+		b.t.Fatalf("browser console: %v", err)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	kept := b.problems[:0]

@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"cubby/internal/app"
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/privacy"
 	"cubby/internal/store"
@@ -23,7 +22,7 @@ import (
 // on without it, and a parent whose product news the change paused keeps
 // it with one click.
 func TestNoticeBannerAfterMaterialChange(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	ctx, a := context.Background(), env.App
 	// Two adults on product news, one of them reading Cubby in Arabic.
 	for _, who := range []string{demo.ParentEmail, demo.Teacher2Email} {

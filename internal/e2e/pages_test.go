@@ -6,13 +6,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/testenv"
 )
 
 func TestVisitorHome(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	for _, vp := range []struct {
 		name string
 		size [2]int64
@@ -35,7 +34,7 @@ func TestVisitorHome(t *testing.T) {
 }
 
 func TestTeacherLogsInAndSeesClasses(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	for _, vp := range []struct {
 		name string
 		size [2]int64
@@ -67,7 +66,7 @@ func TestTeacherLogsInAndSeesClasses(t *testing.T) {
 // Each other account type's home, for people to look at, and the
 // right-to-left layout in Arabic.
 func TestEveryAccountHome(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	cases := []struct{ who, want, sel string }{
 		{demo.LeaderEmail, "Maple Grove Community School", ".school"},
 		{demo.ParentEmail, "Elena Martin", ".children"},

@@ -14,7 +14,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/privacy"
 	"cubby/internal/privacy/privacytest"
@@ -27,7 +26,7 @@ import (
 // operator's details and processor from the settings, EEA transfers
 // computed from where things are.
 func TestVisitorReadsTransparencyInSpanish(t *testing.T) {
-	env := testenv.New(t, db.SQLite, testenv.WithDeployment(func(d *privacy.Deployment) {
+	env := testenv.New(t, engine(t), testenv.WithDeployment(func(d *privacy.Deployment) {
 		d.Operator = privacy.Party{Name: "Colegio Arce", Email: "privacidad@arce.example", Address: "Calle Mayor 1, 28013 Madrid"}
 		d.DPOEmail, d.SupervisoryAuthority = "dpd@arce.example", "Agencia Española de Protección de Datos (aepd.es)"
 		d.ServerLocation, d.BackupRetention = "ES", privacy.Period{Days: 35}
@@ -55,7 +54,7 @@ func TestVisitorReadsTransparencyInSpanish(t *testing.T) {
 				chromedp.Click(chromedp.CSS("#dt-precise_location > summary")), chromedp.WaitVisible(chromedp.CSS("#dt-precise_location .dt-body")))
 			email := b.text("#dt-email")
 			for _, want := range []string{"¿Se transfiere fuera del Espacio Económico Europeo (EEE)?", "No. Se queda en el EEE.",
-				"Correo Seguro S.L.", "España", "Se borra 30 días después de borrar la cuenta."} {
+				"Correo Seguro S.L.", "España", "Cuenta: se borra 30 días después de borrar la cuenta."} {
 				if !strings.Contains(email, want) {
 					t.Errorf("the email row lacks %q:\n%s", want, email)
 				}
@@ -93,7 +92,7 @@ func TestVisitorReadsTransparencyInSpanish(t *testing.T) {
 // A parent downloads their data from the settings page, the archive holds
 // a readable page about their children, and the browser opens it.
 func TestParentExportsChildDataAndOpensIt(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	b := newBrowser(t, phone, "en-US")
 	b.login(env.URL, demo.ParentEmail, demo.Password)
 	b.do(chromedp.Navigate(env.URL+"/settings#data"), chromedp.WaitVisible(chromedp.ID("export")))
@@ -174,7 +173,7 @@ func waitForFile(t *testing.T, dir, suffix string) string {
 // period has passed (a simulated clock) nothing identifying is left but
 // the holds the inventory declares.
 func TestTeacherDeletesAccount(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	ctx := context.Background()
 	teacher, err := store.UserByEmail(ctx, env.DB.R, demo.Teacher2Email)
 	if err != nil {
@@ -218,7 +217,7 @@ func TestTeacherDeletesAccount(t *testing.T) {
 // child's points among the records, and after a (simulated) year and a
 // month, once the daily job has run, they are gone.
 func TestRetentionRemovesOldPoints(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	ctx := context.Background()
 	ava, err := store.UserByUsername(ctx, env.DB.R, demo.StudentUsername)
 	if err != nil {
@@ -259,7 +258,7 @@ func TestRetentionRemovesOldPoints(t *testing.T) {
 // A parent asks to correct a point; the teacher declines with a reason;
 // the parent sees the answer, and who looked at the child's records.
 func TestCorrectionRequestBothSides(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	ctx := context.Background()
 	ava, _ := store.UserByUsername(ctx, env.DB.R, demo.StudentUsername)
 	profile, err := store.StudentByUserID(ctx, env.DB.R, ava.ID)
@@ -309,7 +308,7 @@ func TestCorrectionRequestBothSides(t *testing.T) {
 // A school leader shortens how long points are kept (a longer period is
 // refused with a message: see the web package's tests).
 func TestLeaderSchoolPrivacySettings(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	b := newBrowser(t, desktop, "en-US")
 	b.login(env.URL, demo.LeaderEmail, demo.Password)
 	b.do(chromedp.Navigate(env.URL+"/settings#data"), chromedp.WaitVisible(chromedp.CSS(`a[href="/privacy/school"]`)),

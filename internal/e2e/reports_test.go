@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/store"
 	"cubby/internal/testenv"
@@ -21,7 +20,7 @@ import (
 // charts are drawn (no CSP error, which would fail the test), they fit the
 // screen, and each has its table.
 func TestReportsInTheBrowser(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	ctx := context.Background()
 	teacher, err := store.UserByEmail(ctx, env.DB.R, demo.TeacherEmail)
 	if err != nil {

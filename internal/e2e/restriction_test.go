@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/store"
 	"cubby/internal/testenv"
@@ -18,7 +17,7 @@ import (
 // tile as restricted, with nothing to tap; the leader lifts it, which the
 // parent is emailed about and sees on the page.
 func TestRestrictionAskedGrantedLifted(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	ctx := context.Background()
 	ava, err := store.UserByUsername(ctx, env.DB.R, demo.StudentUsername)
 	if err != nil {

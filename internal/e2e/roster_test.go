@@ -7,11 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/demo"
 	"cubby/internal/testenv"
 )
@@ -62,7 +60,7 @@ func TestRosterImportsAndRollover(t *testing.T) {
 		size [2]int64
 	}{{"phone", phone}, {"desktop", desktop}} {
 		t.Run(vp.name, func(t *testing.T) {
-			env := testenv.New(t, db.SQLite)
+			env := testenv.New(t, engine(t))
 			b := newBrowser(t, vp.size, "en-US")
 			fits := func(what string) {
 				t.Helper()
@@ -75,14 +73,7 @@ func TestRosterImportsAndRollover(t *testing.T) {
 			// waitFlash waits for the confirmation of the page a form led to.
 			waitFlash := func(want string) {
 				t.Helper()
-				deadline := time.Now().Add(10 * time.Second)
-				for time.Now().Before(deadline) {
-					if strings.Contains(b.eval(`document.querySelector('.flash')?.textContent || ""`), want) {
-						return
-					}
-					time.Sleep(100 * time.Millisecond)
-				}
-				t.Fatalf("no confirmation %q", want)
+				b.waitUntil(fmt.Sprintf("the confirmation %q shows", want), fmt.Sprintf(`(document.querySelector('.flash')?.textContent || "").includes(%q)`, want))
 			}
 			b.login(env.URL, demo.TeacherEmail, demo.Password)
 			b.do(chromedp.Navigate(env.URL+"/classes"), chromedp.WaitVisible(chromedp.CSS(".tile")),

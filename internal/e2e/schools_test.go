@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/schoolimport"
 	"cubby/internal/testenv"
 )
@@ -18,7 +17,7 @@ import (
 // A visitor finds their school despite a typo, then lets the browser share
 // their position (faked through DevTools) and sees the nearest match first.
 func TestSchoolSearchInBrowser(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	m, _ := schoolimport.ParseMapping([]string{"school_id=source_id,school_name=name,street=address,town=city,state=region,zip=postal_code,latitude=lat,longitude=lon"})
 	if _, err := schoolimport.ImportFile(context.Background(), env.DB, "../schoolimport/testdata/schools.csv",
 		schoolimport.Options{Source: "fixture", Mapping: m, Country: "US"}); err != nil {

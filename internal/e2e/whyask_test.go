@@ -8,7 +8,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"cubby/internal/db"
 	"cubby/internal/testenv"
 )
 
@@ -18,7 +17,7 @@ import (
 // open and in view, the others folded. The folded page is short on a
 // phone, and prints with every row open.
 func TestWhyWeAskLandsOnTheOpenRow(t *testing.T) {
-	env := testenv.New(t, db.SQLite)
+	env := testenv.New(t, engine(t))
 	for _, vp := range []struct {
 		name   string
 		size   [2]int64

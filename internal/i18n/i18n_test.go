@@ -31,6 +31,7 @@ func mustBundle(t *testing.T, files map[string]string) *Bundle {
 }
 
 func TestRealCatalogsPassCheck(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	for _, err := range b.Check() {
 		t.Error(err)
@@ -38,6 +39,7 @@ func TestRealCatalogsPassCheck(t *testing.T) {
 }
 
 func TestLocales(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	got := b.Locales()
 	want := []Locale{
@@ -66,6 +68,7 @@ func TestLocales(t *testing.T) {
 }
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	tests := []struct {
 		preferred, header, want string
@@ -94,6 +97,7 @@ func TestNegotiate(t *testing.T) {
 }
 
 func TestLocalizerBasics(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	for _, tc := range []struct{ code, lang, dir string }{
 		{"en", "en", "ltr"}, {"es", "es", "ltr"}, {"ar", "ar", "rtl"}, {"de", "en", "ltr"}, {"", "en", "ltr"},
@@ -109,6 +113,7 @@ func TestLocalizerBasics(t *testing.T) {
 }
 
 func TestN(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	tests := []struct {
 		code  string
@@ -141,6 +146,7 @@ func TestN(t *testing.T) {
 // TestNArabicCategories pins which form each count selects, independent of
 // wording, using a synthetic catalog whose forms name themselves.
 func TestNArabicCategories(t *testing.T) {
+	t.Parallel()
 	b := mustBundle(t, map[string]string{
 		"en": `{"_meta":{"name":"English","dir":"ltr"},"p":{"one":"one {count}","other":"other {count}"}}`,
 		"ar": `{"_meta":{"name":"العربية","dir":"rtl"},"p":{"zero":"zero {count}","one":"one {count}","two":"two {count}","few":"few {count}","many":"many {count}","other":"other {count}"}}`,
@@ -161,6 +167,7 @@ func TestNArabicCategories(t *testing.T) {
 }
 
 func TestTPlaceholdersAndFallbacks(t *testing.T) {
+	t.Parallel()
 	b := mustBundle(t, map[string]string{
 		"en": `{"_meta":{"name":"English","dir":"ltr"},
 			"hello":"Hello, {name}!",
@@ -210,6 +217,7 @@ func TestTPlaceholdersAndFallbacks(t *testing.T) {
 // TestNFallsBackWithEnglishRules: when French lacks a key, the English text
 // must be chosen by English rules (0 is "other" in English, "one" in French).
 func TestNFallsBackWithEnglishRules(t *testing.T) {
+	t.Parallel()
 	b := mustBundle(t, map[string]string{
 		"en": `{"_meta":{"name":"English","dir":"ltr"},"p":{"one":"{count} item","other":"{count} items"}}`,
 		"fr": `{"_meta":{"name":"Français","dir":"ltr"}}`,
@@ -220,6 +228,7 @@ func TestNFallsBackWithEnglishRules(t *testing.T) {
 }
 
 func TestCheckDetectsProblems(t *testing.T) {
+	t.Parallel()
 	b := mustBundle(t, map[string]string{
 		"en": `{"_meta":{"name":"English","dir":"ltr"},
 			"a":"A {x}",
@@ -301,6 +310,7 @@ func TestCheckDetectsProblems(t *testing.T) {
 }
 
 func TestLoadRejectsMalformedCatalogs(t *testing.T) {
+	t.Parallel()
 	const en = `{"_meta":{"name":"English","dir":"ltr"},"a":"A"}`
 	tests := map[string]map[string]string{
 		"no en":              {"es": `{"a":"A"}`},
@@ -332,6 +342,7 @@ func TestLoadRejectsMalformedCatalogs(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	var wg sync.WaitGroup
 	for i := range 8 {

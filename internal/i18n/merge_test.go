@@ -6,6 +6,7 @@ import (
 )
 
 func TestMergeFiles(t *testing.T) {
+	t.Parallel()
 	merged, err := mergeFiles(map[string][]byte{
 		"core.json":     []byte(`{"_meta": {"name": "English", "dir": "ltr"}, "a": "A"}`),
 		"accounts.json": []byte(`{"b": {"one": "{count} b", "other": "{count} bs"}}`),

@@ -75,6 +75,9 @@ type Email struct {
 	Template string         // a template under templates/: verify_email, password_reset, consent_request, invite
 	Data     map[string]any // template values, e.g. "Name", "Link"; every value a template uses is required
 	SchoolID int64          // 0 when not about a school
+	// NotBefore holds the email until then (a teacher's quiet hours);
+	// zero sends it as soon as possible.
+	NotBefore time.Time
 }
 
 // SMS is a text message to render and queue.
@@ -156,7 +159,7 @@ func (o *Outbox) Email(ctx context.Context, q db.Querier, e Email, now time.Time
 	}
 	return insert(ctx, q, row{
 		SchoolID: e.SchoolID, Key: newKey(), Channel: ChannelEmail, Recipient: to,
-		Language: r.lang, Template: e.Template, Subject: r.subject, Text: r.text, HTML: r.html,
+		Language: r.lang, Template: e.Template, Subject: r.subject, Text: r.text, HTML: r.html, NotBefore: e.NotBefore,
 	}, now)
 }
 

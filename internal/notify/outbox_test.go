@@ -29,8 +29,10 @@ var errRollback = errors.New("the action failed")
 
 // The message exists if and only if the caller's transaction commits.
 func TestEmailIsPartOfTheCallersTransaction(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := dbtest.Open(t, d)
 			o := newOutbox(t, notify.Settings{MailDir: t.TempDir()})
 			now := newClock().Now()
@@ -65,6 +67,7 @@ func TestEmailIsPartOfTheCallersTransaction(t *testing.T) {
 // Delivered through a real SMTP server, in the recipient's language, with
 // text and HTML; the row is then marked sent and its body blanked.
 func TestDeliverThroughSMTP(t *testing.T) {
+	t.Parallel()
 	mp := startMailpit(t)
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
@@ -132,8 +135,10 @@ func (k *killAfter) Send(ctx context.Context, m notify.Message) error {
 // The SMTP server dies mid-delivery and comes back later on the same port:
 // every message is delivered, each exactly once.
 func TestSMTPOutageLosesNothingAndSendsNothingTwice(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			mp := startMailpit(t)
 			database := dbtest.Open(t, d)
 			o := newOutbox(t, notify.Settings{SMTPURL: mp.SMTPURL()})
@@ -209,6 +214,7 @@ func TestSMTPOutageLosesNothingAndSendsNothingTwice(t *testing.T) {
 // again, once; one whose lease still runs belongs to a live worker and is
 // left alone until its lease runs out.
 func TestCrashedWorkersRowsAreResentOnceAfterTheirLease(t *testing.T) {
+	t.Parallel()
 	mp := startMailpit(t)
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
@@ -254,18 +260,24 @@ func TestCrashedWorkersRowsAreResentOnceAfterTheirLease(t *testing.T) {
 
 // A worker does not start a send its lease might not cover.
 func TestWorkerHandsBackRowsItsLeaseCannotCover(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	dir := t.TempDir()
-	o := newOutbox(t, notify.Settings{MailDir: dir})
-	clk := newClock()
-	w := newWorker(database, o, clk, &logBuffer{})
-	w.Lease = notify.SendTimeout / 2
-	enqueue(t, database, o, verifyEmail("a@example.test", "en"), clk.Now())
-	if n, err := w.DeliverPending(t.Context()); n != 0 || err != nil {
-		t.Fatalf("sent %d, %v", n, err)
-	}
-	if r := rows(t, database); r[0].Status != notify.StatusPending || r[0].Attempts != 0 {
-		t.Errorf("row: %+v", r[0])
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			dir := t.TempDir()
+			o := newOutbox(t, notify.Settings{MailDir: dir})
+			clk := newClock()
+			w := newWorker(database, o, clk, &logBuffer{})
+			w.Lease = notify.SendTimeout / 2
+			enqueue(t, database, o, verifyEmail("a@example.test", "en"), clk.Now())
+			if n, err := w.DeliverPending(t.Context()); n != 0 || err != nil {
+				t.Fatalf("sent %d, %v", n, err)
+			}
+			if r := rows(t, database); r[0].Status != notify.StatusPending || r[0].Attempts != 0 {
+				t.Errorf("row: %+v", r[0])
+			}
+		})
 	}
 }
 
@@ -273,6 +285,7 @@ func TestWorkerHandsBackRowsItsLeaseCannotCover(t *testing.T) {
 // neither last_error nor the log holds the address, although the server's
 // own error text does.
 func TestLastErrorNeverHoldsTheRecipient(t *testing.T) {
+	t.Parallel()
 	mp := startMailpit(t, "--smtp-allowed-recipients", `@allowed\.test$`)
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
@@ -308,8 +321,10 @@ func TestLastErrorNeverHoldsTheRecipient(t *testing.T) {
 }
 
 func TestFailedMessagesCanBeRetriedAndRowsExpire(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := dbtest.Open(t, d)
 			o := newOutbox(t, notify.Settings{MailDir: t.TempDir()})
 			clk := newClock()
@@ -352,46 +367,54 @@ func (refusing) Close() error { return nil }
 // Without an SMTP server, emails become .eml files named without the
 // recipient, and a re-delivered row replaces its file.
 func TestDevelopmentModeWritesFiles(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	dir := filepath.Join(t.TempDir(), "mail")
-	o := newOutbox(t, notify.Settings{MailDir: dir})
-	clk := newClock()
-	logs := &logBuffer{}
-	w := newWorker(database, o, clk, logs)
-	enqueue(t, database, o, verifyEmail("ana@example.test", "es"), clk.Now())
-	if n, err := w.DeliverPending(t.Context()); n != 1 || err != nil {
-		t.Fatalf("%d, %v", n, err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if len(files) != 1 || strings.Contains(files[0], "ana") {
-		t.Fatalf("files %v", files)
-	}
-	r := rows(t, database)[0]
-	b, _ := os.ReadFile(files[0])
-	for _, want := range []string{"To: <ana@example.test>", "Message-ID: <" + r.Key + "@school.test>", "Content-Type: text/html", "Content-Language: es"} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("file lacks %q:\n%s", want, b)
-		}
-	}
-	// Delivered again (after a crash): the file is replaced, not doubled.
-	m := notify.Message{Key: r.Key, To: r.Recipient, Subject: "s", Text: "t", CreatedAt: clk.Now()}
-	for range 2 {
-		if err := notify.EmailSenderOf(o).Send(t.Context(), m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if again, _ := filepath.Glob(filepath.Join(dir, "*")); len(again) != 1 {
-		t.Errorf("files after re-delivery: %v", again)
-	}
-	if !strings.Contains(logs.String(), "email written to a file") || strings.Contains(logs.String(), "ana@") {
-		t.Errorf("log:\n%s", logs)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			dir := filepath.Join(t.TempDir(), "mail")
+			o := newOutbox(t, notify.Settings{MailDir: dir})
+			clk := newClock()
+			logs := &logBuffer{}
+			w := newWorker(database, o, clk, logs)
+			enqueue(t, database, o, verifyEmail("ana@example.test", "es"), clk.Now())
+			if n, err := w.DeliverPending(t.Context()); n != 1 || err != nil {
+				t.Fatalf("%d, %v", n, err)
+			}
+			files, _ := filepath.Glob(filepath.Join(dir, "*"))
+			if len(files) != 1 || strings.Contains(files[0], "ana") {
+				t.Fatalf("files %v", files)
+			}
+			r := rows(t, database)[0]
+			b, _ := os.ReadFile(files[0])
+			for _, want := range []string{"To: <ana@example.test>", "Message-ID: <" + r.Key + "@school.test>", "Content-Type: text/html", "Content-Language: es"} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("file lacks %q:\n%s", want, b)
+				}
+			}
+			// Delivered again (after a crash): the file is replaced, not doubled.
+			m := notify.Message{Key: r.Key, To: r.Recipient, Subject: "s", Text: "t", CreatedAt: clk.Now()}
+			for range 2 {
+				if err := notify.EmailSenderOf(o).Send(t.Context(), m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if again, _ := filepath.Glob(filepath.Join(dir, "*")); len(again) != 1 {
+				t.Errorf("files after re-delivery: %v", again)
+			}
+			if !strings.Contains(logs.String(), "email written to a file") || strings.Contains(logs.String(), "ana@") {
+				t.Errorf("log:\n%s", logs)
+			}
+		})
 	}
 }
 
 // Two workers on one database never send the same row.
 func TestConcurrentWorkersShareTheQueue(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := dbtest.Open(t, d)
 			o := newOutbox(t, notify.Settings{MailDir: t.TempDir()})
 			clk := newClock()
@@ -446,26 +469,32 @@ func (c *counting) Close() error { return nil }
 
 // Run delivers in the background and returns promptly when told to stop.
 func TestRunDeliversAndStops(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	o := newOutbox(t, notify.Settings{MailDir: t.TempDir()})
-	w := notify.NewWorker(database, o, discard())
-	w.Poll = 20 * time.Millisecond
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	enqueue(t, database, o, verifyEmail("a@example.test", "en"), time.Now())
-	deadline := time.Now().Add(10 * time.Second)
-	for stats(t, database)[notify.StatusSent] != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("Run did not deliver")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not stop")
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			o := newOutbox(t, notify.Settings{MailDir: t.TempDir()})
+			w := notify.NewWorker(database, o, discard())
+			w.Poll = 20 * time.Millisecond
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan struct{})
+			go func() { w.Run(ctx); close(done) }()
+			enqueue(t, database, o, verifyEmail("a@example.test", "en"), time.Now())
+			deadline := time.Now().Add(10 * time.Second)
+			for stats(t, database)[notify.StatusSent] != 1 {
+				if time.Now().After(deadline) {
+					t.Fatal("Run did not deliver")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run did not stop")
+			}
+		})
 	}
 }
 
@@ -473,41 +502,47 @@ func TestRunDeliversAndStops(t *testing.T) {
 // server that does not offer it gets no password); a wrong password stops
 // the pass like an unreachable server and is recorded without the password.
 func TestSMTPLoginOverSTARTTLS(t *testing.T) {
-	dir := t.TempDir()
-	certFile, keyFile, pool := selfSignedCert(t, dir)
-	authFile := filepath.Join(dir, "auth")
-	if err := os.WriteFile(authFile, []byte("cubby:s3cret-pass\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	mp := startMailpit(t, "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile, "--smtp-require-starttls", "--smtp-auth-file", authFile)
-	database := dbtest.Open(t, db.SQLite)
-	clk := newClock()
-	cases := []struct {
-		url   string
-		sent  int
-		class string
-	}{
-		{"smtp://cubby:wrong-pass@" + mp.SMTPAddr, 0, "smtp connect: authentication failed"},
-		{"smtp://cubby:s3cret-pass@" + mp.SMTPAddr + "?tls=starttls", 1, ""},
-	}
-	for i, c := range cases {
-		o := newOutbox(t, notify.Settings{SMTPURL: c.url})
-		notify.SetSMTPTLSConfig(o, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12})
-		w := newWorker(database, o, clk, &logBuffer{})
-		if i == 0 {
-			enqueue(t, database, o, verifyEmail("a@example.test", "en"), clk.Now())
-		}
-		clk.Add(time.Hour)
-		n, err := w.DeliverPending(t.Context())
-		if n != c.sent {
-			t.Fatalf("%d: sent %d, %v", i, n, err)
-		}
-		if r := rows(t, database)[0]; c.class != "" && (err == nil || r.LastError != c.class) {
-			t.Errorf("%d: %v, last_error %q", i, err, r.LastError)
-		}
-	}
-	if got := mp.Messages(t); len(got) != 1 {
-		t.Errorf("mailpit got %d messages", len(got))
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			certFile, keyFile, pool := selfSignedCert(t, dir)
+			authFile := filepath.Join(dir, "auth")
+			if err := os.WriteFile(authFile, []byte("cubby:s3cret-pass\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			mp := startMailpit(t, "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile, "--smtp-require-starttls", "--smtp-auth-file", authFile)
+			database := dbtest.Open(t, d)
+			clk := newClock()
+			cases := []struct {
+				url   string
+				sent  int
+				class string
+			}{
+				{"smtp://cubby:wrong-pass@" + mp.SMTPAddr, 0, "smtp connect: authentication failed"},
+				{"smtp://cubby:s3cret-pass@" + mp.SMTPAddr + "?tls=starttls", 1, ""},
+			}
+			for i, c := range cases {
+				o := newOutbox(t, notify.Settings{SMTPURL: c.url})
+				notify.SetSMTPTLSConfig(o, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12})
+				w := newWorker(database, o, clk, &logBuffer{})
+				if i == 0 {
+					enqueue(t, database, o, verifyEmail("a@example.test", "en"), clk.Now())
+				}
+				clk.Add(time.Hour)
+				n, err := w.DeliverPending(t.Context())
+				if n != c.sent {
+					t.Fatalf("%d: sent %d, %v", i, n, err)
+				}
+				if r := rows(t, database)[0]; c.class != "" && (err == nil || r.LastError != c.class) {
+					t.Errorf("%d: %v, last_error %q", i, err, r.LastError)
+				}
+			}
+			if got := mp.Messages(t); len(got) != 1 {
+				t.Errorf("mailpit got %d messages", len(got))
+			}
+		})
 	}
 }
 
@@ -551,16 +586,21 @@ func selfSignedCert(t *testing.T, dir string) (certFile, keyFile string, pool *x
 // smtp:// without ?tls= requires STARTTLS: a server that does not offer it
 // (or an attacker stripping the offer) gets nothing, not even the message.
 func TestSTARTTLSIsRequiredByDefault(t *testing.T) {
+	t.Parallel()
 	mp := startMailpit(t)
-	database := dbtest.Open(t, db.SQLite)
-	o := newOutbox(t, notify.Settings{SMTPURL: "smtp://cubby:pw@" + mp.SMTPAddr})
-	clk := newClock()
-	enqueue(t, database, o, verifyEmail("a@example.test", "en"), clk.Now())
-	n, err := newWorker(database, o, clk, &logBuffer{}).DeliverPending(t.Context())
-	if r := rows(t, database)[0]; n != 0 || err == nil || r.LastError != "smtp connect: the server does not offer STARTTLS" {
-		t.Errorf("sent %d, %v, last_error %q", n, err, r.LastError)
-	}
-	if got := mp.Messages(t); len(got) != 0 {
-		t.Errorf("delivered without TLS")
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			database := dbtest.Open(t, d)
+			o := newOutbox(t, notify.Settings{SMTPURL: "smtp://cubby:pw@" + mp.SMTPAddr})
+			clk := newClock()
+			enqueue(t, database, o, verifyEmail("a@example.test", "en"), clk.Now())
+			n, err := newWorker(database, o, clk, &logBuffer{}).DeliverPending(t.Context())
+			if r := rows(t, database)[0]; n != 0 || err == nil || r.LastError != "smtp connect: the server does not offer STARTTLS" {
+				t.Errorf("sent %d, %v, last_error %q", n, err, r.LastError)
+			}
+			if got := mp.Messages(t); len(got) != 0 {
+				t.Errorf("delivered without TLS")
+			}
+		})
 	}
 }

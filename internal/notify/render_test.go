@@ -52,9 +52,13 @@ var sampleData = map[string]map[string]any{
 	"restriction_decided": {"ChildName": "Ava", "Outcome": "active", "Link": "https://cubby.school.test/privacy/restrictions?student=1"},
 	"restriction_lifted":  {"ChildName": "Ava", "Link": "https://cubby.school.test/privacy/restrictions?student=1"},
 	"product_news":        {"Name": "Ana", "NewsSubject": "What is new", "Paragraphs": []string{"One.", "Two."}, "Link": "https://cubby.school.test/unsubscribe?token=1.ab"},
+	// Messages (internal/app/message*.go).
+	"message_new":          {"Name": "Ana", "Sender": "Ms. Alvarez", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/messages/1"},
+	"message_announcement": {"Name": "Ana", "Sender": "Dr. Owusu", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/messages/2", "Urgent": true},
 }
 
 func TestEveryTemplateRendersInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	o := newOutbox(t, Settings{MailDir: t.TempDir()})
 	if len(o.templates.emails) != len(sampleData) {
 		t.Fatalf("templates %v; sampleData covers %d — add the new template's data here", o.templates.emails, len(sampleData))
@@ -96,6 +100,7 @@ func TestEveryTemplateRendersInEveryLanguage(t *testing.T) {
 }
 
 func TestRenderedInTheRecipientsLanguage(t *testing.T) {
+	t.Parallel()
 	o := newOutbox(t, Settings{MailDir: t.TempDir()})
 	cases := []struct{ lang, subject, text string }{
 		{"es", "Confirma tu dirección de correo para Cubby", "Hola, Ana:"},
@@ -126,6 +131,7 @@ func TestRenderedInTheRecipientsLanguage(t *testing.T) {
 // Every word comes from the catalogs: with template actions and HTML tags
 // removed, no letters may remain in any template file.
 func TestTemplatesHoldNoWords(t *testing.T) {
+	t.Parallel()
 	actions := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
 	tags := regexp.MustCompile(`(?s)<[^>]*>`)
 	letters := regexp.MustCompile(`\p{L}+`)
@@ -149,6 +155,7 @@ func TestTemplatesHoldNoWords(t *testing.T) {
 }
 
 func TestEnqueueRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	o := newOutbox(t, Settings{MailDir: t.TempDir()})
 	ok := sampleData["password_reset"]
 	cases := []struct {
@@ -175,6 +182,7 @@ func TestEnqueueRejectsBadInput(t *testing.T) {
 }
 
 func TestParseSMTPURL(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in   string
 		want smtpTarget
@@ -208,6 +216,7 @@ func TestParseSMTPURL(t *testing.T) {
 }
 
 func TestProcessorsListOnlyWhatIsConfigured(t *testing.T) {
+	t.Parallel()
 	if p := (Settings{MailDir: "/tmp/x"}).Processors(); len(p) != 0 {
 		t.Errorf("development mode lists processors: %+v", p)
 	}

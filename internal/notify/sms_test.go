@@ -20,17 +20,23 @@ var consentSMS = notify.SMS{To: "+4915112345678", Lang: "es", Template: "consent
 
 // Without a gateway, SMS is refused loudly and nothing is queued.
 func TestSMSDisabledIsAnError(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	o := newOutbox(t, notify.Settings{MailDir: t.TempDir()})
-	if o.SMSEnabled() {
-		t.Fatal("SMS enabled without a gateway")
-	}
-	err := database.Tx(t.Context(), func(q db.Querier) error { return o.SMS(t.Context(), q, consentSMS, newClock().Now()) })
-	if !errors.Is(err, notify.ErrSMSDisabled) {
-		t.Fatalf("got %v, want ErrSMSDisabled", err)
-	}
-	if s := stats(t, database); s[notify.StatusPending] != 0 {
-		t.Errorf("queued anyway: %v", s)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			o := newOutbox(t, notify.Settings{MailDir: t.TempDir()})
+			if o.SMSEnabled() {
+				t.Fatal("SMS enabled without a gateway")
+			}
+			err := database.Tx(t.Context(), func(q db.Querier) error { return o.SMS(t.Context(), q, consentSMS, newClock().Now()) })
+			if !errors.Is(err, notify.ErrSMSDisabled) {
+				t.Fatalf("got %v, want ErrSMSDisabled", err)
+			}
+			if s := stats(t, database); s[notify.StatusPending] != 0 {
+				t.Errorf("queued anyway: %v", s)
+			}
+		})
 	}
 }
 
@@ -72,8 +78,10 @@ func (g *gateway) requests() []gatewayRequest {
 // SMS goes through the HTTP gateway with the bearer token, is retried with
 // backoff after a 5xx, and carries the same Idempotency-Key each time.
 func TestSMSThroughGatewayRetriesOn5xx(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			g := &gateway{statuses: []int{http.StatusServiceUnavailable, http.StatusBadGateway}}
 			srv := httptest.NewServer(g)
 			defer srv.Close()
@@ -127,23 +135,29 @@ func TestSMSThroughGatewayRetriesOn5xx(t *testing.T) {
 // A 4xx is the gateway refusing this message: it fails at once, and
 // last_error says only the status.
 func TestSMSRejectedFailsWithoutLeakingTheNumber(t *testing.T) {
-	g := &gateway{statuses: []int{http.StatusBadRequest}}
-	srv := httptest.NewServer(g)
-	defer srv.Close()
-	database := dbtest.Open(t, db.SQLite)
-	o := newOutbox(t, notify.Settings{MailDir: t.TempDir(), SMSURL: srv.URL, SMSToken: "t"})
-	clk := newClock()
-	w := newWorker(database, o, clk, &logBuffer{})
-	database.Tx(t.Context(), func(q db.Querier) error { return o.SMS(t.Context(), q, consentSMS, clk.Now()) })
-	if n, err := w.DeliverPending(t.Context()); n != 0 || err != nil {
-		t.Fatalf("%d, %v", n, err)
-	}
-	r := rows(t, database)[0]
-	if r.Status != notify.StatusFailed || r.LastError != "sms gateway: HTTP 400" {
-		t.Errorf("row %+v", r)
-	}
-	bad := notify.SMS{To: "015112345678", Template: "consent_request", Data: consentSMS.Data}
-	if err := o.SMS(t.Context(), nil, bad, clk.Now()); !errors.Is(err, notify.ErrBadRecipient) {
-		t.Errorf("a number not in E.164 form: %v", err)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			g := &gateway{statuses: []int{http.StatusBadRequest}}
+			srv := httptest.NewServer(g)
+			defer srv.Close()
+			database := dbtest.Open(t, d)
+			o := newOutbox(t, notify.Settings{MailDir: t.TempDir(), SMSURL: srv.URL, SMSToken: "t"})
+			clk := newClock()
+			w := newWorker(database, o, clk, &logBuffer{})
+			database.Tx(t.Context(), func(q db.Querier) error { return o.SMS(t.Context(), q, consentSMS, clk.Now()) })
+			if n, err := w.DeliverPending(t.Context()); n != 0 || err != nil {
+				t.Fatalf("%d, %v", n, err)
+			}
+			r := rows(t, database)[0]
+			if r.Status != notify.StatusFailed || r.LastError != "sms gateway: HTTP 400" {
+				t.Errorf("row %+v", r)
+			}
+			bad := notify.SMS{To: "015112345678", Template: "consent_request", Data: consentSMS.Data}
+			if err := o.SMS(t.Context(), nil, bad, clk.Now()); !errors.Is(err, notify.ErrBadRecipient) {
+				t.Errorf("a number not in E.164 form: %v", err)
+			}
+		})
 	}
 }

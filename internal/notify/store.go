@@ -24,6 +24,9 @@ type row struct {
 	Attempts   int
 	LeaseUntil time.Time
 	CreatedAt  time.Time
+	// NotBefore is the first moment the row may be sent (held
+	// notifications); zero or past means at once.
+	NotBefore time.Time
 }
 
 // dbTime is a time as both engines keep it: UTC, microseconds. SQLite
@@ -32,11 +35,15 @@ func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 func insert(ctx context.Context, q db.Querier, r row, now time.Time) error {
 	now = dbTime(now)
+	due := now
+	if r.NotBefore.After(now) {
+		due = dbTime(r.NotBefore)
+	}
 	school := sql.NullInt64{Int64: r.SchoolID, Valid: r.SchoolID != 0}
 	_, err := q.ExecContext(ctx, `INSERT INTO outbox (school_id, message_key, channel, recipient, language, template,
 			subject, body_text, body_html, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $10)`,
-		school, r.Key, r.Channel, r.Recipient, r.Language, r.Template, r.Subject, r.Text, r.HTML, now)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11)`,
+		school, r.Key, r.Channel, r.Recipient, r.Language, r.Template, r.Subject, r.Text, r.HTML, due, now)
 	return db.MapError(err)
 }
 

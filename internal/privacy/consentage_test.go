@@ -3,6 +3,7 @@ package privacy
 import "testing"
 
 func TestConsentAges(t *testing.T) {
+	t.Parallel()
 	if err := ValidateConsentAges(); err != nil {
 		t.Fatal(err)
 	}

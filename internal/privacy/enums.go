@@ -191,9 +191,13 @@ const (
 	Backups   Recipient = "backups"
 	SMTP      Recipient = "smtp"
 	SMS       Recipient = "sms"
+	// ObjectStore is the object store files are kept in when CUBBY_FILES_URL
+	// names one (package files); files on the server's own disk are
+	// primary_db's.
+	ObjectStore Recipient = "files"
 )
 
-var recipients = []Recipient{PrimaryDB, Backups, SMTP, SMS}
+var recipients = []Recipient{PrimaryDB, Backups, SMTP, SMS, ObjectStore}
 
 func knownDataType(t DataType) bool {
 	return slices.ContainsFunc(DataTypes, func(i DataTypeInfo) bool { return i.Type == t })

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // inventoryFS is the data inventory: one YAML file per database table. It is
@@ -156,6 +156,10 @@ type Retention struct {
 	Trigger    Trigger
 	Action     Action
 	HoldReason string
+	// Table names the records the rule applies to where a page lists a
+	// data type's rules (transparency, a school's retention settings), so
+	// an invitation's 30 days never read as the account's; empty elsewhere.
+	Table string
 }
 
 // ID is "table.column", the name the schema check and messages use.

@@ -26,6 +26,7 @@ func loadReal(t *testing.T) (*Inventory, *Taxonomy) {
 }
 
 func TestRealInventoryValidates(t *testing.T) {
+	t.Parallel()
 	inv, tx := loadReal(t)
 	for _, err := range inv.Validate(tx) {
 		t.Error(err)
@@ -38,6 +39,7 @@ func TestRealInventoryValidates(t *testing.T) {
 // The inventory must describe exactly what the migrations create, on every
 // engine Cubby supports (INV-1).
 func TestInventoryMatchesLiveSchema(t *testing.T) {
+	t.Parallel()
 	inv, _ := loadReal(t)
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
@@ -59,6 +61,7 @@ func TestInventoryMatchesLiveSchema(t *testing.T) {
 // The guard itself: a column added without an entry, and an entry without a
 // column, are each reported, and nothing else is.
 func TestCheckSchemaReportsDrift(t *testing.T) {
+	t.Parallel()
 	ghost := `
   - name: ghost
     personal: false
@@ -202,6 +205,7 @@ columns:
 `
 
 func TestValidateCatches(t *testing.T) {
+	t.Parallel()
 	_, tx := loadReal(t)
 	cases := []struct {
 		name       string
@@ -317,6 +321,7 @@ func mustReplace(t *testing.T, s string, r [2]string) string {
 }
 
 func TestValidateRejectsDeprecatedKeys(t *testing.T) {
+	t.Parallel()
 	_, tx := loadReal(t)
 	old := *tx
 	old.Categories = maps.Clone(tx.Categories)
@@ -337,6 +342,7 @@ func TestValidateRejectsDeprecatedKeys(t *testing.T) {
 // Strict parsing is what makes a typo ("retension:") an error instead of a
 // silently missing rule.
 func TestParseRejectsUnknownKeys(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"table level":     strings.Replace(synthUsers, "identity: true", "identity: true\nowner: nobody", 1),
 		"field level":     strings.Replace(synthUsers, "    export: true", "    exprot: true", 1),
@@ -354,6 +360,7 @@ func TestParseRejectsUnknownKeys(t *testing.T) {
 }
 
 func TestTaxonomyExtension(t *testing.T) {
+	t.Parallel()
 	_, tx := loadReal(t)
 	for _, kind := range []string{kindCategory, kindUse, kindSubject} {
 		for key, term := range tx.terms(kind) {
@@ -413,6 +420,7 @@ func TestTaxonomyExtension(t *testing.T) {
 }
 
 func TestParseDuration(t *testing.T) {
+	t.Parallel()
 	good := []struct {
 		in   string
 		want Period
@@ -450,6 +458,7 @@ func TestParseDuration(t *testing.T) {
 
 // The page lists data types by key; a repeated key would merge two rows.
 func TestDataTypesAreUnique(t *testing.T) {
+	t.Parallel()
 	seen := map[DataType]bool{}
 	for _, d := range DataTypes {
 		if seen[d.Type] || d.Label == "" {

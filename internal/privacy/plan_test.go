@@ -14,6 +14,7 @@ import (
 )
 
 func TestPolicyOnRealInventory(t *testing.T) {
+	t.Parallel()
 	inv, _ := loadReal(t)
 	for _, err := range inv.Policy() {
 		t.Error(err)
@@ -23,6 +24,7 @@ func TestPolicyOnRealInventory(t *testing.T) {
 // The policy catches each forbidden use of student data, including one
 // hidden in other_uses, and lets adults' data have consented marketing.
 func TestPolicyCatches(t *testing.T) {
+	t.Parallel()
 	_, tx := loadReal(t)
 	cases := []struct {
 		name, from, to, want string
@@ -76,6 +78,7 @@ func findStep(steps []EraseStep, table, link string) *EraseStep {
 // Erasure follows each field's declaration: holds stay, links to other
 // people are left alone, and rows go only when everything in them goes.
 func TestErasePlan(t *testing.T) {
+	t.Parallel()
 	inv, _ := loadReal(t)
 	student := inv.ErasePlan(Student)
 	if s := findStep(student, "sessions", "user_id"); s == nil || !s.Delete {
@@ -107,6 +110,7 @@ func TestErasePlan(t *testing.T) {
 }
 
 func TestRetentionRules(t *testing.T) {
+	t.Parallel()
 	inv, _ := loadReal(t)
 	rules := inv.RetentionRules()
 	find := func(table string, action Action, dur string) *RetentionRule {
@@ -147,6 +151,7 @@ func TestRetentionRules(t *testing.T) {
 // Every field erasure or retention may clear in a kept row can be cleared
 // by the database, on both engines.
 func TestErasableOnLiveSchema(t *testing.T) {
+	t.Parallel()
 	inv, _ := loadReal(t)
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
@@ -165,6 +170,7 @@ func TestErasableOnLiveSchema(t *testing.T) {
 }
 
 func TestDeploymentChecks(t *testing.T) {
+	t.Parallel()
 	inv, tx := loadReal(t)
 	zero := &Deployment{ServerLocation: "US", DeletionGrace: DefaultDeletionGrace}
 	if problems, notes := Audit(inv, tx, zero); len(problems) > 0 || len(notes) == 0 {
@@ -186,6 +192,7 @@ func TestDeploymentChecks(t *testing.T) {
 // type a column has is on it, and a processor in the settings appears where
 // its data goes, with the EEA answer computed from the countries.
 func TestTransparencyFollowsInventoryAndSettings(t *testing.T) {
+	t.Parallel()
 	inv, _ := loadReal(t)
 	d := &Deployment{ServerLocation: "DE"}
 	page := inv.Transparency(d)
@@ -228,6 +235,7 @@ func TestTransparencyFollowsInventoryAndSettings(t *testing.T) {
 }
 
 func TestRecordOfProcessing(t *testing.T) {
+	t.Parallel()
 	inv, _ := loadReal(t)
 	rec := inv.Record(&Deployment{Operator: Party{Name: "Maple Grove"}, ServerLocation: "US"})
 	if len(rec.Rows) == 0 {
@@ -250,6 +258,7 @@ func TestRecordOfProcessing(t *testing.T) {
 }
 
 func TestAnswerBy(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"2026-01-31", "2026-02-28"}, {"2028-01-31", "2028-02-29"}, {"2026-03-31", "2026-04-30"},
 		{"2026-01-15", "2026-02-15"}, {"2026-12-31", "2027-01-31"}, {"2026-02-28", "2026-03-28"},

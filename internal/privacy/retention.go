@@ -177,8 +177,10 @@ func (inv *Inventory) SchoolRules(dt DataType) []Retention {
 		if !r.Table.SchoolScoped || r.Held || !slices.Contains(r.DataTypes, dt) {
 			continue
 		}
-		rt := Retention{Duration: r.Duration.String(), Period: r.Duration, Trigger: r.Trigger, Action: r.Action}
-		if r.Action == Anonymize || !slices.ContainsFunc(out, func(x Retention) bool { return x.Duration == rt.Duration && x.Trigger == rt.Trigger }) {
+		rt := Retention{Duration: r.Duration.String(), Period: r.Duration, Trigger: r.Trigger, Action: r.Action, Table: r.Table.Name}
+		if !slices.ContainsFunc(out, func(x Retention) bool {
+			return x.Table == rt.Table && x.Duration == rt.Duration && x.Trigger == rt.Trigger && x.Action == rt.Action
+		}) {
 			out = append(out, rt)
 		}
 	}

@@ -41,8 +41,10 @@ type DataTypeRow struct {
 	Uses         []string // data use keys
 	OtherUses    []Use    // further uses with their own basis (product news)
 	VisibleTo    []AccountType
-	LegalBases   []LegalBasis
-	Retention    []Retention
+	// SeenBySelf: the person sees some of it in Cubby (their own logins).
+	SeenBySelf bool
+	LegalBases []LegalBasis
+	Retention  []Retention
 	// Recipients are the inventory recipients of the type's columns.
 	Recipients []Recipient
 	// Processors hold a copy (configured ones only).
@@ -99,10 +101,12 @@ func (inv *Inventory) Transparency(d *Deployment) *Transparency {
 						addAll(&row.VisibleTo, v)
 					}
 				}
+				row.SeenBySelf = row.SeenBySelf || slices.Contains(f.VisibleTo, Self)
 				addAll(&row.LegalBases, f.LegalBasis)
 				addAll(&p.LegitimateInterests, legitimate(f.LegalBasis, f.Purpose)...)
 				r := f.Retention
 				r.Period = Period{} // compare by text; Period is derived
+				r.Table = t.Name
 				addAll(&row.Retention, r)
 				addAll(&row.Recipients, f.Recipients...)
 				row.ChildData = row.ChildData || slices.Contains(f.Subjects, "student")

@@ -12,6 +12,7 @@ import (
 // The progress line shows rows, rate and an estimate from the bytes of the
 // file read; a terminal gets a bar redrawn in place, a log plain lines.
 func TestProgressLine(t *testing.T) {
+	t.Parallel()
 	var read atomic.Int64
 	read.Store(250)
 	var out bytes.Buffer

@@ -64,8 +64,10 @@ func search(t *testing.T, database *db.DB, text string) []store.SchoolHit {
 // changes nothing, an edited row updates its school in place, and the
 // search index follows.
 func TestImportIsIdempotentAndUpdates(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := dbtest.Open(t, d)
 			o := options(t, "fixture", fixtureMapping)
 			res := importFile(t, database, "testdata/schools.csv", o)
@@ -122,8 +124,10 @@ func TestImportIsIdempotentAndUpdates(t *testing.T) {
 // around them are imported, and a repeated id is counted, the later row
 // winning.
 func TestImportReportsSkippedRows(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := dbtest.Open(t, d)
 			o := options(t, "bad", "id=source_id,name=name,lat=lat,lon=lon,city=city,country=country,opened=year_start")
 			o.Examples = 50
@@ -186,52 +190,72 @@ func TestImportReportsSkippedRows(t *testing.T) {
 // A mapped column the file lacks stops the import before it writes
 // anything, naming the column and listing the file's.
 func TestImportMissingColumnWritesNothing(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	o := options(t, "fixture", "school_id=source_id,school_name=name,town=city,county=region")
-	_, err := schoolimport.ImportFile(context.Background(), database, "testdata/schools.csv", o)
-	if err == nil || !strings.Contains(err.Error(), `no column "county"`) || !strings.Contains(err.Error(), "school_id, school_name, street, town") {
-		t.Fatalf("error %v", err)
-	}
-	var n int
-	database.R.QueryRow(`SELECT count(*) FROM schools`).Scan(&n)
-	if n != 0 {
-		t.Errorf("%d schools written", n)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			o := options(t, "fixture", "school_id=source_id,school_name=name,town=city,county=region")
+			_, err := schoolimport.ImportFile(context.Background(), database, "testdata/schools.csv", o)
+			if err == nil || !strings.Contains(err.Error(), `no column "county"`) || !strings.Contains(err.Error(), "school_id, school_name, street, town") {
+				t.Fatalf("error %v", err)
+			}
+			var n int
+			database.R.QueryRow(`SELECT count(*) FROM schools`).Scan(&n)
+			if n != 0 {
+				t.Errorf("%d schools written", n)
+			}
+		})
 	}
 }
 
 // A quote that never closes swallows the rest of the file; the import
 // stops, saying where, and keeps what came before.
 func TestImportUnclosedQuoteStops(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	res, err := schoolimport.ImportFile(context.Background(), database, "testdata/unclosed.csv", options(t, "u", "id=source_id,name=name,city=city"))
-	if err == nil || !strings.Contains(err.Error(), "line 4 opens a quoted field that is never closed") {
-		t.Fatalf("error %v", err)
-	}
-	if res.Committed != 2 || res.CommittedLine != 3 || res.New != 2 {
-		t.Errorf("committed %d through line %d, new %d; want 2, 3, 2", res.Committed, res.CommittedLine, res.New)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			res, err := schoolimport.ImportFile(context.Background(), database, "testdata/unclosed.csv", options(t, "u", "id=source_id,name=name,city=city"))
+			if err == nil || !strings.Contains(err.Error(), "line 4 opens a quoted field that is never closed") {
+				t.Fatalf("error %v", err)
+			}
+			if res.Committed != 2 || res.CommittedLine != 3 || res.New != 2 {
+				t.Errorf("committed %d through line %d, new %d; want 2, 3, 2", res.Committed, res.CommittedLine, res.New)
+			}
+		})
 	}
 }
 
 // A huge record (an unclosed quote in a big file) is refused once it passes
 // the cap instead of being read into memory whole.
 func TestImportHugeRecordIsCapped(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	body := "id,name,city\nH-1,Fine School,Town\nH-2,\"Never closed," + strings.Repeat("x", 3<<20) + "\n"
-	o := options(t, "h", "id=source_id,name=name,city=city")
-	res, err := schoolimport.Import(context.Background(), database, strings.NewReader(body), o)
-	if err == nil || !strings.Contains(err.Error(), "longer than 1 MiB") {
-		t.Fatalf("error %v", err)
-	}
-	if res.New != 1 {
-		t.Errorf("the row before must be kept: %+v", res)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			body := "id,name,city\nH-1,Fine School,Town\nH-2,\"Never closed," + strings.Repeat("x", 3<<20) + "\n"
+			o := options(t, "h", "id=source_id,name=name,city=city")
+			res, err := schoolimport.Import(context.Background(), database, strings.NewReader(body), o)
+			if err == nil || !strings.Contains(err.Error(), "longer than 1 MiB") {
+				t.Fatalf("error %v", err)
+			}
+			if res.New != 1 {
+				t.Errorf("the row before must be kept: %+v", res)
+			}
+		})
 	}
 }
 
 // --set gives a field to every row; without it the deployment's country
 // fills rows that have none.
 func TestImportSetAndDefaultCountry(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := dbtest.Open(t, d)
 			importFile(t, database, "testdata/schools.csv", options(t, "set", fixtureMapping, "country=ca", "year_end=2026-06-30"))
 			if s := school(t, database, "set", "IL-1"); s.Country != "CA" || s.YearEnd != "2026-06-30" {
@@ -252,6 +276,7 @@ func TestImportSetAndDefaultCountry(t *testing.T) {
 
 // Mistakes in the mapping are explained before the file is opened.
 func TestMappingErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mapping, set, want string
 	}{
@@ -282,23 +307,30 @@ func TestMappingErrors(t *testing.T) {
 
 // gzip is recognised by its content, not the file's name.
 func TestImportGzip(t *testing.T) {
-	database := dbtest.Open(t, db.SQLite)
-	path := filepath.Join(t.TempDir(), "schools.data")
-	f, _ := os.Create(path)
-	zw := gzip.NewWriter(f)
-	b, _ := os.ReadFile("testdata/schools.csv")
-	zw.Write(b)
-	zw.Close()
-	f.Close()
-	res := importFile(t, database, path, options(t, "gz", fixtureMapping))
-	if res.New != 11 {
-		t.Errorf("gzip import: %+v", res)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := dbtest.Open(t, d)
+			path := filepath.Join(t.TempDir(), "schools.data")
+			f, _ := os.Create(path)
+			zw := gzip.NewWriter(f)
+			b, _ := os.ReadFile("testdata/schools.csv")
+			zw.Write(b)
+			zw.Close()
+			f.Close()
+			res := importFile(t, database, path, options(t, "gz", fixtureMapping))
+			if res.New != 11 {
+				t.Errorf("gzip import: %+v", res)
+			}
+		})
 	}
 }
 
 // The real NCES file, when the shared data sits beside the checkout: its
 // first rows import cleanly and the typo search finds the first school.
 func TestImportRealFileHead(t *testing.T) {
+	t.Parallel()
 	dir := sharedData(t)
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {

@@ -352,9 +352,3 @@ func ActiveConsentsFor(ctx context.Context, q db.Querier, purpose string) ([]Con
 	}
 	return out, db.MapError(rows.Err())
 }
-
-// StudentsEverInSchool lists a school's students, those who left included,
-// by name: the ones a leader may erase.
-func StudentsEverInSchool(ctx context.Context, q db.Querier, schoolID int64) ([]Student, error) {
-	return listStudents(ctx, q, studentSelect+` WHERE s.school_id = $1 ORDER BY s.left_at IS NULL, u.first_name, u.last_name, s.id`, schoolID)
-}

@@ -68,8 +68,10 @@ func newReportFixture(t *testing.T, d db.Dialect) *reportFixture {
 }
 
 func TestReportAggregates(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newReportFixture(t, d)
 			ctx, q := f.ctx, f.q
 			t0 := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)

@@ -13,8 +13,10 @@ import (
 // letter and however the accent was typed (composed or combining), on both
 // engines; a different name is not.
 func TestStudentByNameFoldsUnicodeCase(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			f := newReportFixture(t, d)
 			u := &store.User{Kind: store.KindStudent, FirstName: "Élodie", LastName: "Öztürk", Username: "elodieo", Language: "fr"}
 			if err := store.CreateUser(f.ctx, f.q, u); err != nil {

@@ -119,15 +119,33 @@ func (m *StaffMember) FullName() string {
 	return u.FullName()
 }
 
-// StaffOfSchool lists a school's staff and join requests by name.
-func StaffOfSchool(ctx context.Context, q db.Querier, schoolID int64) ([]StaffMember, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.school_id, m.user_id, m.role, m.status, m.verified_at, m.created_at,
+const staffSelect = `SELECT m.school_id, m.user_id, m.role, m.status, m.verified_at, m.created_at,
 			u.kind, u.title, u.first_name, u.last_name, u.email, u.totp_enabled_at IS NOT NULL,
 			(SELECT count(*) FROM class_teachers ct JOIN classes c ON c.id = ct.class_id
 			 WHERE ct.user_id = m.user_id AND c.school_id = m.school_id AND c.archived_at IS NULL)
-		FROM school_members m JOIN users u ON u.id = m.user_id
+		FROM school_members m JOIN users u ON u.id = m.user_id`
+
+// StaffOfSchool lists a school's staff and join requests by name.
+func StaffOfSchool(ctx context.Context, q db.Querier, schoolID int64) ([]StaffMember, error) {
+	return listStaff(ctx, q, staffSelect+`
 		WHERE m.school_id = $1
 		ORDER BY u.last_name, u.first_name, m.user_id`, schoolID)
+}
+
+// StaffMemberOf returns one person's row of a school's staff.
+func StaffMemberOf(ctx context.Context, q db.Querier, schoolID, userID int64) (*StaffMember, error) {
+	list, err := listStaff(ctx, q, staffSelect+` WHERE m.school_id = $1 AND m.user_id = $2`, schoolID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return &list[0], nil
+}
+
+func listStaff(ctx context.Context, q db.Querier, query string, args ...any) ([]StaffMember, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, db.MapError(err)
 	}

@@ -22,7 +22,7 @@ func nearest(ctx context.Context, q db.Querier, d db.Dialect, lat, lon float64, 
 	if err != nil {
 		return nil, err
 	}
-	cands, err := schoolsByID(ctx, q, d, ids, nil)
+	cands, err := schoolsByID(ctx, q, d, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -156,11 +156,8 @@ func nearestSQLite(ctx context.Context, q db.Querier, lat, lon float64, n int) (
 	return ids, nil
 }
 
-// schoolsByID reads the schools with the given ids. With words, only those
-// whose name, city, region or postal code contains every word of two
-// letters or more are read: a cheap filter, done by the database, before
-// ranking looks closer.
-func schoolsByID(ctx context.Context, q db.Querier, d db.Dialect, ids []int64, words []string) ([]*candidate, error) {
+// schoolsByID reads the schools with the given ids.
+func schoolsByID(ctx context.Context, q db.Querier, d db.Dialect, ids []int64) ([]*candidate, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -175,12 +172,6 @@ func schoolsByID(ctx context.Context, q db.Querier, d db.Dialect, ids []int64, w
 		args = append(args, idList(ids, "{", "}"))
 	default:
 		return nil, fmt.Errorf("school search: unknown dialect %q", d)
-	}
-	for _, w := range words {
-		if len(w) >= 2 {
-			args = append(args, "%"+w+"%")
-			query += fmt.Sprintf(` AND lower(s.name || ' ' || s.city || ' ' || s.region || ' ' || s.postal_code) LIKE $%d`, len(args))
-		}
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {

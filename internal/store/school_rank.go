@@ -28,7 +28,21 @@ const (
 // searchTokens folds text the way the search indexes do — lower case,
 // accents removed — and splits it into words at anything that is not a
 // letter or digit ("St. Mary's" → st, mary, s).
-func searchTokens(s string) []string {
+func searchTokens(s string) []string { return tokens(s, false) }
+
+// foldTokens folds text as searchTokens does, but an apostrophe inside a
+// word joins rather than splits it ("St Mary’s" → st, marys): people type
+// ', ’ or none at all, and all three must be the same word.
+func foldTokens(s string) []string { return tokens(s, true) }
+
+// isApostrophe reports the characters people and registers write for an
+// apostrophe: the typewriter one, the typographic ones (’ and, by mistake,
+// ‘) and the modifier letter some keyboards produce.
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == '‘' || r == 'ʼ'
+}
+
+func tokens(s string, joinApostrophes bool) []string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -41,7 +55,11 @@ func searchTokens(s string) []string {
 	}
 	var out []string
 	var b strings.Builder
+	// joining: an apostrophe was just seen after a letter; the word goes
+	// on if a letter or digit follows, and ends otherwise.
+	joining := false
 	flush := func() {
+		joining = false
 		if b.Len() > 0 {
 			out = append(out, b.String())
 			b.Reset()
@@ -51,13 +69,18 @@ func searchTokens(s string) []string {
 		switch {
 		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
 			b.WriteByte(byte(r))
+			joining = false
 		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
 			b.WriteByte(byte(r) + 'a' - 'A')
+			joining = false
+		case joinApostrophes && isApostrophe(r) && b.Len() > 0 && !joining:
+			joining = true
 		case r < utf8.RuneSelf:
 			flush()
 		case unicode.Is(unicode.Mn, r):
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
+			joining = false
 		default:
 			flush()
 		}
@@ -66,22 +89,53 @@ func searchTokens(s string) []string {
 	return out
 }
 
-// nameWords are a name's words (searchTokens), plus each word joined across
-// an apostrophe ("mary's" also gives "marys"), which is how people often
-// type them.
-func nameWords(s string) (words, all []string) {
-	words = searchTokens(s)
-	if !strings.ContainsAny(s, "'’") {
-		return words, words
+// joinedWords are the words of s that an apostrophe joins ("marys" of "St
+// Mary's"), each with the index words it is made of (mary, s): the index
+// splits at apostrophes, so a joined word is looked up as its pieces.
+func joinedWords(s string) map[string][]string {
+	if !strings.ContainsFunc(s, isApostrophe) {
+		return nil
 	}
-	all = slices.Clone(words)
-	for _, w := range strings.Fields(s) {
-		if strings.ContainsAny(w, "'’") {
-			if j := strings.Join(searchTokens(w), ""); j != "" {
-				all = append(all, j)
+	var out map[string][]string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return !isApostrophe(r) && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	}) {
+		parts := searchTokens(w)
+		if len(parts) < 2 {
+			continue
+		}
+		for _, j := range foldTokens(w) {
+			if j != parts[0] {
+				if out == nil {
+					out = map[string][]string{}
+				}
+				out[j] = parts
 			}
 		}
 	}
+	return out
+}
+
+// postcodeWords are a postal code's words ("LE17 5JL" → le17, 5jl) and,
+// when it has several, all of them joined (le175jl), as people also type
+// it.
+func postcodeWords(pc string) (words []string, joined string) {
+	words = searchTokens(pc)
+	if len(words) > 1 {
+		joined = strings.Join(words, "")
+	}
+	return words, joined
+}
+
+// nameWords are a name's words with apostrophes joining (foldTokens), and
+// all the words it may be found by: those and the pieces an apostrophe
+// splits them into ("mary's" gives marys, mary and s).
+func nameWords(s string) (words, all []string) {
+	words = foldTokens(s)
+	if !strings.ContainsFunc(s, isApostrophe) {
+		return words, words
+	}
+	all = append(slices.Clone(words), searchTokens(s)...)
 	return words, all
 }
 
@@ -109,8 +163,11 @@ func rankCandidates(cands []*candidate, qt []string) []*candidate {
 
 func matchSchool(c *candidate, qt []string) (tier int, score float64) {
 	words, name := nameWords(c.Name)
-	place := append(searchTokens(c.City), searchTokens(c.Region)...)
-	place = append(place, searchTokens(c.PostalCode)...)
+	split := words
+	if len(name) > len(words) {
+		split = searchTokens(c.Name)
+	}
+	place := placeWords(c)
 	matched, inName, fuzzy, plain := 0, 0, false, true
 	weights := 0.0
 	for _, q := range qt {
@@ -145,13 +202,13 @@ func matchSchool(c *candidate, qt []string) (tier int, score float64) {
 	score /= weights
 	switch {
 	case inName == 0 && matched == len(qt):
-		// Only the town or region: schools in the place typed.
+		// Only the town, region or postal code: schools in the place typed.
 		return tierPartial, score
 	case inName == 0:
 		return tierNone, 0
-	case slices.Equal(words, qt):
+	case slices.Equal(words, qt) || slices.Equal(split, qt):
 		return tierExact, score
-	case isNamePrefix(words, qt):
+	case isNamePrefix(words, qt) || isNamePrefix(split, qt):
 		return tierPrefix, score
 	case plain:
 		return tierWords, score
@@ -161,6 +218,19 @@ func matchSchool(c *candidate, qt []string) (tier int, score float64) {
 		return tierPartial, score
 	}
 	return tierNone, 0
+}
+
+// placeWords are the words of a school's town, region and postal code, the
+// postal code also joined ("le175jl").
+func placeWords(c *candidate) []string {
+	_, place := nameWords(c.City)
+	place = append(slices.Clip(place), searchTokens(c.Region)...)
+	pc, joined := postcodeWords(c.PostalCode)
+	place = append(place, pc...)
+	if joined != "" {
+		place = append(place, joined)
+	}
+	return place
 }
 
 // isNamePrefix reports whether the name's words start with the query's,

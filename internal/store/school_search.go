@@ -22,6 +22,8 @@ type SchoolQuery struct {
 	Text     string
 	Lat, Lon *float64
 	Limit    int
+	// Offset skips that many results: Offset/Limit pages of them.
+	Offset int
 }
 
 // SchoolHit is one search result.
@@ -37,81 +39,81 @@ type SchoolHit struct {
 	DistanceM *float64
 }
 
+// SchoolResults is one page of a school search.
+type SchoolResults struct {
+	Hits []SchoolHit
+	// More: results follow this page.
+	More bool
+	// Many: more schools have every word typed than a page shows, so the
+	// town, a postal code or the searcher's position would narrow them.
+	Many bool
+}
+
 // How many candidates each step may fetch. Ranking is only as good as the
 // candidates, so these are generous; they also bound a query's cost
 // whatever the text.
 const (
 	textCandidates    = 300
+	nearCandidates    = 100  // with a position, the nearest matches read at least
 	partialCandidates = 100  // the weakest band needs only enough to fill a page
-	maxNearbyMatches  = 1500 // matches sorted by distance before looking near the searcher instead
-	nearCandidates    = 400
-	maxNearbyScan     = 6400
-	maxCorrections    = 8  // spellings tried per misspelt word
-	maxExpansions     = 40 // words a typed word start may stand for
+	maxNearbyMatches  = 1500 // without the word list, matches sorted by distance at most
+	maxCorrections    = 8    // spellings tried per misspelt word
+	maxExpansions     = 40   // words a typed word start may stand for
 )
 
-// SearchSchools ranks schools for q: exact names first, then names that
-// start with the text, then all words found, then names found despite typos
-// ("albertvile middle" finds Albertville Middle School), then partial
-// matches. With a position, nearer schools come first within each of those
-// bands (the first three counting as one: all good matches), and a
-// position alone lists the nearest schools.
-//
-// Typo tolerance needs the words of all school names, which are read once
-// and kept in memory per database (see schoolWords); q must then be the
-// *sql.DB the search runs on, as it is outside transactions. Inside one,
-// misspelt words simply find nothing.
+// SearchSchools is SearchSchoolsPage's first page, its hits only.
 func SearchSchools(ctx context.Context, q db.Querier, d db.Dialect, sq SchoolQuery) ([]SchoolHit, error) {
+	r, err := SearchSchoolsPage(ctx, q, d, sq)
+	return r.Hits, err
+}
+
+// SearchSchoolsPage ranks schools for q: exact names first, then names that
+// start with the text, then all words found (in the name, town or postal
+// code), then names found despite typos ("albertvile middle" finds
+// Albertville Middle School), then partial matches. With a position,
+// nearer schools come first within each of those bands (the first three
+// counting as one: all good matches), and a position alone lists the
+// nearest schools. However many schools share the words typed, the best of
+// them are listed: never none when some school has every word.
+//
+// Typo tolerance and choosing among many matches need the words of all
+// schools, which are read once and kept in memory per database (see
+// schoolWords); q must then be the *sql.DB the search runs on, as it is
+// outside transactions. Inside one, misspelt words simply find nothing and
+// a common name finds some of its schools, not the best.
+func SearchSchoolsPage(ctx context.Context, q db.Querier, d db.Dialect, sq SchoolQuery) (SchoolResults, error) {
 	if sq.Limit <= 0 {
-		return nil, nil
+		return SchoolResults{}, nil
 	}
-	qt := searchTokens(sq.Text)
+	sq.Offset = max(sq.Offset, 0)
+	want := sq.Offset + sq.Limit
+	qt := foldTokens(sq.Text)
 	hasPos := sq.Lat != nil && sq.Lon != nil
 	switch {
 	case len(qt) == 0 && hasPos:
-		near, err := nearest(ctx, q, d, *sq.Lat, *sq.Lon, sq.Limit)
+		near, err := nearest(ctx, q, d, *sq.Lat, *sq.Lon, want+1)
 		if err != nil {
-			return nil, err
+			return SchoolResults{}, err
 		}
-		return schoolHits(near, sq.Limit), nil
+		return resultsPage(near, sq, false), nil
 	case len(qt) == 0:
-		return nil, nil
+		return SchoolResults{}, nil
 	}
 	var from *[2]float64
 	if hasPos {
 		from = &[2]float64{*sq.Lat, *sq.Lon}
 	}
-	cands, truncated, err := textCandidatesFor(ctx, q, d, qt, sq.Limit, from)
+	cands, matched, err := textCandidatesFor(ctx, q, d, qt, want, from)
 	if err != nil {
-		return nil, err
+		return SchoolResults{}, err
 	}
 	if hasPos {
-		if truncated {
-			// Words so common ("elementary") that their matches are too
-			// many even to sort by distance are looked for among the
-			// schools nearest the searcher instead, in a widening circle.
-			for n := nearCandidates; ; n *= 2 {
-				ids, err := nearestIDs(ctx, q, d, *sq.Lat, *sq.Lon, n)
-				if err != nil {
-					return nil, err
-				}
-				near, err := schoolsByID(ctx, q, d, ids, qt)
-				if err != nil {
-					return nil, err
-				}
-				local := rankCandidates(near, qt)
-				if countGood(local) >= sq.Limit || len(ids) < n || n >= maxNearbyScan {
-					cands = mergeCandidates(cands, local)
-					break
-				}
-			}
-		}
 		for _, c := range cands {
 			c.setDistance(*sq.Lat, *sq.Lon)
 		}
 	}
 	sortCandidates(cands, hasPos)
-	return schoolHits(cands, sq.Limit), nil
+	return resultsPage(cands, sq, matched > sq.Limit), nil
 }
 
 // textCandidatesFor gathers ranked candidates for the query words in up to
@@ -119,19 +121,22 @@ func SearchSchools(ctx context.Context, q db.Querier, d db.Dialect, sq SchoolQue
 // word as typed (each may be the start of a word); then with each word
 // also standing for the words of school names it is a typo or two away
 // from; then only the distinctive words, dropping "school", "middle" and
-// the like, for partial matches. With from (the searcher's position), the
-// first step keeps the matches nearest to it. truncated reports that the
-// first step matched more schools than it could fetch (or, with from, sort
-// by distance).
-func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []string, limit int, from *[2]float64) (cands []*candidate, truncated bool, err error) {
+// the like, for partial matches. With from (the searcher's position), each
+// step keeps the matches nearest to it. matched is how many schools have
+// every word, as typed or corrected.
+func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []string, want int, from *[2]float64) (cands []*candidate, matched int, err error) {
 	vocab, err := schoolWords(ctx, q)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, err
+	}
+	n := max(textCandidates, 2*want)
+	if from != nil {
+		n = max(nearCandidates, 3*want)
 	}
 	var asTyped []searchTerm
 	for i, w := range qt {
-		if len([]rune(w)) < 2 {
-			continue // one letter is left to ranking
+		if len([]rune(w)) < 2 && !hasDigit(w) {
+			continue // one letter is left to ranking; one digit is looked for ("School 5")
 		}
 		t := searchTerm{typed: w, prefix: true}
 		switch {
@@ -152,18 +157,21 @@ func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []str
 		asTyped = append(asTyped, t)
 	}
 	if len(asTyped) == 0 {
-		return nil, false, nil
+		return nil, 0, nil
 	}
-	found, truncated, err := textSearch(ctx, q, d, asTyped, from, textCandidates)
-	if err != nil || truncated && from != nil {
-		return nil, truncated, err
+	found, matched, err := textSearch(ctx, q, d, vocab, asTyped, from, n)
+	if err != nil {
+		return nil, 0, err
 	}
 	cands = rankCandidates(found, qt)
-	if countGood(cands) >= limit || vocab == nil {
-		return cands, truncated, nil
+	if countGood(cands) >= want || vocab == nil {
+		return cands, matched, nil
 	}
 	var corrected, distinct []searchTerm
 	changed, dropped := false, false
+	// Nothing good as typed: a word some school has may still be a typo
+	// of a commoner one ("pont" for "point").
+	lenient := countGood(cands) == 0
 	for _, t := range asTyped {
 		if genericWords[t.typed] {
 			dropped = true
@@ -174,7 +182,7 @@ func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []str
 		}
 		// A word no school has is taken for a typo, even when it starts
 		// some school's word ("schol" of "scholars": maybe "school").
-		if fixes := vocab.corrections(t.typed, maxCorrections); len(fixes) > 0 {
+		if fixes := vocab.corrections(t.typed, maxCorrections, !t.prefix, lenient); len(fixes) > 0 {
 			changed = true
 			t.words = append(slices.Clip(t.words), fixes...)
 		}
@@ -183,28 +191,22 @@ func textCandidatesFor(ctx context.Context, q db.Querier, d db.Dialect, qt []str
 		}
 		corrected = append(corrected, t)
 	}
-	// Corrected words keep to the nearest matches too (or, should those
-	// be too many to sort, any); partial matches, the weakest band, are
-	// taken from anywhere.
-	more := func(terms []searchTerm, from *[2]float64, n int) error {
-		found, over, err := textSearch(ctx, q, d, terms, from, n)
-		if err == nil && over {
-			found, _, err = textSearch(ctx, q, d, terms, nil, n)
+	if changed && len(corrected) > 0 {
+		found, m, err := textSearch(ctx, q, d, vocab, corrected, from, n)
+		if err != nil {
+			return nil, 0, err
+		}
+		matched = max(matched, m)
+		cands = mergeCandidates(cands, rankCandidates(found, qt))
+	}
+	if dropped && len(distinct) > 0 && countTier(cands, tierFuzzy) < want {
+		found, _, err := textSearch(ctx, q, d, vocab, distinct, from, max(partialCandidates, want))
+		if err != nil {
+			return nil, 0, err
 		}
 		cands = mergeCandidates(cands, rankCandidates(found, qt))
-		return err
 	}
-	if changed && len(corrected) > 0 {
-		if err := more(corrected, from, textCandidates); err != nil {
-			return nil, false, err
-		}
-	}
-	if dropped && len(distinct) > 0 && countTier(cands, tierFuzzy) < limit {
-		if err := more(distinct, nil, partialCandidates); err != nil {
-			return nil, false, err
-		}
-	}
-	return cands, truncated, nil
+	return cands, matched, nil
 }
 
 // genericWords are words so many school names share that they say little
@@ -221,12 +223,39 @@ var genericWords = map[string]bool{
 	"program": true, "alternative": true, "grade": true, "campus": true, "collegiate": true,
 }
 
-// searchTerm is one query word as the index is asked for it: any of words (whole
-// words), or, with prefix, any word starting with typed.
+// searchTerm is one query word as the index is asked for it: any of words
+// (whole words), or, with prefix, any word starting with typed, or all the
+// words of one of groups (the pieces of a joined word: mary and s for
+// marys, as the index splits "Mary's").
 type searchTerm struct {
 	typed  string
 	prefix bool
 	words  []string
+	groups [][]string
+}
+
+// withParts adds to each term the pieces of the joined words it stands
+// for, and of those that what is being typed starts.
+func withParts(v *vocabulary, terms []searchTerm) []searchTerm {
+	if v == nil || len(v.parts) == 0 {
+		return terms
+	}
+	out := make([]searchTerm, len(terms))
+	for i, t := range terms {
+		t.groups = nil
+		for _, w := range t.words {
+			if p, ok := v.parts[w]; ok {
+				t.groups = append(t.groups, p)
+			}
+		}
+		if t.prefix {
+			for _, j := range v.joinedWithPrefix(t.typed, maxExpansions) {
+				t.groups = append(t.groups, v.parts[j])
+			}
+		}
+		out[i] = t
+	}
+	return out
 }
 
 // candidate is a school being ranked.
@@ -260,32 +289,50 @@ func scanCandidates(rows *sql.Rows) ([]*candidate, error) {
 	return out, db.MapError(rows.Err())
 }
 
-// textSearch fetches schools whose name or city has every term: up to n of
-// them, or with from, the n nearest to it among up to maxNearbyMatches.
-// truncated reports that more schools matched than that. The ids come
-// from the text index first and the rows by id after, which keeps each
-// engine's planner on its indexes (a join can tempt PostgreSQL into
-// scanning the whole table).
-func textSearch(ctx context.Context, q db.Querier, d db.Dialect, terms []searchTerm, from *[2]float64, n int) ([]*candidate, bool, error) {
+// textSearch fetches up to n schools whose name, town or postal code has
+// every term: all of them when they are no more, the nearest to from or
+// (without from) the likeliest best when they are (see schoolIndex).
+// matched is how many schools have every term. Few matches are read from
+// the database's text index, ids first and the rows by id after, which
+// keeps each engine's planner on its indexes (a join can tempt PostgreSQL
+// into scanning the whole table).
+func textSearch(ctx context.Context, q db.Querier, d db.Dialect, v *vocabulary, terms []searchTerm, from *[2]float64, n int) (cands []*candidate, matched int, err error) {
+	if v != nil {
+		mt := v.memTerms(terms)
+		if m := v.matching(mt); len(m) > n {
+			var ids []int64
+			if from != nil {
+				ids = v.nearestOf(m, *from, n)
+			} else {
+				ids = v.best(m, mt, n)
+			}
+			cands, err := schoolsByID(ctx, q, d, ids)
+			return cands, len(m), err
+		}
+	}
 	limit := n
 	if from != nil {
 		limit = maxNearbyMatches
 	}
-	ids, err := matchIDs(ctx, q, d, terms, limit+1)
-	if err != nil || len(ids) > limit {
-		return nil, len(ids) > limit, err
+	ids, err := matchIDs(ctx, q, d, withParts(v, terms), limit+1)
+	if err != nil {
+		return nil, 0, err
 	}
+	matched = len(ids)
+	// More than limit only without the word list (in a transaction): some
+	// of them, then.
+	ids = ids[:min(len(ids), limit)]
 	if from != nil && len(ids) > n {
 		if ids, err = nearestOf(ctx, q, d, ids, *from, n); err != nil {
-			return nil, false, err
+			return nil, 0, err
 		}
 	}
-	cands, err := schoolsByID(ctx, q, d, ids, nil)
-	return cands, false, err
+	cands, err = schoolsByID(ctx, q, d, ids)
+	return cands, matched, err
 }
 
-// matchIDs returns the ids of up to limit schools whose name or city has
-// every term.
+// matchIDs returns the ids of up to limit schools whose name, town or
+// postal code has every term.
 func matchIDs(ctx context.Context, q db.Querier, d db.Dialect, terms []searchTerm, limit int) ([]int64, error) {
 	match, expr, ok := textMatch(d, terms)
 	if !ok {
@@ -307,8 +354,8 @@ func matchIDs(ctx context.Context, q db.Querier, d db.Dialect, terms []searchTer
 	return ids, db.MapError(rows.Err())
 }
 
-// textMatch is the engine's query for the ids of schools whose name or
-// city has every term, the full-text expression being parameter $1 — the
+// textMatch is the engine's query for the ids of schools whose name, town
+// or postal code has every term, the full-text expression being parameter $1 — the
 // engine's query syntax, built from words that are alphanumeric
 // (searchTokens) yet quoted all the same. ok is false when some term can
 // match nothing.
@@ -331,7 +378,7 @@ func textMatch(d db.Dialect, terms []searchTerm) (query, expr string, ok bool) {
 			return w
 		}
 		or, and = " | ", " & "
-		query = `SELECT id FROM schools_fts WHERE school_search_words(name, city) @@ CAST($1 AS tsquery)`
+		query = `SELECT id FROM schools_fts WHERE school_search_words(name, city, postal_code) @@ CAST($1 AS tsquery)`
 	}
 	var b strings.Builder
 	for i, t := range terms {
@@ -341,6 +388,13 @@ func textMatch(d db.Dialect, terms []searchTerm) (query, expr string, ok bool) {
 		}
 		for _, w := range t.words {
 			alts = append(alts, quote(w, false))
+		}
+		for _, g := range t.groups {
+			parts := make([]string, len(g))
+			for k, w := range g {
+				parts[k] = quote(w, false)
+			}
+			alts = append(alts, "("+strings.Join(parts, and)+")")
 		}
 		if len(alts) == 0 {
 			return "", "", false
@@ -353,17 +407,23 @@ func textMatch(d db.Dialect, terms []searchTerm) (query, expr string, ok bool) {
 	return query, b.String(), len(terms) > 0
 }
 
-func schoolHits(cands []*candidate, limit int) []SchoolHit {
-	out := make([]SchoolHit, 0, min(limit, len(cands)))
-	for _, c := range cands[:min(limit, len(cands))] {
+// resultsPage is the page of sorted candidates sq asks for.
+func resultsPage(cands []*candidate, sq SchoolQuery, many bool) SchoolResults {
+	r := SchoolResults{Many: many, More: len(cands) > sq.Offset+sq.Limit}
+	if sq.Offset >= len(cands) {
+		return r
+	}
+	page := cands[sq.Offset:min(len(cands), sq.Offset+sq.Limit)]
+	r.Hits = make([]SchoolHit, 0, len(page))
+	for _, c := range page {
 		h := c.SchoolHit
 		if !math.IsInf(c.dist, 1) {
 			m := math.Round(c.dist)
 			h.DistanceM = &m
 		}
-		out = append(out, h)
+		r.Hits = append(r.Hits, h)
 	}
-	return out
+	return r
 }
 
 // mergeCandidates adds the candidates of b that a lacks.

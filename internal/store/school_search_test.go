@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +11,6 @@ import (
 
 	"cubby/internal/db"
 	"cubby/internal/db/dbtest"
-	"cubby/internal/schoolimport"
 	"cubby/internal/store"
 )
 
@@ -70,6 +66,7 @@ func ptr(f float64) *float64 { return &f }
 // The ranking contract, on every engine: what comes first for what people
 // type, with and without their position.
 func TestSearchSchoolsRanking(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		q        store.SchoolQuery
@@ -174,8 +171,10 @@ func allHave(names []string, part string) bool {
 
 // Distances are great-circle metres from the searcher.
 func TestSearchSchoolsDistance(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := seedSearch(t, d)
 			hits, err := store.SearchSchools(context.Background(), database.R, d, store.SchoolQuery{Lat: ptr(34.260194), Lon: ptr(-86.206174), Limit: 3})
 			if err != nil {
@@ -194,8 +193,10 @@ func TestSearchSchoolsDistance(t *testing.T) {
 
 // The indexes follow every write to schools, whoever makes it.
 func TestSearchIndexFollowsWrites(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			database := seedSearch(t, d)
 			ctx := context.Background()
 			search := func(text string, pos ...float64) []string {
@@ -243,155 +244,21 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 // Inside a transaction the search still works; only typo tolerance, which
 // needs the word list kept per database, is off.
 func TestSearchSchoolsInTransaction(t *testing.T) {
-	database := seedSearch(t, db.SQLite)
-	err := database.Tx(context.Background(), func(q db.Querier) error {
-		hits, err := store.SearchSchools(context.Background(), q, db.SQLite, store.SchoolQuery{Text: "albertville middle", Limit: 5})
-		if err != nil || len(hits) == 0 || hits[0].Name != "Albertville Middle School" {
-			t.Errorf("%v %+v", err, hits)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// BenchmarkSchoolSearch imports the real NCES files (118,362 schools; skipped
-// without ../shared beside the checkout) once per engine, then times three
-// kinds of search drawn from real schools: by name (the full name, two
-// words with a typo, or a name being typed), by position (near a school),
-// and both. It reports each kind's median and 99th percentile, and the 99th
-// percentile of each query's fastest of three runs:
-//
-//	go test ./internal/store/ -run '^$' -bench SchoolSearch -benchtime 2000x
-func BenchmarkSchoolSearch(b *testing.B) {
-	dir := sharedData(b)
-	for _, d := range dbtest.Engines(b) {
-		b.Run(string(d), func(b *testing.B) {
-			database := dbtest.Open(b, d)
-			ctx := context.Background()
-			for _, f := range []struct{ file, source, mapping string }{
-				{"public_schools_2014_15.csv.gz", "nces-ccd", "ncessch=source_id,name=name,street=address,city=city,state=region,zip=postal_code,lat=lat,lon=lon"},
-				{"private_schools_2013_14.csv.gz", "nces-pss", "ppin=source_id,name=name,street=address,city=city,state=region,zip=postal_code,lat=lat,lon=lon"},
-			} {
-				m, _ := schoolimport.ParseMapping([]string{f.mapping})
-				if _, err := schoolimport.ImportFile(ctx, database, filepath.Join(dir, f.file), schoolimport.Options{Source: f.source, Mapping: m, Country: "US"}); err != nil {
-					b.Fatal(err)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			database := seedSearch(t, d)
+			err := database.Tx(context.Background(), func(q db.Querier) error {
+				hits, err := store.SearchSchools(context.Background(), q, d, store.SchoolQuery{Text: "albertville middle", Limit: 5})
+				if err != nil || len(hits) == 0 || hits[0].Name != "Albertville Middle School" {
+					t.Errorf("%v %+v", err, hits)
 				}
-			}
-			queries := benchQueries(b, database)
-			for _, kind := range []string{"name", "nearest", "both"} {
-				b.Run(kind, func(b *testing.B) {
-					qs := queries[kind]
-					store.SearchSchools(ctx, database.R, d, qs[0]) // the word list is read once per process
-					times := make([]time.Duration, 0, b.N)
-					b.ResetTimer()
-					for i := 0; i < b.N; i++ {
-						start := time.Now()
-						if _, err := store.SearchSchools(ctx, database.R, d, qs[i%len(qs)]); err != nil {
-							b.Fatal(err)
-						}
-						times = append(times, time.Since(start))
-					}
-					b.StopTimer()
-					ms := func(times []time.Duration, p float64) float64 {
-						slices.Sort(times)
-						return float64(times[int(p*float64(len(times)-1))]) / 1e6
-					}
-					b.ReportMetric(ms(times, .50), "p50-ms")
-					b.ReportMetric(ms(times, .99), "p99-ms")
-					// On a shared machine the neighbours' load lands in the
-					// tail; each query's fastest of three runs shows what the
-					// search itself costs.
-					best := make([]time.Duration, len(qs))
-					for i, q := range qs {
-						best[i] = time.Hour
-						for range 3 {
-							start := time.Now()
-							store.SearchSchools(ctx, database.R, d, q)
-							best[i] = min(best[i], time.Since(start))
-						}
-					}
-					b.ReportMetric(ms(best, .99), "p99-best-of-3-ms")
-				})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
 		})
 	}
-}
-
-// benchQueries draws 500 queries of each kind from the schools, with a
-// fixed seed so every run asks the same.
-func benchQueries(b *testing.B, database *db.DB) map[string][]store.SchoolQuery {
-	rows, err := database.R.Query(`SELECT name, lat, lon FROM schools WHERE lat IS NOT NULL ORDER BY id`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	type s struct {
-		name     string
-		lat, lon float64
-	}
-	var all []s
-	for rows.Next() {
-		var x s
-		rows.Scan(&x.name, &x.lat, &x.lon)
-		all = append(all, x)
-	}
-	rows.Close()
-	rng := rand.New(rand.NewPCG(4, 2))
-	out := map[string][]store.SchoolQuery{}
-	for i := 0; i < 500; i++ {
-		x := all[rng.IntN(len(all))]
-		lat, lon := x.lat+rng.Float64()*0.1-0.05, x.lon+rng.Float64()*0.1-0.05
-		text := nameQuery(rng, x.name, i%3)
-		out["name"] = append(out["name"], store.SchoolQuery{Text: text, Limit: 20})
-		out["nearest"] = append(out["nearest"], store.SchoolQuery{Lat: &lat, Lon: &lon, Limit: 20})
-		out["both"] = append(out["both"], store.SchoolQuery{Text: nameQuery(rng, x.name, 1+i%2), Lat: &lat, Lon: &lon, Limit: 20})
-	}
-	return out
-}
-
-// nameQuery is what someone looking for name might type: the whole name
-// (style 0), its first two words with a letter dropped or swapped in the
-// longer one (1), or the first word and the start of the second (2).
-func nameQuery(rng *rand.Rand, name string, style int) string {
-	words := strings.Fields(name)
-	if style == 0 || len(words) < 2 {
-		return name
-	}
-	words = words[:2]
-	if style == 2 {
-		words[1] = string([]rune(words[1])[:min(4, len([]rune(words[1])))])
-		return strings.Join(words, " ")
-	}
-	i := 0
-	if len(words[1]) > len(words[0]) {
-		i = 1
-	}
-	if r := []rune(words[i]); len(r) >= 5 {
-		p := 1 + rng.IntN(len(r)-2)
-		if rng.IntN(2) == 0 {
-			r = append(r[:p], r[p+1:]...)
-		} else {
-			r[p], r[p+1] = r[p+1], r[p]
-		}
-		words[i] = string(r)
-	}
-	return strings.Join(words, " ")
-}
-
-// sharedData finds shared/data/schools beside the repository (CI keeps
-// shared/ next to the clone), or skips.
-func sharedData(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for ; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-	}
-	data := filepath.Join(dir, "..", "shared", "data", "schools")
-	if _, err := os.Stat(filepath.Join(data, "public_schools_2014_15.csv.gz")); err != nil {
-		t.Skipf("no shared school data at %s", data)
-	}
-	return data
 }

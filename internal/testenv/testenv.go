@@ -19,6 +19,7 @@ import (
 	"cubby/internal/db"
 	"cubby/internal/db/dbtest"
 	"cubby/internal/demo"
+	"cubby/internal/files"
 	"cubby/internal/i18n"
 	"cubby/internal/notify"
 	"cubby/internal/privacy"
@@ -35,8 +36,9 @@ type Env struct {
 	// Worker delivers the outbox; it runs in the background only when
 	// the env was started WithSMTP.
 	Worker *notify.Worker
-	// Files is the file store (export archives).
-	Files privacy.DirStore
+	// Files is the file store (photos, attachments, export archives): a
+	// folder of the test's, or a bucket WithFiles gave.
+	Files files.Store
 }
 
 // Option changes how New starts Cubby.
@@ -45,12 +47,17 @@ type Option func(*options)
 type options struct {
 	smtpURL string
 	deploy  func(*privacy.Deployment)
+	files   files.Store
 }
 
 // WithSMTP sends email through a real SMTP server (see StartMailpit) with
 // a delivery worker running; without it, emails are rendered into the
 // outbox and written as files, and tests read them from the outbox table.
 func WithSMTP(url string) Option { return func(o *options) { o.smtpURL = url } }
+
+// WithFiles keeps files in store (an S3 bucket: see StartS3) instead of
+// a folder of the test's.
+func WithFiles(store files.Store) Option { return func(o *options) { o.files = store } }
 
 // WithDeployment changes the privacy settings (operator, processors, grace
 // period) the server starts with, as CUBBY_* variables would.
@@ -88,10 +95,15 @@ func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	a.Mail, a.BaseURL, a.Inventory, a.I18n = outbox, hs.URL, inv, bundle
-	// Files (export archives, uploads) live in the test's own folder; the
-	// privacy settings are zero configuration's plus the outbox's providers.
-	files := privacy.DirStore{Dir: t.TempDir()}
-	a.Privacy.Files = files
+	// Files (export archives, uploads) live in the test's own folder unless
+	// the test gave a store; the privacy settings are zero configuration's
+	// plus the outbox's providers.
+	var store files.Store = files.Dir{Path: t.TempDir()}
+	if o.files != nil {
+		store = o.files
+	}
+	a.Privacy.Files = store
+	a.Stories.Media = app.NewMediaPipeline(0) // the real pipeline: stories' photos are re-encoded in tests too
 	deployment := &privacy.Deployment{Country: a.Country, ServerLocation: a.Country, DeletionGrace: privacy.DefaultDeletionGrace,
 		Processors: app.ProcessorsOf(outbox.Settings().Processors())}
 	if o.deploy != nil {
@@ -104,10 +116,10 @@ func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 	// Tests hash many passwords; the cheapest argon2id settings keep them
 	// fast without changing what is tested.
 	a.Password = app.PasswordParams{Time: 1, Memory: 1024, Threads: 1}
-	if _, err := demo.Seed(context.Background(), a); err != nil {
+	if _, err := demo.Seed(context.Background(), database, a); err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{DB: database, App: a, Server: hs, URL: hs.URL, Logs: logs, Worker: notify.NewWorker(database, outbox, log), Files: files}
+	env := &Env{DB: database, App: a, Server: hs, URL: hs.URL, Logs: logs, Worker: notify.NewWorker(database, outbox, log), Files: store}
 	// Background jobs (exports) finish before the database and the
 	// folders they write to are removed.
 	t.Cleanup(a.WaitJobs)

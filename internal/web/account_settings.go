@@ -25,10 +25,7 @@ type settingsPage struct {
 }
 
 func (s *Server) settings(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	p := s.page(w, r, "settings.title")
 	u := sess.User
 	for k, v := range map[string]string{"title": u.Title, "first_name": u.FirstName, "last_name": u.LastName, "language": u.Language, "email": u.Email} {
@@ -67,14 +64,11 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, sess *ap
 // with a confirmation or re-renders the page with the form's errors.
 func (s *Server) settingsAction(flash string, keep []string, act func(r *http.Request, sess *app.Session) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		sess, err := requireLogin(r)
-		if err != nil {
-			return err
-		}
+		sess := session(r)
 		if err := r.ParseForm(); err != nil {
 			return err
 		}
-		err = act(r, sess)
+		err := act(r, sess)
 		if err == nil {
 			s.redirect(w, r, "/settings", flash)
 			return nil
@@ -93,51 +87,61 @@ func (s *Server) settingsAction(flash string, keep []string, act func(r *http.Re
 	}
 }
 
-func (s *Server) settingsRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /settings", s.handler(s.settings))
-	mux.HandleFunc("POST /settings/profile", s.handler(s.settingsAction("settings.saved", []string{"title", "first_name", "last_name", "language"},
+// The settings forms that redirect with a confirmation or re-render the
+// page with their errors (settingsAction).
+
+func (s *Server) profileSubmit(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsAction("settings.saved", []string{"title", "first_name", "last_name", "language"},
 		func(r *http.Request, sess *app.Session) error {
 			f := r.PostForm
 			return s.app.UpdateProfile(r.Context(), sess, app.Profile{Title: f.Get("title"), FirstName: f.Get("first_name"), LastName: f.Get("last_name"), Language: f.Get("language")})
-		})))
-	mux.HandleFunc("POST /settings/email", s.handler(s.settingsAction("settings.email_sent", []string{"email"},
+		})(w, r)
+}
+
+func (s *Server) emailSubmit(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsAction("settings.email_sent", []string{"email"},
 		func(r *http.Request, sess *app.Session) error {
 			return s.app.RequestEmailChange(r.Context(), sess, r.PostForm.Get("email"), r.PostForm.Get("password"))
-		})))
-	mux.HandleFunc("POST /settings/password", s.handler(s.settingsAction("settings.password_changed", nil,
+		})(w, r)
+}
+
+func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsAction("settings.password_changed", nil,
 		func(r *http.Request, sess *app.Session) error {
 			return s.app.ChangePassword(r.Context(), sess, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
-		})))
-	mux.HandleFunc("POST /settings/sessions/logout-others", s.handler(s.settingsAction("settings.others_logged_out", nil,
+		})(w, r)
+}
+
+func (s *Server) logoutOthersSubmit(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsAction("settings.others_logged_out", nil,
 		func(r *http.Request, sess *app.Session) error {
 			_, err := s.app.LogoutOtherSessions(r.Context(), sess)
 			return err
-		})))
-	mux.HandleFunc("POST /settings/verify", s.handler(s.resendVerification))
-	mux.HandleFunc("POST /settings/2fa/begin", s.handler(s.settingsAction("twofactor.scan", nil,
+		})(w, r)
+}
+
+func (s *Server) beginTwoFactorSubmit(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsAction("twofactor.scan", nil,
 		func(r *http.Request, sess *app.Session) error {
 			_, err := s.app.BeginTwoFactor(r.Context(), sess)
 			if errors.Is(err, app.ErrConflict) {
 				return nil // already on, or already being set up: just show the page
 			}
 			return err
-		})))
-	mux.HandleFunc("POST /settings/2fa/confirm", s.handler(s.confirmTwoFactor))
-	mux.HandleFunc("POST /settings/2fa/disable", s.handler(s.settingsAction("twofactor.off", nil,
+		})(w, r)
+}
+
+func (s *Server) disableTwoFactorSubmit(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsAction("twofactor.off", nil,
 		func(r *http.Request, sess *app.Session) error {
 			return s.app.DisableTwoFactor(r.Context(), sess, r.PostForm.Get("password"))
-		})))
-	mux.HandleFunc("POST /settings/consents/{id}/withdraw", s.handler(s.withdrawOwnConsent))
-	mux.HandleFunc("GET /settings/delete", s.handler(s.deleteAccountPage))
+		})(w, r)
 }
 
 // confirmTwoFactor shows the recovery codes once, on the page itself,
 // rather than through a redirect that would need to carry them.
 func (s *Server) confirmTwoFactor(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -165,10 +169,7 @@ func (s *Server) confirmTwoFactor(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) withdrawOwnConsent(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return app.ErrNotFound

@@ -75,11 +75,8 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
-	err = s.app.ResendVerification(r.Context(), sess)
+	sess := session(r)
+	err := s.app.ResendVerification(r.Context(), sess)
 	p := s.page(w, r, "settings.title")
 	if status, ok := s.formError(w, p, err); ok {
 		s.errorPage(w, r, status, "error.rate_limited")

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"cubby/internal/app"
@@ -13,21 +14,18 @@ import (
 // postedTo is what every class or school form handler starts with: the
 // logged-in session, the id in the path and the parsed form.
 func postedTo(r *http.Request) (*app.Session, int64, error) {
-	sess, id, err := loggedInAt(r, "id")
+	sess, id, err := sessionAt(r, "id")
 	if err != nil {
 		return nil, 0, err
 	}
 	return sess, id, r.ParseForm()
 }
 
-// loggedInAt is the logged-in person and the numeric id the path names.
-func loggedInAt(r *http.Request, name string) (*app.Session, int64, error) {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return nil, 0, err
-	}
+// sessionAt is the logged-in person (the route table made sure there is
+// one) and the numeric id the path names.
+func sessionAt(r *http.Request, name string) (*app.Session, int64, error) {
 	id, err := pathID(r, name)
-	return sess, id, err
+	return session(r), id, err
 }
 
 // pathID reads a numeric id from the path; anything else is not found.
@@ -61,7 +59,7 @@ func (s *Server) classData(r *http.Request, sess *app.Session, mode string) (*cl
 	if err != nil {
 		return nil, err
 	}
-	cv, err := s.app.Classroom(r.Context(), sess, id)
+	cv, err := s.app.ClassroomFor(r.Context(), sess, id, r.FormValue("period"))
 	if err != nil {
 		return nil, err
 	}
@@ -96,10 +94,7 @@ func (s *Server) classData(r *http.Request, sess *app.Session, mode string) (*cl
 // points with one tap (with JavaScript; without it, each tile opens a
 // page of skill buttons).
 func (s *Server) class(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	d, err := s.classData(r, sess, "points")
 	if err != nil {
 		return err
@@ -129,14 +124,24 @@ func (s *Server) awardForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	points, err := s.app.AwardPoints(r.Context(), sess, id, in)
 	if err != nil {
-		return s.classError(w, r, sess, "points", err)
+		return s.refused(w, r, classScreen(id, r.PostForm.Get("period")), err)
 	}
 	key := "points.given_one"
 	if len(points) != 1 {
 		key = "points.given_many"
 	}
-	s.redirect(w, r, "/classes/"+strconv.FormatInt(id, 10), key)
+	s.redirect(w, r, classScreen(id, r.PostForm.Get("period")), key)
 	return nil
+}
+
+// classScreen is the class screen's address, counting points over period
+// (today when empty).
+func classScreen(id int64, period string) string {
+	u := "/classes/" + strconv.FormatInt(id, 10)
+	if period != "" && period != app.PeriodToday && slices.Contains(app.ClassPeriods, period) {
+		u += "?period=" + period
+	}
+	return u
 }
 
 // classError shows a class page again with what was wrong with the
@@ -171,10 +176,7 @@ func (s *Server) classError(w http.ResponseWriter, r *http.Request, sess *app.Se
 }
 
 func (s *Server) attendanceForm(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	d, err := s.classData(r, sess, "attendance")
 	if err != nil {
 		return err
@@ -199,7 +201,7 @@ func (s *Server) attendanceSubmit(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	if _, err := s.app.TakeAttendance(r.Context(), sess, id, r.PostForm.Get("date"), marks); err != nil {
-		return s.classError(w, r, sess, "attendance", err)
+		return s.refused(w, r, "/classes/"+strconv.FormatInt(id, 10)+"/attendance", err)
 	}
 	s.redirect(w, r, "/classes/"+strconv.FormatInt(id, 10), "attendance.saved")
 	return nil

@@ -9,14 +9,12 @@ import (
 )
 
 func (s *Server) connectSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	if _, err := s.app.ConnectChild(r.Context(), sess, r.PostForm.Get("parent_code")); err != nil {
+	st, err := s.app.ConnectChild(r.Context(), sess, r.PostForm.Get("parent_code"))
+	if err != nil {
 		p := s.page(w, r, "nav.home")
 		status, ok := s.formError(w, p, err)
 		if !ok {
@@ -29,17 +27,15 @@ func (s *Server) connectSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, "home_parent", p)
 		return nil
 	}
-	s.redirect(w, r, "/", "connect.done")
+	// Media consent is asked at connection time (story_pages.go).
+	s.redirect(w, r, "/settings/media?new="+strconv.FormatInt(st.ID, 10), "connect.done")
 	return nil
 }
 
 // events streams a family's new points as server-sent events, so a
 // parent sees a point appear without reloading.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	ids, hidden, err := s.app.LiveStudents(r.Context(), sess)
 	if err != nil {
 		return err
@@ -69,6 +65,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 			if e.AccessChanged {
 				return nil // the browser reconnects, and is authorised again
 			}
+			if e.StoryPostID != 0 { // story_feed.go: the page fetches the post itself
+				fmt.Fprintf(w, "event: story\ndata: {\"post_id\":\"%d\"}\n\n", e.StoryPostID)
+				break
+			}
 			if hidden[e.ClassID] {
 				continue
 			}
@@ -87,7 +87,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 const parentCookie = "cubby_parent"
 
 func (s *Server) switchToChild(w http.ResponseWriter, r *http.Request) error {
-	sess, id, err := loggedInAt(r, "id")
+	sess, id, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}

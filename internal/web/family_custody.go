@@ -17,17 +17,6 @@ import (
 // correction request for someone who asked the school in person. Every
 // change goes through a confirmation step that says what will happen.
 
-func (s *Server) custodyRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /schools/{id}/students/{sid}/family", s.handler(s.familyAccess))
-	mux.HandleFunc("POST /schools/{id}/students/{sid}/blocks", s.handler(s.blockSubmit))
-	mux.HandleFunc("POST /schools/{id}/students/{sid}/blocks/{bid}/lift", s.handler(s.liftSubmit(false)))
-	mux.HandleFunc("POST /schools/{id}/students/{sid}/email-blocks", s.handler(s.emailBlockSubmit))
-	mux.HandleFunc("POST /schools/{id}/students/{sid}/email-blocks/{bid}/lift", s.handler(s.liftSubmit(true)))
-	mux.HandleFunc("POST /schools/{id}/students/{sid}/eligible", s.handler(s.eligibleSubmit))
-	mux.HandleFunc("GET /schools/{id}/students/{sid}/corrections/new", s.handler(s.fileCorrectionForm))
-	mux.HandleFunc("POST /schools/{id}/students/{sid}/corrections", s.handler(s.fileCorrectionSubmit))
-}
-
 // familyPage is the family access page's data.
 type familyPage struct {
 	*app.FamilyAccess
@@ -54,7 +43,7 @@ func familyURL(schoolID, studentID int64) string {
 // custodyIDs reads the school and student of the path, and a posted
 // form; a student of another school is not found.
 func (s *Server) custodyIDs(r *http.Request) (*app.Session, int64, int64, error) {
-	sess, schoolID, err := loggedInAt(r, "id")
+	sess, schoolID, err := sessionAt(r, "id")
 	if err != nil {
 		return nil, 0, 0, err
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"cubby/internal/api"
 	"cubby/internal/app"
 	"cubby/internal/store"
 )
@@ -62,7 +63,12 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	gone   bool // the client hung up (api.MarkClientGone)
 }
+
+// ClientGone records that the client hung up, whatever was written: the
+// request is logged and counted as api.StatusClientClosedRequest.
+func (w *statusWriter) ClientGone() { w.gone = true }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
@@ -94,6 +100,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
+		}
+		if sw.gone {
+			sw.status = api.StatusClientClosedRequest
 		}
 		d := time.Since(start)
 		if route.pattern == "" {
@@ -207,9 +216,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			sess, err := s.app.Authenticate(r.Context(), token)
 			switch {
 			case err == nil:
-				if s.twoFactorGate(w, r, sess) { // directory_twofa.go
-					return
-				}
+				// Whether the session may use the route (login, two-factor
+				// set-up) is the route table's to decide (app.Admit).
 				r = r.WithContext(app.WithSession(r.Context(), sess))
 			case errors.Is(err, app.ErrUnauthorized):
 				if fromCookie {

@@ -78,10 +78,7 @@ func (s *Server) privacySettingsOf(ctx context.Context, sess *app.Session, w wor
 
 // deleteAccountPage explains what deleting the account does, then asks.
 func (s *Server) deleteAccountPage(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	p := s.page(w, r, "delete.title")
 	return s.renderDeletePage(w, r, sess, p, http.StatusOK)
 }
@@ -116,10 +113,7 @@ func (s *Server) renderDeletePage(w http.ResponseWriter, r *http.Request, sess *
 // deleteAccountSubmit schedules the erasure and logs out. The page it shows
 // says when, and how to change one's mind.
 func (s *Server) deleteAccountSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -142,10 +136,7 @@ func (s *Server) deleteAccountSubmit(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) deleteAccountCancel(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := s.app.CancelDeletion(r.Context(), sess); err != nil {
 		return err
 	}
@@ -154,10 +145,7 @@ func (s *Server) deleteAccountCancel(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) newsSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -176,10 +164,7 @@ func (s *Server) newsSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) usageSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}

@@ -16,8 +16,10 @@ import (
 // parent's "who looked at our records" page lists them for Ava and Elena,
 // naming the class or school.
 func TestBulkViewsReachTheParentsAccessPage(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			var school, class3, class4 int64
 			must := func(err error) {

@@ -77,17 +77,14 @@ func (s *Server) noticeBanner(r *http.Request, p *Page) *noticeBanner {
 // keep_news renews their product news, then returns to the page they were
 // on.
 func (s *Server) acknowledgeNotice(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, r, http.StatusBadRequest, "notices.version_unknown")
 		return nil
 	}
 	back := localPath(r.PostForm.Get("back"))
 	keep := r.PostForm.Get("keep_news") != ""
-	err = s.app.AcknowledgeNotice(r.Context(), sess, r.PostForm.Get("version"), keep)
+	err := s.app.AcknowledgeNotice(r.Context(), sess, r.PostForm.Get("version"), keep)
 	var ve *app.ValidationError
 	switch {
 	case errors.As(err, &ve) && ve.Fields["version"].Key == "notices.version_outdated":

@@ -12,14 +12,6 @@ import (
 // Restriction of processing (GDPR Art. 18): parents and students ask,
 // school leaders grant, decline, set and lift (app/restriction.go).
 
-func (s *Server) restrictionRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /privacy/restrictions", s.handler(s.restrictions))
-	mux.HandleFunc("POST /privacy/restrictions", s.handler(s.restrictionAsk))
-	mux.HandleFunc("POST /privacy/restrictions/set", s.handler(s.restrictionSet))
-	mux.HandleFunc("POST /privacy/restrictions/{id}/decide", s.handler(s.restrictionDecide))
-	mux.HandleFunc("POST /privacy/restrictions/{id}/lift", s.handler(s.restrictionLift))
-}
-
 type restrictionsPage struct {
 	// Family: a parent or a student, who may ask. Subjects are the
 	// children (or the student themself) they may ask about; Child is the
@@ -52,10 +44,7 @@ type groundChoice struct {
 }
 
 func (s *Server) restrictions(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	p := s.page(w, r, "restriction.title")
 	if id := r.URL.Query().Get("student"); id != "" {
 		p.Form.Set("student", id)
@@ -138,16 +127,13 @@ func (s *Server) restrictionAgain(w http.ResponseWriter, r *http.Request, sess *
 
 // restrictionAsk files a parent's or student's request.
 func (s *Server) restrictionAsk(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	f := r.PostForm
 	id, _ := strconv.ParseInt(f.Get("student"), 10, 64)
-	if _, err = s.app.AskRestriction(r.Context(), sess, id, f.Get("ground"), f.Get("request")); err != nil {
+	if _, err := s.app.AskRestriction(r.Context(), sess, id, f.Get("ground"), f.Get("request")); err != nil {
 		return s.restrictionAgain(w, r, sess, err, "ask", "student", "ground", "request")
 	}
 	s.redirect(w, r, "/privacy/restrictions?student="+strconv.FormatInt(id, 10), "restriction.sent")
@@ -167,16 +153,14 @@ func confirmed(r *http.Request) error {
 
 // restrictionSet is a leader restricting processing directly.
 func (s *Server) restrictionSet(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	f := r.PostForm
 	id, _ := strconv.ParseInt(f.Get("student"), 10, 64)
-	if err = confirmed(r); err == nil {
+	err := confirmed(r)
+	if err == nil {
 		_, err = s.app.SetRestriction(r.Context(), sess, id, f.Get("ground"), f.Get("request"))
 	}
 	if err != nil {

@@ -20,7 +20,7 @@ type schoolPrivacy struct {
 type schoolPrivacyItem struct {
 	School    *store.School
 	Retention []retentionRow
-	Students  []studentErasure
+	Students  []store.ErasureCandidate
 }
 
 type retentionRow struct {
@@ -30,41 +30,24 @@ type retentionRow struct {
 	Unit                   string
 }
 
-type studentErasure struct {
-	Student store.Student
-	Pending *store.Erasure
-}
-
 // units a leader picks a period in.
 var retentionUnits = []string{"D", "M", "Y"}
 
 func (s *Server) schoolPrivacy(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
 	p := s.page(w, r, "school_privacy.title")
-	return s.renderSchoolPrivacy(w, r, sess, p, http.StatusOK)
+	return s.renderSchoolPrivacy(w, r, session(r), p, http.StatusOK)
 }
 
 func (s *Server) renderSchoolPrivacy(w http.ResponseWriter, r *http.Request, sess *app.Session, p *Page, status int) error {
-	ctx := r.Context()
+	schools, err := s.app.SchoolPrivacy(r.Context(), sess)
+	if err != nil {
+		return err
+	}
 	wd := words{p.L}
 	var d schoolPrivacy
-	for _, id := range sess.Actor.SchoolIDs() {
-		if !sess.Actor.IsLeaderOf(id) {
-			continue
-		}
-		school, err := store.SchoolByID(ctx, s.app.DB.R, id)
-		if err != nil {
-			return err
-		}
-		item := schoolPrivacyItem{School: school}
-		settings, err := s.app.RetentionSettings(ctx, sess, id)
-		if err != nil {
-			return err
-		}
-		for _, st := range settings {
+	for _, sp := range schools {
+		item := schoolPrivacyItem{School: sp.School, Students: sp.Students}
+		for _, st := range sp.Retention {
 			row := retentionRow{Key: string(st.DataType), Name: wd.dataType(st.DataType), Max: wd.period(st.Max)}
 			for _, rt := range st.Rules {
 				row.Rules = append(row.Rules, wd.retention(rt))
@@ -75,21 +58,7 @@ func (s *Server) renderSchoolPrivacy(w http.ResponseWriter, r *http.Request, ses
 			}
 			item.Retention = append(item.Retention, row)
 		}
-		students, err := store.StudentsEverInSchool(ctx, s.app.DB.R, id)
-		if err != nil {
-			return err
-		}
-		for _, st := range students {
-			e, err := store.PendingErasure(ctx, s.app.DB.R, st.UserID)
-			if err != nil && !errors.Is(err, app.ErrNotFound) {
-				return err
-			}
-			item.Students = append(item.Students, studentErasure{Student: st, Pending: e})
-		}
 		d.Schools = append(d.Schools, item)
-	}
-	if len(d.Schools) == 0 {
-		return app.ErrForbidden
 	}
 	p.Data = d
 	s.render(w, r, status, "school_privacy", p)
@@ -108,10 +77,7 @@ func splitPeriod(p privacy.Period) (int, string) {
 }
 
 func (s *Server) retentionSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -145,17 +111,13 @@ func (s *Server) retentionSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) eraseStudentForm(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return app.ErrNotFound
 	}
-	st, err := store.StudentByID(r.Context(), s.app.DB.R, id)
-	if err != nil || !sess.Actor.IsLeaderOf(st.SchoolID) {
-		return app.ErrNotFound
+	st, err := s.app.StudentToErase(r.Context(), session(r), id)
+	if err != nil {
+		return err
 	}
 	p := s.page(w, r, "erase.title")
 	p.Data = map[string]any{"Student": st, "Grace": words{p.L}.period(s.app.Deployment().DeletionGrace)}
@@ -164,10 +126,7 @@ func (s *Server) eraseStudentForm(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) eraseStudentSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return app.ErrNotFound
@@ -183,10 +142,7 @@ func (s *Server) eraseStudentSubmit(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) keepStudentSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return app.ErrNotFound

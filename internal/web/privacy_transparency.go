@@ -158,7 +158,9 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 		seen = append(seen, l.T("account."+string(a)))
 	}
 	row.Used = sentence(w.list(uses)) + ". " + l.T("privacy.seen_by", "who", w.list(append([]string{l.T("privacy.the_person")}, seen...)))
-	if len(r.VisibleTo) == 0 {
+	if len(r.VisibleTo) == 0 && r.SeenBySelf {
+		row.Used = sentence(w.list(uses)) + ". " + l.T("privacy.seen_by", "who", l.T("privacy.the_person"))
+	} else if len(r.VisibleTo) == 0 {
 		row.Used = sentence(w.list(uses)) + ". " + l.T("privacy.seen_by_nobody")
 	}
 	row.Stored = l.T("privacy.stored_server", "country", w.country(d.ServerLocation))

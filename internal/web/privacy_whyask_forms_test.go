@@ -138,6 +138,25 @@ var formFields = map[string]string{
 	"/privacy/restrictions/{id}/decide reason":             "processing_restrictions.reason",
 	"/privacy/restrictions/{id}/lift reason":               "processing_restrictions.reason",
 	"/privacy/restrictions/{id}/lift confirm":              "",
+
+	// Class Story and School Story (story_*.go).
+	"/classes/{id}/story text":                  "story_posts.body",
+	"/classes/{id}/story file":                  "story_attachments.file_key",
+	"/classes/{id}/story student_id":            "story_tags.created_at",
+	"/classes/{id}/story comments_off":          "",
+	"/classes/{id}/story/settings students_see": "",
+	"/classes/{id}/story/settings comments_off": "",
+	"/schools/{id}/story text":                  "story_posts.body",
+	"/schools/{id}/story file":                  "story_attachments.file_key",
+	"/schools/{id}/story student_id":            "story_tags.created_at",
+	"/schools/{id}/story comments_off":          "",
+	"/schools/{id}/story/settings comments_off": "",
+	"/schools/{id}/story/settings departed":     "",
+	"/stories/{id}/comments comment":            "story_comments.body",
+	"/stories/{id}/edit text":                   "story_posts.body",
+	"/story-comments/{id}/report reason":        "story_reports.reason",
+	"/settings/media class_{id}":                "consents.purpose",
+	"/settings/media school_{id}":               "consents.purpose",
 }
 
 // unrendered are forms with fields this test does not reach, and why
@@ -266,53 +285,58 @@ func templateForms(t *testing.T) map[string]string {
 // page with a form, as the account that sees it, reads each form's fields
 // and checks them against formFields and the inventory.
 func TestEveryPersonalFieldHasAWhyLink(t *testing.T) {
+	t.Parallel()
 	inv, err := privacy.LoadInventory()
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	w := newFormWalk(t, env)
-	seen := map[string]bool{}
-	usedKeys := map[string]bool{}
-	for _, pg := range w.pages {
-		for _, f := range formsOf(t, pg.body) {
-			action := formKey(f.action)
-			if len(f.fields) == 0 {
-				continue
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			env := testenv.New(t, d)
+			w := newFormWalk(t, env)
+			seen := map[string]bool{}
+			usedKeys := map[string]bool{}
+			for _, pg := range w.pages {
+				for _, f := range formsOf(t, pg.body) {
+					action := formKey(f.action)
+					if len(f.fields) == 0 {
+						continue
+					}
+					seen[action] = true
+					for _, name := range f.fields {
+						key := action + " " + digits.ReplaceAllString(name, "{id}")
+						column, ok := formFields[key]
+						if !ok {
+							t.Errorf("%s: the field %q of the form %s is not in formFields: say which inventory column it fills (or \"\" if it stores nothing)", pg.what, name, action)
+							continue
+						}
+						usedKeys[key] = true
+						if column == "" {
+							continue
+						}
+						table, col, _ := strings.Cut(column, ".")
+						fd, ok := inv.Field(table, col)
+						if !ok || fd.DataType == "" {
+							t.Errorf("formFields[%q] = %q: not a column with a data type in the inventory", key, column)
+							continue
+						}
+						if href := "/transparency#dt-" + string(fd.DataType); !f.why[href] {
+							t.Errorf("%s: the form %s asks for %q (%s) without a why-link to %s; it has %v", pg.what, action, name, column, href, keys(f.why))
+						}
+					}
+				}
 			}
-			seen[action] = true
-			for _, name := range f.fields {
-				key := action + " " + digits.ReplaceAllString(name, "{id}")
-				column, ok := formFields[key]
-				if !ok {
-					t.Errorf("%s: the field %q of the form %s is not in formFields: say which inventory column it fills (or \"\" if it stores nothing)", pg.what, name, action)
-					continue
-				}
-				usedKeys[key] = true
-				if column == "" {
-					continue
-				}
-				table, col, _ := strings.Cut(column, ".")
-				fd, ok := inv.Field(table, col)
-				if !ok || fd.DataType == "" {
-					t.Errorf("formFields[%q] = %q: not a column with a data type in the inventory", key, column)
-					continue
-				}
-				if href := "/transparency#dt-" + string(fd.DataType); !f.why[href] {
-					t.Errorf("%s: the form %s asks for %q (%s) without a why-link to %s; it has %v", pg.what, action, name, column, href, keys(f.why))
+			for action, file := range templateForms(t) {
+				if !seen[action] && unrendered[action] == "" {
+					t.Errorf("the form %s of %s was never rendered: add its page to newFormWalk, or to unrendered with the reason its fields store nothing", action, file)
 				}
 			}
-		}
-	}
-	for action, file := range templateForms(t) {
-		if !seen[action] && unrendered[action] == "" {
-			t.Errorf("the form %s of %s was never rendered: add its page to newFormWalk, or to unrendered with the reason its fields store nothing", action, file)
-		}
-	}
-	for key := range formFields {
-		if !usedKeys[key] {
-			t.Errorf("formFields has %q, which no rendered form asks: remove it, or render its page", key)
-		}
+			for key := range formFields {
+				if !usedKeys[key] {
+					t.Errorf("formFields has %q, which no rendered form asks: remove it, or render its page", key)
+				}
+			}
+		})
 	}
 }
 
@@ -433,6 +457,18 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 
 	student := login(t, env, demo.StudentUsername)
 	w.add("student settings", student, "/settings")
+
+	// Stories: the composers and settings, a post's own page (edit, comment),
+	// a comment another parent can report, and the media consent page.
+	w.add("class story", teacher, "/classes/"+class+"/story")
+	w.add("school story", leader, "/schools/"+sid+"/story")
+	var storyPost int64
+	if err := env.DB.R.QueryRow(`SELECT post_id FROM story_comments ORDER BY id LIMIT 1`).Scan(&storyPost); err != nil {
+		t.Fatal(err)
+	}
+	w.add("a story post, its author", teacher, "/stories/"+strconv.FormatInt(storyPost, 10))
+	w.add("stories, another parent", login(t, env, "parent.sofia@demo.cubby.test"), "/stories")
+	w.add("photos of my children", parent, "/settings/media")
 
 	// Last, as a restriction changes what the pages above show: a parent
 	// asks to restrict processing, the leader sees the request to decide

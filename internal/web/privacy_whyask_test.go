@@ -102,6 +102,7 @@ func walkBranch(b *parse.BranchNode, fn func(*parse.CommandNode)) {
 // inventory gives a data type, so no page can fail to render on a why
 // link and none points at a row the inventory does not back.
 func TestEveryWhyLinkNamesAnInventoryColumn(t *testing.T) {
+	t.Parallel()
 	inv, err := privacy.LoadInventory()
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +127,7 @@ func TestEveryWhyLinkNamesAnInventoryColumn(t *testing.T) {
 }
 
 func TestWhyLink(t *testing.T) {
+	t.Parallel()
 	inv, err := privacy.LoadInventory()
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +165,7 @@ func TestWhyLink(t *testing.T) {
 }
 
 func TestLongestRetention(t *testing.T) {
+	t.Parallel()
 	p := func(s string) privacy.Period {
 		v, err := privacy.ParseDuration(s)
 		if err != nil {

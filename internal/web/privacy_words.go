@@ -79,9 +79,15 @@ func (w words) accountTypes(ts []privacy.AccountType) string {
 	return w.list(names)
 }
 
-// retention says one rule: "Deleted 12 months after it is recorded."
+// retention says one rule: "Deleted 12 months after it is recorded.", or,
+// where the rule names its records, "Invitation: deleted 30 days after it
+// is recorded." The transparency page and a school's retention settings
+// both word their rules here, so they say the same thing.
 func (w words) retention(r privacy.Retention) string {
 	when := w.L.T("privacy.when."+string(r.Trigger), "period", w.period(r.Period))
+	if r.Table != "" {
+		return w.L.T("privacy.rule."+string(r.Action), "record", w.L.T("privacy.record."+r.Table), "when", when)
+	}
 	return w.L.T("privacy.retention."+string(r.Action), "when", when)
 }
 

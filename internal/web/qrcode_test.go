@@ -7,6 +7,7 @@ import (
 )
 
 func TestQRSVG(t *testing.T) {
+	t.Parallel()
 	svg, err := qrSVG("https://cubby.example/login/class?code=ABC234", `Class "code"`)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"cubby/internal/api"
 	"cubby/internal/app"
 	"cubby/internal/i18n"
 	"cubby/internal/store"
@@ -25,6 +27,10 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"asset":  s.assets.URL,
 		"avatar": avatar,
 		"list":   func(v ...string) []string { return v },
+		// signed and clock write numbers and times that sit in
+		// right-to-left text (format_numbers.go).
+		"signed": signed,
+		"clock":  func(t time.Time) template.HTML { return clock(s.app.Location, t) },
 		"childDay": func(l *i18n.Localizer, c app.ChildDay) any {
 			return struct {
 				L *i18n.Localizer
@@ -101,6 +107,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *
 	}
 	p.Nav = s.nav(p)
 	p.Notice = s.noticeBanner(r, p)
+	p.Error = s.flashError(w, r, l) // a refused form's message (forms_redirect.go)
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if key, err := url.QueryUnescape(c.Value); err == nil && l.Has(key) {
 			name := ""
@@ -126,6 +133,7 @@ func (s *Server) nav(p *Page) []NavItem {
 	case store.KindTeacher, store.KindLeader:
 		items = append(items, item("nav.classes", "/classes"), item("nav.school", "/school"))
 	}
+	items = append(items, item("nav.stories", "/stories")) // story_pages.go
 	return append(items, item("nav.settings", "/settings"))
 }
 
@@ -162,40 +170,56 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flashKey s
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// handler adapts a page handler that returns an error; errors become the
-// matching error page, and internal details are only logged.
-func (s *Server) handler(h func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.fail(w, r, err)
-		}
-	}
-}
-
+// fail answers an error with its error page, as the error table says
+// (api.Classify, shared with the API): a visitor is sent to log in, staff
+// who must set up two-factor login to their settings; a server fault is
+// logged and answered with a safe message; a client that hung up is
+// logged as such, not as a fault.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var mbe *http.MaxBytesError
 	switch {
-	case errors.Is(err, app.ErrUnauthorized):
+	case errors.Is(err, app.ErrUnauthorized) && !api.ClientGone(r.Context(), err):
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	case errors.Is(err, app.ErrNotFound):
-		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
-	case errors.Is(err, app.ErrRestricted):
-		s.errorPage(w, r, http.StatusForbidden, "restriction.records_restricted")
-	case errors.Is(err, app.ErrForbidden):
-		s.errorPage(w, r, http.StatusForbidden, "error.forbidden")
-	case errors.Is(err, app.ErrArchived):
-		s.errorPage(w, r, http.StatusConflict, "archived.read_only")
-	case errors.As(err, &mbe):
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
-	default:
+		return
+	case errors.Is(err, app.ErrTwoFactorRequired):
+		// Staff of a school that requires two-factor login set it up
+		// first: right after logging in, and on any page not exempt.
+		s.redirect(w, r, "/settings#twofactor", "directory.twofa_required")
+		return
+	}
+	o := api.Classify(r.Context(), err)
+	switch {
+	case o.Status == api.StatusClientClosedRequest:
+		s.log.Debug("page: client gone", "id", RequestID(r.Context()), "route", r.Pattern, "err", err)
+		api.MarkClientGone(w)
+	case o.Status == http.StatusInternalServerError:
 		s.log.Error("page", "id", RequestID(r.Context()), "route", r.Pattern, "err", err)
 		s.serverError(w, r)
+	default:
+		if o.Internal() { // the server's own limits (no file store, busy): the operator's to see
+			s.log.Warn("page", "id", RequestID(r.Context()), "route", r.Pattern, "status", o.Status, "err", err)
+		}
+		o.SetRetryAfter(w)
+		l := i18n.FromContext(r.Context())
+		msg := l.T(o.Key, o.Args...)
+		// A form's one problem that its handler did not show beside the
+		// field is still the person's to fix: say which.
+		if o.Fields != nil && len(o.Fields.Fields) == 1 {
+			for _, fe := range o.Fields.Fields {
+				msg = l.T(fe.Key, fe.Args...)
+			}
+		}
+		s.errorMessage(w, r, o.Status, msg)
 	}
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {
+	s.errorMessage(w, r, status, i18n.FromContext(r.Context()).T(key))
+}
+
+// errorMessage is the error page with an already translated message.
+func (s *Server) errorMessage(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	p := s.page(w, r, "error.title")
-	p.Error = p.L.T(key)
+	p.Error = msg
 	p.Data = RequestID(r.Context())
 	s.render(w, r, status, "error", p)
 }
@@ -214,12 +238,24 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request) {
 }
 
 // requireLogin returns the session or ErrUnauthorized (which redirects to
-// the login page).
+// the login page). A handler behind a private route of the table needs
+// neither it nor loggedInAt: the wrapper checked, and session(r) or
+// sessionAt read what it found. They stay for handlers not yet moved.
 func requireLogin(r *http.Request) (*app.Session, error) {
 	if s := app.SessionFrom(r.Context()); s != nil {
 		return s, nil
 	}
 	return nil, app.ErrUnauthorized
+}
+
+// loggedInAt is requireLogin and the numeric id the path names.
+func loggedInAt(r *http.Request, name string) (*app.Session, int64, error) {
+	sess, err := requireLogin(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(r, name)
+	return sess, id, err
 }
 
 // localPath accepts only same-site paths for ?next= and back links, so

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -13,114 +11,6 @@ import (
 	"cubby/internal/i18n"
 	"cubby/internal/store"
 )
-
-// reportRoutes registers the report and attendance-history pages. Each
-// serves HTML, or CSV with ?format=csv.
-func (s *Server) reportRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /students/{id}/report", s.handler(s.studentReport))
-	mux.HandleFunc("GET /classes/{id}/report", s.handler(s.classReport))
-	mux.HandleFunc("GET /schools/{id}/report", s.handler(s.schoolReport))
-	mux.HandleFunc("GET /students/{id}/attendance", s.handler(s.studentAttendance))
-	mux.HandleFunc("GET /classes/{id}/attendance/history", s.handler(s.classAttendanceHistory))
-}
-
-// reportRequest is what every report page reads from its request.
-type reportRequest struct {
-	sess     *app.Session
-	id       int64
-	from, to time.Time
-	csv      bool
-	// rangeErr holds a bad from/to: the page then shows the default period
-	// with the form's error, and answers 400.
-	rangeErr *app.ValidationError
-}
-
-func (s *Server) readReportRequest(r *http.Request) (*reportRequest, error) {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return nil, err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, app.ErrNotFound
-	}
-	q := r.URL.Query()
-	req := &reportRequest{sess: sess, id: id, csv: q.Get("format") == "csv"}
-	req.from, req.to, err = s.app.ParseRange(q.Get("from"), q.Get("to"))
-	if errors.As(err, &req.rangeErr) {
-		if req.csv {
-			return nil, err
-		}
-		req.from, req.to, err = s.app.ParseRange("", "")
-	}
-	return req, err
-}
-
-// badRange answers a CSV request with a bad from/to: 400 with the first
-// problem, as there is no form to show it next to.
-func (s *Server) badRange(w http.ResponseWriter, r *http.Request, err error) error {
-	var ve *app.ValidationError
-	if !errors.As(err, &ve) {
-		return err
-	}
-	key := "error.validation"
-	for _, f := range []string{"from", "to"} {
-		if fe, ok := ve.Fields[f]; ok {
-			key = fe.Key
-			break
-		}
-	}
-	s.errorPage(w, r, http.StatusBadRequest, key)
-	return nil
-}
-
-// rangeError shows a bad from/to next to the form; it reports the status.
-func (s *Server) rangeError(p *Page, req *reportRequest, r *http.Request) int {
-	if req.rangeErr == nil {
-		return http.StatusOK
-	}
-	p.Errors = map[string]string{}
-	for field, fe := range req.rangeErr.Fields {
-		p.Errors[field] = p.L.T(fe.Key, fe.Args...)
-	}
-	p.Error = p.L.T("error.validation")
-	p.Form.Set("from", r.URL.Query().Get("from"))
-	p.Form.Set("to", r.URL.Query().Get("to"))
-	return http.StatusBadRequest
-}
-
-// rangeView is the period form: the dates, shortcuts and the CSV link.
-type rangeView struct {
-	Action   string
-	From, To string
-	Quick    []quickLink
-	CSV      string
-}
-
-type quickLink struct {
-	Label   string
-	URL     string
-	Current bool
-}
-
-// rangeOf builds the period form for a page at path.
-func (s *Server) rangeOf(l *i18n.Localizer, path string, rr app.ReportRange) rangeView {
-	today, _ := time.Parse(time.DateOnly, s.app.Today())
-	link := func(from, to string) string {
-		return path + "?" + url.Values{"from": {from}, "to": {to}}.Encode()
-	}
-	v := rangeView{Action: path, From: rr.From, To: rr.To, CSV: link(rr.From, rr.To) + "&format=csv"}
-	t := today.Format(time.DateOnly)
-	for _, q := range []struct{ key, from string }{
-		{"report.this_week", today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7)).Format(time.DateOnly)},
-		{"report.this_month", today.AddDate(0, 0, 1-today.Day()).Format(time.DateOnly)},
-		{"report.last_30", today.AddDate(0, 0, -29).Format(time.DateOnly)},
-		{"report.school_year", rr.YearStart},
-	} {
-		v.Quick = append(v.Quick, quickLink{Label: l.T(q.key), URL: link(q.from, t), Current: q.from == rr.From && t == rr.To})
-	}
-	return v
-}
 
 // pointsView is the points part of a report page: numbers, charts, tables.
 type pointsView struct {
@@ -312,10 +202,6 @@ func pointsOrNil(rep *app.StudentReport) *app.PointSummary {
 	return &rep.Points
 }
 
-func withRange(path string, rr app.ReportRange) string {
-	return path + "?" + url.Values{"from": {rr.From}, "to": {rr.To}}.Encode()
-}
-
 // pointsOf draws a report's points: the trend and the skills, each with
 // its table.
 func (s *Server) pointsOf(l *i18n.Localizer, rr app.ReportRange, ps app.PointSummary, trend []app.Period) *pointsView {
@@ -460,54 +346,4 @@ func strconvComma(n string) string {
 		}
 	}
 	return string(b)
-}
-
-// csvLine is one per-class or per-student line of a report's CSV.
-type csvLine struct {
-	section, label string
-	points         store.Totals
-	attendance     store.AttendanceCounts
-}
-
-// reportCSV lays a report out as one table: a "total" line, one "period"
-// line per bar of the trend, one "skill" line per skill, then the
-// report's per-student or per-class lines. Points are left out when the
-// family may not see them.
-func reportCSV(rr app.ReportRange, ps *app.PointSummary, as app.AttendanceSummary, trend []app.Period, lines []csvLine) *csvFile {
-	f := newCSV("section", "label", "from", "to", "awards", "positive", "needs_work", "net", "present", "absent", "late", "left_early")
-	write := func(section, label, from, to string, t *store.Totals, a *store.AttendanceCounts) {
-		cells := []any{section, label, from, to}
-		if t != nil {
-			cells = append(cells, t.Count, t.Positive, t.NeedsWork, t.Total)
-		} else {
-			cells = append(cells, "", "", "", "")
-		}
-		if a != nil {
-			cells = append(cells, a.Present, a.Absent, a.Late, a.LeftEarly)
-		} else {
-			cells = append(cells, "", "", "", "")
-		}
-		f.row(cells...)
-	}
-	var total *store.Totals
-	if ps != nil {
-		total = &ps.Totals
-	}
-	write("total", "", rr.From, rr.To, total, &as.AttendanceCounts)
-	for _, p := range trend {
-		var t *store.Totals
-		if ps != nil {
-			t = &p.Points
-		}
-		write("period", rr.Step, p.From, p.To, t, &p.Attendance)
-	}
-	if ps != nil {
-		for _, sk := range ps.Skills {
-			write("skill", sk.Name, rr.From, rr.To, &sk.Totals, nil)
-		}
-	}
-	for _, ln := range lines {
-		write(ln.section, ln.label, rr.From, rr.To, &ln.points, &ln.attendance)
-	}
-	return f
 }

@@ -37,6 +37,7 @@ func wellFormed(t *testing.T, h template.HTML) (string, map[string]string) {
 const nasty = `<script>alert("x")</script> & 'quotes'`
 
 func TestTrendChart(t *testing.T) {
+	t.Parallel()
 	labels := TrendLabels{Summary: "Points: " + nasty, Positive: "Positive", NeedsWork: "Needs <work>", Empty: "Nothing yet"}
 	bars := []TrendBar{{Label: "Mar 3", Title: nasty, Positive: 5, NeedsWork: 1}, {Label: "Mar 4", Positive: 0, NeedsWork: 3}, {Label: "Mar 5", Positive: 2}}
 	h := TrendChart("trend", bars, labels)
@@ -69,6 +70,7 @@ func TestTrendChart(t *testing.T) {
 }
 
 func TestSkillChart(t *testing.T) {
+	t.Parallel()
 	labels := SkillLabels{Summary: "Skills", Positive: "Positive", NeedsWork: "Needs work", Zero: "No points", Empty: "No points yet"}
 	long := strings.Repeat("Très longue compétence ", 4)
 	h := SkillChart("skills", []SkillBar{{Name: long, Count: 10, Kind: KindPositive}, {Name: nasty, Count: 2, Kind: KindNeedsWork},
@@ -92,6 +94,7 @@ func TestSkillChart(t *testing.T) {
 }
 
 func TestCalendarHeatmap(t *testing.T) {
+	t.Parallel()
 	labels := CalendarLabels{Summary: "Attendance", Empty: "No attendance taken",
 		Weekdays: [7]string{"M", "T", "W", "T", "F", "S", "S"},
 		Months:   [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
@@ -140,6 +143,7 @@ func TestCalendarHeatmap(t *testing.T) {
 }
 
 func TestCSVText(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"=SUM(A1)": "'=SUM(A1)", "+1": "'+1", "-2": "'-2", "@cmd": "'@cmd", "\tx": "'\tx", "\rx": "'\rx",
 		"Ava Martin": "Ava Martin", "": "", "2025-01-02": "2025-01-02", "a=b": "a=b",

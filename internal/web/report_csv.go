@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"cubby/internal/app"
+	"cubby/internal/store"
 )
 
 // csvFile is a CSV download built in memory (reports are small) so that a
@@ -93,4 +96,54 @@ func fileName(s string) string {
 		return "cubby"
 	}
 	return b.String()
+}
+
+// csvLine is one per-class or per-student line of a report's CSV.
+type csvLine struct {
+	section, label string
+	points         store.Totals
+	attendance     store.AttendanceCounts
+}
+
+// reportCSV lays a report out as one table: a "total" line, one "period"
+// line per bar of the trend, one "skill" line per skill, then the
+// report's per-student or per-class lines. Points are left out when the
+// family may not see them.
+func reportCSV(rr app.ReportRange, ps *app.PointSummary, as app.AttendanceSummary, trend []app.Period, lines []csvLine) *csvFile {
+	f := newCSV("section", "label", "from", "to", "awards", "positive", "needs_work", "net", "present", "absent", "late", "left_early")
+	write := func(section, label, from, to string, t *store.Totals, a *store.AttendanceCounts) {
+		cells := []any{section, label, from, to}
+		if t != nil {
+			cells = append(cells, t.Count, t.Positive, t.NeedsWork, t.Total)
+		} else {
+			cells = append(cells, "", "", "", "")
+		}
+		if a != nil {
+			cells = append(cells, a.Present, a.Absent, a.Late, a.LeftEarly)
+		} else {
+			cells = append(cells, "", "", "", "")
+		}
+		f.row(cells...)
+	}
+	var total *store.Totals
+	if ps != nil {
+		total = &ps.Totals
+	}
+	write("total", "", rr.From, rr.To, total, &as.AttendanceCounts)
+	for _, p := range trend {
+		var t *store.Totals
+		if ps != nil {
+			t = &p.Points
+		}
+		write("period", rr.Step, p.From, p.To, t, &p.Attendance)
+	}
+	if ps != nil {
+		for _, sk := range ps.Skills {
+			write("skill", sk.Name, rr.From, rr.To, &sk.Totals, nil)
+		}
+	}
+	for _, ln := range lines {
+		write(ln.section, ln.label, rr.From, rr.To, &ln.points, &ln.attendance)
+	}
+	return f
 }

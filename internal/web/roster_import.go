@@ -26,6 +26,9 @@ var uploadRoutes = func() *http.ServeMux {
 
 // uploadLimit is the body limit of an upload route, or 0 for the default.
 func uploadLimit(r *http.Request) int64 {
+	if n := storyUploadLimit(r); n > 0 { // story_routes.go
+		return n
+	}
 	if _, pattern := uploadRoutes.Handler(r); pattern != "" {
 		return api.MaxUpload
 	}
@@ -80,7 +83,7 @@ func problemViews(p *Page, err error) []noteView {
 // csvImportSubmit adds a spreadsheet's students to a class and shows the
 // roster with what was added and what was skipped.
 func (s *Server) csvImportSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, id, err := loggedInAt(r, "id")
+	sess, id, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -141,7 +144,7 @@ type oneRosterPage struct {
 }
 
 func (s *Server) oneRosterForm(w http.ResponseWriter, r *http.Request) error {
-	sess, id, err := loggedInAt(r, "id")
+	sess, id, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -157,7 +160,7 @@ func (s *Server) oneRosterForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) oneRosterSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, id, err := loggedInAt(r, "id")
+	sess, id, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestNextYearName(t *testing.T) {
+	t.Parallel()
 	june := time.Date(2026, 6, 20, 0, 0, 0, 0, time.UTC)
 	for in, want := range map[string]string{
 		"Class 3 2025-26":    "Class 3 2026-27",

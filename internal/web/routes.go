@@ -1,60 +1,260 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
 
-// routes registers the HTML pages, one feature per file.
+	"cubby/internal/app"
+)
+
+// Route is one web page or form endpoint. Declaring it in webRoutes is the
+// only way to add one; the wrapper (serve) decides the login and two-factor
+// rules before the handler runs, so a page needs a login unless it says
+// Public, and a handler of a private route finds the session with
+// session(r) (never nil there).
+type Route struct {
+	Method  string // "GET", "POST"; "" for any method
+	Pattern string // a ServeMux pattern without the method: "/classes/{id}"
+	Handle  func(w http.ResponseWriter, r *http.Request) error
+	// Public routes answer visitors too (sign-up, login, the transparency
+	// page, links from emails); session(r) is nil for a visitor there.
+	// Any other route sends a visitor to /login?next=… (a 303, for pages
+	// and form posts alike) without calling the handler.
+	Public bool
+	// TwoFactorExempt routes stay open to staff whose school requires
+	// two-factor login before they have set it up (app.Admit): setting it
+	// up, the rest of their own settings, logging out, the language and
+	// the privacy notice. Everything else sends them to set it up.
+	TwoFactorExempt bool
+}
+
+// MuxPattern is the route's ServeMux pattern, method included.
+func (rt Route) MuxPattern() string {
+	if rt.Method == "" {
+		return rt.Pattern
+	}
+	return rt.Method + " " + rt.Pattern
+}
+
+// Routes lists the web routes, for the test that walks them.
+func (s *Server) Routes() []Route { return s.webRoutes() }
+
+// webRoutes is every HTML page and form endpoint: the table below, and the
+// tables features keep beside their handlers (story_routes.go).
+func (s *Server) webRoutes() []Route {
+	return slices.Concat(s.pageRoutes(), s.storyRoutes())
+}
+
+// pageRoutes declares the HTML pages and form endpoints, grouped by
+// feature; the handlers live in the feature's files (account_*.go,
+// class_*.go, …). Visitor-facing routes say Public; the default is a login.
+func (s *Server) pageRoutes() []Route {
+	return []Route{
+		// Home: a visitor's landing page, or the person's own start page.
+		{Method: "GET", Pattern: "/{$}", Handle: s.home, Public: true},
+
+		// Account: logging in and out, signing up, passwords, language
+		// (account_login.go, account_signup.go, account_student_*.go,
+		// account_password.go, account_language.go).
+		{Method: "GET", Pattern: "/login", Handle: s.loginForm, Public: true},
+		{Method: "POST", Pattern: "/login", Handle: s.loginSubmit, Public: true},
+		{Method: "POST", Pattern: "/logout", Handle: s.logout, Public: true, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/language", Handle: s.setLanguage, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/login/2fa", Handle: s.secondFactorForm, Public: true},
+		{Method: "POST", Pattern: "/login/2fa", Handle: s.secondFactorSubmit, Public: true},
+		{Method: "GET", Pattern: "/login/class", Handle: s.classLoginForm, Public: true},
+		{Method: "POST", Pattern: "/login/class", Handle: s.classLoginSubmit, Public: true},
+		{Method: "POST", Pattern: "/login/class/pick", Handle: s.classLoginPick, Public: true},
+		{Method: "GET", Pattern: "/login/card", Handle: s.cardLoginForm, Public: true},
+		{Method: "POST", Pattern: "/login/card", Handle: s.cardLoginSubmit, Public: true},
+		{Method: "GET", Pattern: "/signup", Handle: s.signupForm, Public: true},
+		{Method: "POST", Pattern: "/signup", Handle: s.signupSubmit, Public: true},
+		{Method: "GET", Pattern: "/signup/student", Handle: s.studentSignupForm, Public: true},
+		{Method: "POST", Pattern: "/signup/student", Handle: s.studentSignupSubmit, Public: true},
+		{Method: "GET", Pattern: "/verify", Handle: s.verify, Public: true},
+		{Method: "GET", Pattern: "/password/forgot", Handle: s.forgotForm, Public: true},
+		{Method: "POST", Pattern: "/password/forgot", Handle: s.forgotSubmit, Public: true},
+		{Method: "GET", Pattern: "/password/reset", Handle: s.resetForm, Public: true},
+		{Method: "POST", Pattern: "/password/reset", Handle: s.resetSubmit, Public: true},
+
+		// Settings: the person's own account, where two-factor login is set
+		// up, so all of it is exempt (account_settings.go,
+		// privacy_account.go).
+		{Method: "GET", Pattern: "/settings", Handle: s.settings, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/profile", Handle: s.profileSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/email", Handle: s.emailSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/password", Handle: s.passwordSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/sessions/logout-others", Handle: s.logoutOthersSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/verify", Handle: s.resendVerification, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/2fa/begin", Handle: s.beginTwoFactorSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/2fa/confirm", Handle: s.confirmTwoFactor, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/2fa/disable", Handle: s.disableTwoFactorSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/consents/{id}/withdraw", Handle: s.withdrawOwnConsent, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/settings/delete", Handle: s.deleteAccountPage, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/delete", Handle: s.deleteAccountSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/delete/cancel", Handle: s.deleteAccountCancel, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/news", Handle: s.newsSubmit, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/settings/usage", Handle: s.usageSubmit, TwoFactorExempt: true},
+
+		// Parental consent for a young student's account, from the emailed
+		// link (privacy_consent.go).
+		{Method: "GET", Pattern: "/consent", Handle: s.consentForm, Public: true},
+		{Method: "POST", Pattern: "/consent", Handle: s.consentSubmit, Public: true},
+		{Method: "GET", Pattern: "/consent/manage", Handle: s.consentManage, Public: true},
+		{Method: "POST", Pattern: "/consent/withdraw", Handle: s.consentWithdraw, Public: true},
+
+		// Classes: the class screen, points, attendance, the roster
+		// (class.go, class_view.go, roster.go).
+		{Method: "GET", Pattern: "/classes", Handle: s.classes},
+		{Method: "POST", Pattern: "/classes", Handle: s.createClassSubmit},
+		{Method: "GET", Pattern: "/classes/{id}", Handle: s.class},
+		{Method: "POST", Pattern: "/classes/{id}/points", Handle: s.awardForm},
+		{Method: "GET", Pattern: "/classes/{id}/attendance", Handle: s.attendanceForm},
+		{Method: "POST", Pattern: "/classes/{id}/attendance", Handle: s.attendanceSubmit},
+		{Method: "GET", Pattern: "/classes/{id}/students", Handle: s.rosterPage},
+		{Method: "POST", Pattern: "/classes/{id}/students", Handle: s.addStudentsSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/remove", Handle: s.removeStudentSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/password", Handle: s.resetPasswordSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/settings", Handle: s.classSettings},
+		{Method: "POST", Pattern: "/classes/{id}/code", Handle: s.classCodeSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/cards", Handle: s.loginCardsSubmit},
+
+		// Roster management: uploads, co-teachers, merges, the year
+		// rollover, the school's skills and name setting (roster_manage.go,
+		// roster_import.go).
+		{Method: "POST", Pattern: "/classes/{id}/students/import", Handle: s.csvImportSubmit},
+		{Method: "GET", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterForm},
+		{Method: "POST", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/teachers", Handle: s.addTeacherSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/teachers/{uid}/remove", Handle: s.removeTeacherSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/merge", Handle: s.mergeSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/rollover", Handle: s.rolloverSubmit},
+		{Method: "GET", Pattern: "/schools/{id}/skills", Handle: s.schoolSkills},
+		{Method: "POST", Pattern: "/schools/{id}/skills", Handle: s.schoolSkillSubmit},
+		{Method: "POST", Pattern: "/schools/{id}/skills/{sid}/archive", Handle: s.schoolSkillArchive},
+		{Method: "POST", Pattern: "/schools/{id}/initials", Handle: s.schoolInitialsSubmit},
+
+		// Families: connecting to a child, switching into their view, the
+		// live updates of the family page (family.go).
+		{Method: "POST", Pattern: "/children/connect", Handle: s.connectSubmit},
+		{Method: "POST", Pattern: "/children/{id}/switch", Handle: s.switchToChild},
+		// Switching back is authorised by the parent's kept session
+		// cookie, not by the (student's) current one.
+		{Method: "POST", Pattern: "/children/back", Handle: s.switchBack, Public: true},
+		{Method: "GET", Pattern: "/events", Handle: s.events},
+
+		// Reports and attendance history, HTML or ?format=csv (report.go,
+		// class_attendance_history.go).
+		{Method: "GET", Pattern: "/students/{id}/report", Handle: s.studentReport},
+		{Method: "GET", Pattern: "/classes/{id}/report", Handle: s.classReport},
+		{Method: "GET", Pattern: "/schools/{id}/report", Handle: s.schoolReport},
+		{Method: "GET", Pattern: "/students/{id}/attendance", Handle: s.studentAttendance},
+		{Method: "GET", Pattern: "/classes/{id}/attendance/history", Handle: s.classAttendanceHistory},
+
+		// The privacy notice, its versions and the record of processing:
+		// public, and readable before two-factor login is set up
+		// (privacy_transparency*.go, privacy_record.go, privacy_notices.go).
+		{Method: "GET", Pattern: "/transparency", Handle: s.transparency, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/transparency.json", Handle: s.transparencyJSON, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/transparency/versions", Handle: s.noticeVersions, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/transparency/versions/{version}", Handle: s.noticeVersion, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/transparency/record", Handle: s.record, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/transparency/record.json", Handle: s.recordJSON, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/transparency/record.csv", Handle: s.recordCSV, Public: true, TwoFactorExempt: true},
+		{Method: "POST", Pattern: "/transparency/acknowledge", Handle: s.acknowledgeNotice, TwoFactorExempt: true},
+
+		// Data rights: export, the access log, corrections, restriction of
+		// processing, one-click unsubscribe (privacy_export.go,
+		// privacy_corrections.go, privacy_restriction.go, privacy_account.go).
+		{Method: "POST", Pattern: "/privacy/export", Handle: s.exportRequest},
+		{Method: "GET", Pattern: "/privacy/export/{id}", Handle: s.exportStatus},
+		{Method: "GET", Pattern: "/privacy/export/{id}/download", Handle: s.exportDownload},
+		{Method: "GET", Pattern: "/privacy/access", Handle: s.accessLog},
+		{Method: "GET", Pattern: "/privacy/corrections", Handle: s.corrections},
+		{Method: "GET", Pattern: "/privacy/corrections/new", Handle: s.correctionForm},
+		{Method: "POST", Pattern: "/privacy/corrections", Handle: s.correctionSubmit},
+		{Method: "POST", Pattern: "/privacy/corrections/{id}/decide", Handle: s.correctionDecide},
+		{Method: "GET", Pattern: "/privacy/restrictions", Handle: s.restrictions},
+		{Method: "POST", Pattern: "/privacy/restrictions", Handle: s.restrictionAsk},
+		{Method: "POST", Pattern: "/privacy/restrictions/set", Handle: s.restrictionSet},
+		{Method: "POST", Pattern: "/privacy/restrictions/{id}/decide", Handle: s.restrictionDecide},
+		{Method: "POST", Pattern: "/privacy/restrictions/{id}/lift", Handle: s.restrictionLift},
+		{Method: "GET", Pattern: "/unsubscribe", Handle: s.unsubscribeForm, Public: true},
+		{Method: "POST", Pattern: "/unsubscribe", Handle: s.unsubscribeSubmit, Public: true},
+
+		// The school's privacy settings, erasure and retention
+		// (privacy_school.go).
+		{Method: "GET", Pattern: "/privacy/school", Handle: s.schoolPrivacy},
+		{Method: "POST", Pattern: "/privacy/school/{school}/retention", Handle: s.retentionSubmit},
+		{Method: "GET", Pattern: "/privacy/school/students/{id}/erase", Handle: s.eraseStudentForm},
+		{Method: "POST", Pattern: "/privacy/school/students/{id}/erase", Handle: s.eraseStudentSubmit},
+		{Method: "POST", Pattern: "/privacy/school/students/{id}/keep", Handle: s.keepStudentSubmit},
+
+		// The School Directory, joining or creating a school, invitations
+		// (school_directory.go, school_join.go, school_invite.go).
+		{Method: "GET", Pattern: "/school", Handle: s.mySchool},
+		{Method: "GET", Pattern: "/schools/{id}/directory", Handle: s.directory},
+		{Method: "POST", Pattern: "/schools/{id}/members/{uid}/{action}", Handle: s.memberAction},
+		{Method: "POST", Pattern: "/schools/{id}/access", Handle: s.accessSubmit},
+		{Method: "POST", Pattern: "/schools/{id}/confirm", Handle: s.confirmSchoolSubmit},
+		{Method: "POST", Pattern: "/schools/{id}/invite", Handle: s.inviteTeacherSubmit},
+		{Method: "GET", Pattern: "/schools/join", Handle: s.joinPage},
+		{Method: "POST", Pattern: "/schools/join", Handle: s.joinSubmit},
+		{Method: "POST", Pattern: "/schools/join/{id}/withdraw", Handle: s.withdrawSubmit},
+		{Method: "GET", Pattern: "/schools/new", Handle: s.newSchoolForm},
+		{Method: "POST", Pattern: "/schools/new", Handle: s.newSchoolSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/invite", Handle: s.inviteParentSubmit},
+		// An invitation link opens for anyone; accepting it needs an
+		// account, which the sign-up from it creates.
+		{Method: "GET", Pattern: "/invite", Handle: s.invitation, Public: true},
+		{Method: "POST", Pattern: "/invite", Handle: s.acceptSubmit},
+		{Method: "GET", Pattern: "/invite/signup", Handle: s.inviteSignupForm, Public: true},
+		{Method: "POST", Pattern: "/invite/signup", Handle: s.inviteSignupSubmit, Public: true},
+		{Method: "GET", Pattern: "/schools/search", Handle: s.schoolSearch, Public: true},
+
+		// A student's family access: blocks, eligibility, corrections filed
+		// for a family (family_custody.go).
+		{Method: "GET", Pattern: "/schools/{id}/students/{sid}/family", Handle: s.familyAccess},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/blocks", Handle: s.blockSubmit},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/blocks/{bid}/lift", Handle: s.liftSubmit(false)},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/email-blocks", Handle: s.emailBlockSubmit},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/email-blocks/{bid}/lift", Handle: s.liftSubmit(true)},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/eligible", Handle: s.eligibleSubmit},
+		{Method: "GET", Pattern: "/schools/{id}/students/{sid}/corrections/new", Handle: s.fileCorrectionForm},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/corrections", Handle: s.fileCorrectionSubmit},
+
+		// Anything else: the not-found page, for visitors too.
+		{Pattern: "/", Handle: s.notFound, Public: true},
+	}
+}
+
+// routes mounts the route table on mux, each route behind serve.
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", s.handler(s.home))
-	mux.HandleFunc("GET /login", s.handler(s.loginForm))
-	mux.HandleFunc("POST /login", s.handler(s.loginSubmit))
-	mux.HandleFunc("POST /logout", s.handler(s.logout))
-	mux.HandleFunc("POST /language", s.handler(s.setLanguage))
-	mux.HandleFunc("GET /login/2fa", s.handler(s.secondFactorForm))
-	mux.HandleFunc("POST /login/2fa", s.handler(s.secondFactorSubmit))
-	mux.HandleFunc("GET /signup", s.handler(s.signupForm))
-	mux.HandleFunc("POST /signup", s.handler(s.signupSubmit))
-	mux.HandleFunc("GET /signup/student", s.handler(s.studentSignupForm))
-	mux.HandleFunc("POST /signup/student", s.handler(s.studentSignupSubmit))
-	mux.HandleFunc("GET /verify", s.handler(s.verify))
-	mux.HandleFunc("GET /password/forgot", s.handler(s.forgotForm))
-	mux.HandleFunc("POST /password/forgot", s.handler(s.forgotSubmit))
-	mux.HandleFunc("GET /password/reset", s.handler(s.resetForm))
-	mux.HandleFunc("POST /password/reset", s.handler(s.resetSubmit))
-	mux.HandleFunc("GET /consent", s.handler(s.consentForm))
-	mux.HandleFunc("POST /consent", s.handler(s.consentSubmit))
-	mux.HandleFunc("GET /consent/manage", s.handler(s.consentManage))
-	mux.HandleFunc("POST /consent/withdraw", s.handler(s.consentWithdraw))
-	s.settingsRoutes(mux)
-	mux.HandleFunc("GET /classes", s.handler(s.classes))
-	mux.HandleFunc("POST /classes", s.handler(s.createClassSubmit))
-	mux.HandleFunc("GET /classes/{id}", s.handler(s.class))
-	mux.HandleFunc("POST /classes/{id}/points", s.handler(s.awardForm))
-	mux.HandleFunc("GET /classes/{id}/attendance", s.handler(s.attendanceForm))
-	mux.HandleFunc("POST /classes/{id}/attendance", s.handler(s.attendanceSubmit))
-	mux.HandleFunc("GET /classes/{id}/students", s.handler(s.rosterPage))
-	mux.HandleFunc("POST /classes/{id}/students", s.handler(s.addStudentsSubmit))
-	mux.HandleFunc("POST /classes/{id}/students/{sid}/remove", s.handler(s.removeStudentSubmit))
-	mux.HandleFunc("POST /classes/{id}/students/{sid}/password", s.handler(s.resetPasswordSubmit))
-	mux.HandleFunc("POST /classes/{id}/settings", s.handler(s.classSettings))
-	mux.HandleFunc("POST /classes/{id}/code", s.handler(s.classCodeSubmit))
-	mux.HandleFunc("POST /classes/{id}/cards", s.handler(s.loginCardsSubmit))
-	mux.HandleFunc("GET /login/class", s.handler(s.classLoginForm))
-	mux.HandleFunc("POST /login/class", s.handler(s.classLoginSubmit))
-	mux.HandleFunc("POST /login/class/pick", s.handler(s.classLoginPick))
-	mux.HandleFunc("GET /login/card", s.handler(s.cardLoginForm))
-	mux.HandleFunc("POST /login/card", s.handler(s.cardLoginSubmit))
-	mux.HandleFunc("POST /children/connect", s.handler(s.connectSubmit))
-	mux.HandleFunc("POST /children/{id}/switch", s.handler(s.switchToChild))
-	mux.HandleFunc("POST /children/back", s.handler(s.switchBack))
-	mux.HandleFunc("GET /events", s.handler(s.events))
-	mux.HandleFunc("POST /transparency/acknowledge", s.handler(s.acknowledgeNotice)) // notices.go
-	s.rosterRoutes(mux)
-	s.reportRoutes(mux)
-	s.privacyRoutes(mux)
-	s.directoryRoutes(mux) // directory.go
-	mux.HandleFunc("GET /schools/search", s.handler(s.schoolSearch))
-	mux.HandleFunc("/", s.handler(func(w http.ResponseWriter, r *http.Request) error {
-		s.errorPage(w, r, http.StatusNotFound, "error.not_found")
-		return nil
-	}))
+	for _, rt := range s.webRoutes() {
+		mux.Handle(rt.MuxPattern(), s.serve(rt))
+	}
+}
+
+// serve is what every route shares: app.Admit decides login and
+// two-factor before the handler runs, and a returned error becomes its
+// error page (fail).
+func (s *Server) serve(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := app.Admit(session(r), rt.Public, rt.TwoFactorExempt); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := rt.Handle(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// session is the request's logged-in person: never nil in the handler of a
+// route that is not Public; nil for a visitor on a public one.
+func session(r *http.Request) *app.Session { return app.SessionFrom(r.Context()) }
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	s.errorPage(w, r, http.StatusNotFound, "error.not_found")
+	return nil
 }

@@ -11,36 +11,10 @@ import (
 	"cubby/internal/store"
 )
 
-// directoryRoutes registers the School Directory, joining a school,
-// invitations (directory_join.go, invite.go) and a student's family access
-// (custody.go).
-func (s *Server) directoryRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /school", s.handler(s.mySchool))
-	mux.HandleFunc("GET /schools/{id}/directory", s.handler(s.directory))
-	mux.HandleFunc("POST /schools/{id}/members/{uid}/{action}", s.handler(s.memberAction))
-	mux.HandleFunc("POST /schools/{id}/access", s.handler(s.accessSubmit))
-	mux.HandleFunc("POST /schools/{id}/confirm", s.handler(s.confirmSchoolSubmit))
-	mux.HandleFunc("POST /schools/{id}/invite", s.handler(s.inviteTeacherSubmit))
-	mux.HandleFunc("GET /schools/join", s.handler(s.joinPage))
-	mux.HandleFunc("POST /schools/join", s.handler(s.joinSubmit))
-	mux.HandleFunc("POST /schools/join/{id}/withdraw", s.handler(s.withdrawSubmit))
-	mux.HandleFunc("GET /schools/new", s.handler(s.newSchoolForm))
-	mux.HandleFunc("POST /schools/new", s.handler(s.newSchoolSubmit))
-	mux.HandleFunc("POST /classes/{id}/invite", s.handler(s.inviteParentSubmit))
-	mux.HandleFunc("GET /invite", s.handler(s.invitation))
-	mux.HandleFunc("POST /invite", s.handler(s.acceptSubmit))
-	mux.HandleFunc("GET /invite/signup", s.handler(s.inviteSignupForm))
-	mux.HandleFunc("POST /invite/signup", s.handler(s.inviteSignupSubmit))
-	s.custodyRoutes(mux) // custody.go: a student's family access
-}
-
 // mySchool is the navigation's "School": the directory of the person's
 // first active school, or the way to join one.
 func (s *Server) mySchool(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if !authz.CanJoinSchool(sess.Actor) {
 		return app.ErrNotFound // parents and students have no School page
 	}
@@ -70,10 +44,7 @@ type directoryPage struct {
 }
 
 func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	p := s.page(w, r, "directory.title")
 	return s.renderDirectory(w, r, sess, p, http.StatusOK)
 }
@@ -184,7 +155,7 @@ func directoryURL(schoolID int64) string {
 // approve, decline, remove (handing their classes to "heir"), and leader
 // (grant with leader=1, revoke with leader=0).
 func (s *Server) memberAction(w http.ResponseWriter, r *http.Request) error {
-	sess, schoolID, err := loggedInAt(r, "id")
+	sess, schoolID, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -223,7 +194,7 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) accessSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, schoolID, err := loggedInAt(r, "id")
+	sess, schoolID, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -240,7 +211,7 @@ func (s *Server) accessSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) confirmSchoolSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, schoolID, err := loggedInAt(r, "id")
+	sess, schoolID, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,10 @@ import (
 // The directory's pages, forms and the two-factor gate, without a browser
 // (and so without JavaScript).
 func TestDirectoryPagesWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			env := testenv.New(t, d)
 			var school int64
@@ -158,54 +160,60 @@ func mustGet(t *testing.T, c *http.Client, u string) string {
 // a time with links to the others, and finds a child by part of their name
 // whatever the case and accents typed.
 func TestDirectoryStudentPages(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	ctx := context.Background()
-	var school, class int64
-	if err := env.DB.R.QueryRow(`SELECT s.id, c.id FROM schools s JOIN classes c ON c.school_id = s.id
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			ctx := context.Background()
+			var school, class int64
+			if err := env.DB.R.QueryRow(`SELECT s.id, c.id FROM schools s JOIN classes c ON c.school_id = s.id
 		WHERE s.source = 'demo' AND c.name = 'Class 3 Sunflowers'`).Scan(&school, &class); err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := env.App.Login(ctx, app.Credentials{Login: demo.TeacherEmail, Password: demo.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	teacher, err := env.App.Authenticate(ctx, token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kids []app.NewStudent
-	for i := range 60 {
-		kids = append(kids, app.NewStudent{FirstName: fmt.Sprintf("Pupil%02d", i), LastName: "Lee"})
-	}
-	kids = append(kids, app.NewStudent{FirstName: "Élodie", LastName: "Öztürk"})
-	if _, err := env.App.AddStudents(ctx, teacher, class, kids); err != nil {
-		t.Fatal(err)
-	}
-	var total int
-	if err := env.DB.R.QueryRow(`SELECT count(*) FROM students WHERE school_id = $1 AND left_at IS NULL`, school).Scan(&total); err != nil {
-		t.Fatal(err)
-	}
-	dir := env.URL + "/schools/" + strconv.FormatInt(school, 10) + "/directory"
-	leader := login(t, env, demo.LeaderEmail)
-	rows := func(body string) int { return strings.Count(body, `<td class="who-cell">`) }
+				t.Fatal(err)
+			}
+			token, _, err := env.App.Login(ctx, app.Credentials{Login: demo.TeacherEmail, Password: demo.Password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			teacher, err := env.App.Authenticate(ctx, token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kids []app.NewStudent
+			for i := range 60 {
+				kids = append(kids, app.NewStudent{FirstName: fmt.Sprintf("Pupil%02d", i), LastName: "Lee"})
+			}
+			kids = append(kids, app.NewStudent{FirstName: "Élodie", LastName: "Öztürk"})
+			if _, err := env.App.AddStudents(ctx, teacher, class, kids); err != nil {
+				t.Fatal(err)
+			}
+			var total int
+			if err := env.DB.R.QueryRow(`SELECT count(*) FROM students WHERE school_id = $1 AND left_at IS NULL`, school).Scan(&total); err != nil {
+				t.Fatal(err)
+			}
+			dir := env.URL + "/schools/" + strconv.FormatInt(school, 10) + "/directory"
+			leader := login(t, env, demo.LeaderEmail)
+			rows := func(body string) int { return strings.Count(body, `<td class="who-cell">`) }
 
-	_, body, _ := get(t, leader, dir)
-	if rows(body) != 50 || !strings.Contains(body, fmt.Sprintf("Students 1–50 of %d", total)) || !strings.Contains(body, `rel="next" href="/schools/`) {
-		t.Errorf("first page: %d rows, total %d", rows(body), total)
-	}
-	last := (total + 49) / 50
-	for _, page := range []string{strconv.Itoa(last), "999"} { // past the end shows the last page
-		_, body, _ = get(t, leader, dir+"?page="+page)
-		if want := total - 50*(last-1); rows(body) != want || !strings.Contains(body, `rel="prev"`) || strings.Contains(body, `rel="next"`) ||
-			!strings.Contains(body, fmt.Sprintf("Page %d of %d", last, last)) {
-			t.Errorf("page %s: %d rows, want %d", page, rows(body), want)
-		}
-	}
-	_, body, _ = get(t, leader, dir+"?q=ELODIE+ozt")
-	if rows(body) != 1 || !strings.Contains(body, "Élodie Öztürk") || strings.Contains(body, `class="pager"`) {
-		t.Errorf("search: %d rows", rows(body))
-	}
-	if status, body, _ := get(t, leader, dir+"?q=nobody+here&page=x"); status != 200 || rows(body) != 0 || !strings.Contains(body, "No student&#39;s name matches") {
-		t.Errorf("a search that finds no one: %d, %d rows", status, rows(body))
+			_, body, _ := get(t, leader, dir)
+			if rows(body) != 50 || !strings.Contains(body, fmt.Sprintf("Students 1–50 of %d", total)) || !strings.Contains(body, `rel="next" href="/schools/`) {
+				t.Errorf("first page: %d rows, total %d", rows(body), total)
+			}
+			last := (total + 49) / 50
+			for _, page := range []string{strconv.Itoa(last), "999"} { // past the end shows the last page
+				_, body, _ = get(t, leader, dir+"?page="+page)
+				if want := total - 50*(last-1); rows(body) != want || !strings.Contains(body, `rel="prev"`) || strings.Contains(body, `rel="next"`) ||
+					!strings.Contains(body, fmt.Sprintf("Page %d of %d", last, last)) {
+					t.Errorf("page %s: %d rows, want %d", page, rows(body), want)
+				}
+			}
+			_, body, _ = get(t, leader, dir+"?q=ELODIE+ozt")
+			if rows(body) != 1 || !strings.Contains(body, "Élodie Öztürk") || strings.Contains(body, `class="pager"`) {
+				t.Errorf("search: %d rows", rows(body))
+			}
+			if status, body, _ := get(t, leader, dir+"?q=nobody+here&page=x"); status != 200 || rows(body) != 0 || !strings.Contains(body, "No student&#39;s name matches") {
+				t.Errorf("a search that finds no one: %d, %d rows", status, rows(body))
+			}
+		})
 	}
 }

@@ -22,10 +22,7 @@ type joinPage struct {
 func (p joinPage) SchoolSearch() *schoolSearchPage { return p.Search }
 
 func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	p := s.page(w, r, "join.title")
 	return s.renderJoin(w, r, sess, p, http.StatusOK)
 }
@@ -74,10 +71,7 @@ func (s *Server) renderJoin(w http.ResponseWriter, r *http.Request, sess *app.Se
 }
 
 func (s *Server) joinSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
@@ -107,7 +101,7 @@ func (s *Server) joinSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) withdrawSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, id, err := loggedInAt(r, "id")
+	sess, id, err := sessionAt(r, "id")
 	if err != nil {
 		return err
 	}
@@ -126,10 +120,7 @@ func (s *Server) withdrawSubmit(w http.ResponseWriter, r *http.Request) error {
 var newSchoolFields = []string{"name", "address", "city", "region", "postal_code", "country"}
 
 func (s *Server) newSchoolForm(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if !authz.CanJoinSchool(sess.Actor) {
 		return app.ErrForbidden
 	}
@@ -142,10 +133,7 @@ func (s *Server) newSchoolForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) newSchoolSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, err := requireLogin(r)
-	if err != nil {
-		return err
-	}
+	sess := session(r)
 	if err := r.ParseForm(); err != nil {
 		return err
 	}

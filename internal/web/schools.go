@@ -26,6 +26,12 @@ type schoolSearchPage struct {
 	Results  []schoolResult
 	// Action, when set, adds a submit button posting school_id there.
 	Action string
+	// Paging, on the search page: which page this is, the results' range
+	// (From–To), the next and previous pages (0 for none), and whether
+	// many schools match, so the page suggests the town or a position.
+	Page, From, To     int
+	PrevPage, NextPage int
+	Many               bool
 }
 
 // SchoolSearch is the search the school_query partial shows.
@@ -46,7 +52,7 @@ func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) error {
 	p.Data = d
 	status := http.StatusOK
 	if d.Q != "" || d.Lat != "" || d.Lon != "" {
-		hits, err := s.app.SearchSchools(r.Context(), app.SchoolSearch{Q: d.Q, Lat: d.Lat, Lon: d.Lon})
+		res, err := s.app.SearchSchoolsPage(r.Context(), app.SchoolSearch{Q: d.Q, Lat: d.Lat, Lon: d.Lon, Page: v.Get("page")})
 		var ve *app.ValidationError
 		switch {
 		case errors.As(err, &ve):
@@ -55,19 +61,32 @@ func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) error {
 			for field, fe := range ve.Fields {
 				p.Errors[field] = p.L.T(fe.Key, fe.Args...)
 			}
-			if _, ok := p.Errors["q"]; !ok {
+			switch {
+			case p.Errors["page"] != "":
+				// Only an edited address asks for a page past the last.
+				p.Error = p.Errors["page"]
+			case p.Errors["q"] == "":
 				// A bad position can only come from an edited address;
 				// say so above the form and drop it.
 				p.Error = p.L.T("schools.location_unavailable")
+				d.Lat, d.Lon = "", ""
 			}
-			d.Lat, d.Lon = "", ""
 		case err != nil:
 			return err
 		default:
 			d.Searched = true
 			d.Near = d.Lat != "" && d.Lon != ""
-			for _, h := range hits {
+			for _, h := range res.Hits {
 				d.Results = append(d.Results, schoolResult{ID: h.ID, Name: readableCaps(h.Name), Place: schoolPlace(h), Distance: schoolDistance(p.L, h.DistanceM)})
+			}
+			d.Page, d.Many = res.Page, res.Many && !d.Near
+			d.From = (res.Page-1)*app.DefaultSchoolResults + 1
+			d.To = d.From + len(res.Hits) - 1
+			if res.Page > 1 {
+				d.PrevPage = res.Page - 1
+			}
+			if res.More {
+				d.NextPage = res.Page + 1
 			}
 		}
 	}

@@ -27,8 +27,10 @@ func schoolsEnv(t *testing.T, d db.Dialect) *testenv.Env {
 // The school finder works without JavaScript: a GET form, results as radio
 // buttons a later step can post, a clear empty state, translated errors.
 func TestSchoolSearchPage(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := schoolsEnv(t, d)
 			c := env.Client()
 

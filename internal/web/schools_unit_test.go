@@ -7,6 +7,7 @@ import (
 )
 
 func TestReadable(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"ALBERTVILLE":                         "Albertville",
 		"ST. MICHAEL-ALBERTVILLE MIDDLE EAST": "St. Michael-Albertville Middle East",
@@ -27,6 +28,7 @@ func TestReadable(t *testing.T) {
 }
 
 func TestDistance(t *testing.T) {
+	t.Parallel()
 	b, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)

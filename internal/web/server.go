@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"cubby/internal/api"
@@ -26,6 +27,10 @@ type Server struct {
 	api     *api.API
 	// SecureCookies is set when the site is served over HTTPS.
 	SecureCookies bool
+	// MetricsAllowed are the networks whose peer addresses may read
+	// /metrics (CUBBY_METRICS_ALLOWED_NETWORKS); nil means loopback only,
+	// an empty list no one.
+	MetricsAllowed []netip.Prefix
 }
 
 // New builds the server, parsing every template up front so a broken
@@ -47,7 +52,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.Handle("GET /metrics", s.serveMetrics()) // metrics.go: allowed networks only
 	mux.HandleFunc("GET /static/{file}", s.assets.serve)
 	mux.Handle("/api/v1/", s.api)
 	s.routes(mux)
@@ -68,7 +73,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.app.DB.Ping(ctx); err != nil {
+	if err := s.app.Ping(ctx); err != nil {
 		s.log.Error("readyz", "err", err)
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 		return

@@ -9,6 +9,7 @@ import (
 )
 
 func TestTruncateIP(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"203.0.113.77":          "203.0.113.0/24",
 		"2001:db8:1234:5678::1": "2001:db8:1234::/48",
@@ -23,6 +24,7 @@ func TestTruncateIP(t *testing.T) {
 }
 
 func TestBrowserOf(t *testing.T) {
+	t.Parallel()
 	for ua, want := range map[string]string{
 		"Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0":                                                                  "Firefox 140",
 		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36":                                   "Chrome 156",
@@ -37,6 +39,7 @@ func TestBrowserOf(t *testing.T) {
 }
 
 func TestLocalPath(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"/classes": "/classes", "//evil.example": "/", "https://evil.example": "/", "/\\evil": "/", "": "/"} {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q", in, got)
@@ -45,12 +48,14 @@ func TestLocalPath(t *testing.T) {
 }
 
 func TestAvatarIsStable(t *testing.T) {
+	t.Parallel()
 	if avatar(42) != avatar(42) || avatar(42) == avatar(43) {
 		t.Error("avatars must be stable per id and differ between ids")
 	}
 }
 
 func TestPanicsBecomeSafe500s(t *testing.T) {
+	t.Parallel()
 	var logs strings.Builder
 	s := &Server{log: slog.New(slog.NewTextHandler(&logs, nil))}
 	h := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret internal detail") }))

@@ -36,8 +36,10 @@ func get(t *testing.T, c *http.Client, u string) (int, string, http.Header) {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Engines(t) {
 		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
 			env := testenv.New(t, d)
 			visitor := env.Client()
 
@@ -140,112 +142,131 @@ func classID(t *testing.T, body, name string) string {
 }
 
 func TestLoginErrors(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	c := env.Client()
-	post := func(login, password string) (int, string) {
-		resp, err := c.PostForm(env.URL+"/login", url.Values{"login": {login}, "password": {password}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.StatusCode, testenv.ReadAll(t, resp.Body)
-	}
-	s1, b1 := post(demo.TeacherEmail, "wrong password")
-	s2, b2 := post("nobody@demo.cubby.test", "wrong password")
-	if s1 != 401 || s2 != 401 {
-		t.Fatalf("statuses %d %d", s1, s2)
-	}
-	msg := "That email or password is not right."
-	if !strings.Contains(b1, msg) || !strings.Contains(b2, msg) {
-		t.Errorf("unknown account and wrong password must read the same")
-	}
-	if !strings.Contains(b1, `value="teacher@demo.cubby.test"`) {
-		t.Errorf("the typed login is lost on error")
-	}
-	if s, b := post("", ""); s != 400 || !strings.Contains(b, "Enter your email or username and your password.") {
-		t.Errorf("empty form: %d", s)
-	}
-	// A login with a long value is refused without a 500.
-	if s, _ := post(strings.Repeat("a", 5000), "x"); s != 401 {
-		t.Errorf("long login: %d", s)
-	}
-	// next= never leads off-site.
-	resp, _ := c.PostForm(env.URL+"/login", url.Values{"login": {demo.TeacherEmail}, "password": {demo.Password}, "next": {"//evil.example/"}})
-	if loc := resp.Header.Get("Location"); loc != "/" {
-		t.Errorf("open redirect: %q", loc)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			c := env.Client()
+			post := func(login, password string) (int, string) {
+				resp, err := c.PostForm(env.URL+"/login", url.Values{"login": {login}, "password": {password}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return resp.StatusCode, testenv.ReadAll(t, resp.Body)
+			}
+			s1, b1 := post(demo.TeacherEmail, "wrong password")
+			s2, b2 := post("nobody@demo.cubby.test", "wrong password")
+			if s1 != 401 || s2 != 401 {
+				t.Fatalf("statuses %d %d", s1, s2)
+			}
+			msg := "That email or password is not right."
+			if !strings.Contains(b1, msg) || !strings.Contains(b2, msg) {
+				t.Errorf("unknown account and wrong password must read the same")
+			}
+			if !strings.Contains(b1, `value="teacher@demo.cubby.test"`) {
+				t.Errorf("the typed login is lost on error")
+			}
+			if s, b := post("", ""); s != 400 || !strings.Contains(b, "Enter your email or username and your password.") {
+				t.Errorf("empty form: %d", s)
+			}
+			// A login with a long value is refused without a 500.
+			if s, _ := post(strings.Repeat("a", 5000), "x"); s != 401 {
+				t.Errorf("long login: %d", s)
+			}
+			// next= never leads off-site.
+			resp, _ := c.PostForm(env.URL+"/login", url.Values{"login": {demo.TeacherEmail}, "password": {demo.Password}, "next": {"//evil.example/"}})
+			if loc := resp.Header.Get("Location"); loc != "/" {
+				t.Errorf("open redirect: %q", loc)
+			}
+		})
 	}
 }
 
 func TestLanguage(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	c := env.Client()
-	req, _ := http.NewRequest("GET", env.URL+"/", nil)
-	req.Header.Set("Accept-Language", "es-MX,es;q=0.9")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := testenv.ReadAll(t, resp.Body)
-	if !strings.Contains(body, `lang="es"`) || !strings.Contains(body, "Iniciar sesión") {
-		t.Errorf("Accept-Language es not honoured")
-	}
-	// A visitor's choice wins over the browser, and Arabic is right-to-left.
-	resp, _ = c.PostForm(env.URL+"/language", url.Values{"lang": {"ar"}, "back": {"/login"}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
-		t.Fatalf("set language: %d", resp.StatusCode)
-	}
-	_, body, _ = get(t, c, env.URL+"/login")
-	if !strings.Contains(body, `dir="rtl"`) || !strings.Contains(body, `lang="ar"`) {
-		t.Errorf("Arabic page is not rtl")
-	}
-	// Switching language keeps the page's query (a search, a date range).
-	if _, body, _ := get(t, c, env.URL+"/login?next=/settings"); !strings.Contains(body, `name="back" value="/login?next=/settings"`) {
-		t.Errorf("the language form drops the query")
-	}
-	// An unknown language is a clear 400, not a 500.
-	resp, _ = c.PostForm(env.URL+"/language", url.Values{"lang": {"xx"}})
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("unknown language: %d", resp.StatusCode)
-	}
-	// A logged-in user's choice is saved in their account.
-	teacher := login(t, env, demo.TeacherEmail)
-	teacher.PostForm(env.URL+"/language", url.Values{"lang": {"fr"}, "back": {"/"}})
-	var lang string
-	env.DB.R.QueryRow(`SELECT language FROM users WHERE email = $1`, demo.TeacherEmail).Scan(&lang)
-	if lang != "fr" {
-		t.Errorf("language saved as %q", lang)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			c := env.Client()
+			req, _ := http.NewRequest("GET", env.URL+"/", nil)
+			req.Header.Set("Accept-Language", "es-MX,es;q=0.9")
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := testenv.ReadAll(t, resp.Body)
+			if !strings.Contains(body, `lang="es"`) || !strings.Contains(body, "Iniciar sesión") {
+				t.Errorf("Accept-Language es not honoured")
+			}
+			// A visitor's choice wins over the browser, and Arabic is right-to-left.
+			resp, _ = c.PostForm(env.URL+"/language", url.Values{"lang": {"ar"}, "back": {"/login"}})
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+				t.Fatalf("set language: %d", resp.StatusCode)
+			}
+			_, body, _ = get(t, c, env.URL+"/login")
+			if !strings.Contains(body, `dir="rtl"`) || !strings.Contains(body, `lang="ar"`) {
+				t.Errorf("Arabic page is not rtl")
+			}
+			// Switching language keeps the page's query (a search, a date range).
+			if _, body, _ := get(t, c, env.URL+"/login?next=/settings"); !strings.Contains(body, `name="back" value="/login?next=/settings"`) {
+				t.Errorf("the language form drops the query")
+			}
+			// An unknown language is a clear 400, not a 500.
+			resp, _ = c.PostForm(env.URL+"/language", url.Values{"lang": {"xx"}})
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("unknown language: %d", resp.StatusCode)
+			}
+			// A logged-in user's choice is saved in their account.
+			teacher := login(t, env, demo.TeacherEmail)
+			teacher.PostForm(env.URL+"/language", url.Values{"lang": {"fr"}, "back": {"/"}})
+			var lang string
+			env.DB.R.QueryRow(`SELECT language FROM users WHERE email = $1`, demo.TeacherEmail).Scan(&lang)
+			if lang != "fr" {
+				t.Errorf("language saved as %q", lang)
+			}
+		})
 	}
 }
 
 func TestOperatorEndpointsAndLogs(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	c := env.Client()
-	for _, p := range []string{"/healthz", "/readyz"} {
-		if s, b, _ := get(t, c, env.URL+p); s != 200 || b != "ok\n" {
-			t.Errorf("%s: %d %q", p, s, b)
-		}
-	}
-	login(t, env, demo.TeacherEmail)
-	get(t, c, env.URL+"/no/such/page?token=secret-in-query")
-	s, b, _ := get(t, c, env.URL+"/metrics")
-	if s != 200 || !strings.Contains(b, `cubby_http_requests_total{method="POST",route="POST /login",status="303"} 1`) {
-		t.Errorf("metrics: %d\n%s", s, b)
-	}
-	if s, _, _ := get(t, c, env.URL+"/no/such/page"); s != 404 {
-		t.Errorf("unknown page: %d", s)
-	}
-	logs := env.Logs.String()
-	for _, secret := range []string{demo.TeacherEmail, "Alvarez", "secret-in-query", demo.Password, "127.0.0.1\""} {
-		if strings.Contains(logs, secret) {
-			t.Errorf("logs contain %q", secret)
-		}
-	}
-	if !strings.Contains(logs, `"ip":"127.0.0.0/24"`) {
-		t.Errorf("logs lack the truncated IP:\n%s", logs)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			c := env.Client()
+			for _, p := range []string{"/healthz", "/readyz"} {
+				if s, b, _ := get(t, c, env.URL+p); s != 200 || b != "ok\n" {
+					t.Errorf("%s: %d %q", p, s, b)
+				}
+			}
+			login(t, env, demo.TeacherEmail)
+			get(t, c, env.URL+"/no/such/page?token=secret-in-query")
+			s, b, _ := get(t, c, env.URL+"/metrics")
+			if s != 200 || !strings.Contains(b, `cubby_http_requests_total{method="POST",route="POST /login",status="303"} 1`) {
+				t.Errorf("metrics: %d\n%s", s, b)
+			}
+			if s, _, _ := get(t, c, env.URL+"/no/such/page"); s != 404 {
+				t.Errorf("unknown page: %d", s)
+			}
+			logs := env.Logs.String()
+			for _, secret := range []string{demo.TeacherEmail, "Alvarez", "secret-in-query", demo.Password, "127.0.0.1\""} {
+				if strings.Contains(logs, secret) {
+					t.Errorf("logs contain %q", secret)
+				}
+			}
+			if !strings.Contains(logs, `"ip":"127.0.0.0/24"`) {
+				t.Errorf("logs lack the truncated IP:\n%s", logs)
+			}
+		})
 	}
 }
 
 func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
+	t.Parallel()
+	env := testenv.New(t, dbtest.SQLiteOnly(t, "static assets and the home page read no database"))
 	c := env.Client()
 	_, body, _ := get(t, c, env.URL+"/")
 	i := strings.Index(body, `href="/static/app.`)
@@ -268,29 +289,41 @@ func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
 }
 
 func TestCrossOriginPostsAreRefused(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	req, _ := http.NewRequest("POST", env.URL+"/login", strings.NewReader("login=teacher%40demo.cubby.test&password=cubby-demo"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	req.Header.Set("Origin", "https://evil.example")
-	resp, err := env.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("cross-site login post: %d", resp.StatusCode)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			req, _ := http.NewRequest("POST", env.URL+"/login", strings.NewReader("login=teacher%40demo.cubby.test&password=cubby-demo"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.Header.Set("Origin", "https://evil.example")
+			resp, err := env.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("cross-site login post: %d", resp.StatusCode)
+			}
+		})
 	}
 }
 
 func TestLoginReplacesTheOldSession(t *testing.T) {
-	env := testenv.New(t, dbtest.Engines(t)[0])
-	c := login(t, env, demo.TeacherEmail)
-	resp, _ := c.PostForm(env.URL+"/login", url.Values{"login": {demo.TeacherEmail}, "password": {demo.Password}})
-	resp.Body.Close()
-	var n int
-	env.DB.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n)
-	if n != 1 {
-		t.Errorf("%d sessions after logging in twice in one browser, want 1", n)
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			c := login(t, env, demo.TeacherEmail)
+			resp, _ := c.PostForm(env.URL+"/login", url.Values{"login": {demo.TeacherEmail}, "password": {demo.Password}})
+			resp.Body.Close()
+			var n int
+			env.DB.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n)
+			if n != 1 {
+				t.Errorf("%d sessions after logging in twice in one browser, want 1", n)
+			}
+		})
 	}
 }

@@ -29,6 +29,16 @@ func Engines(t testing.TB) []db.Dialect {
 	return []db.Dialect{db.SQLite, db.Postgres}
 }
 
+// SQLiteOnly is the dialect of a test that runs on one engine on purpose,
+// because what it checks does not depend on the database (a document, a
+// route table); why says so in the test's log. Every test of SQL loops
+// over Engines instead.
+func SQLiteOnly(t testing.TB, why string) db.Dialect {
+	t.Helper()
+	t.Logf("SQLite only: %s", why)
+	return db.SQLite
+}
+
 // Open returns a fresh, migrated database of the given dialect, removed when
 // the test ends.
 func Open(t testing.TB, d db.Dialect) *db.DB {
@@ -53,40 +63,50 @@ func OpenEmpty(t testing.TB, d db.Dialect) *db.DB {
 		t.Cleanup(func() { database.Close() })
 		return database
 	case db.Postgres:
-		base := os.Getenv(EnvPostgres)
-		if base == "" {
-			t.Skipf("PostgreSQL not available: set %s", EnvPostgres)
-		}
-		// A schema per test is much faster than a database per test and
-		// just as isolated.
-		schema := "t_" + randomHex(8)
-		admin, err := db.OpenPostgres(ctx, base)
+		database, err := db.OpenPostgres(ctx, PostgresURL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			t.Fatal(err)
-		}
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		database, err := db.OpenPostgres(ctx, u.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			database.Close()
-			admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			admin.Close()
-		})
+		t.Cleanup(func() { database.Close() })
 		return database
 	}
 	t.Fatalf("unknown dialect %q", d)
 	return nil
+}
+
+// PostgresURL creates an empty schema of its own for t and returns the URL
+// of the test server with that schema as its search_path, for code that
+// opens the database itself (the CLI's -database-url). The schema is
+// dropped when the test ends, after everything t.Cleanup closes later.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		t.Skipf("PostgreSQL not available: set %s", EnvPostgres)
+	}
+	// A schema per test is much faster than a database per test and
+	// just as isolated.
+	schema := "t_" + randomHex(8)
+	admin, err := db.OpenPostgres(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.W.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	if _, err := admin.W.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func randomHex(n int) string {

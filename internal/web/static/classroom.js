@@ -28,32 +28,61 @@
     target = null;
   };
 
+  const selectBtn = document.querySelector("[data-select-mode]");
+  const cancelBtn = document.querySelector("[data-select-cancel]");
+  const countOut = document.querySelector("[data-select-count]");
+  const toolbar = document.querySelector("[data-toolbar]");
+  const chosen = () => [...grid.querySelectorAll(".student.selected [data-student]")];
+  // While choosing, the button says how many are chosen and gives them a
+  // point ("Give a point to the chosen (3)"); the toolbar stays in view.
+  const showCount = () => {
+    if (!selectBtn) return;
+    const n = chosen().length;
+    selectBtn.textContent = selecting ? selectBtn.dataset.give.replace("{count}", n) : selectBtn.dataset.label;
+    selectBtn.disabled = selecting && n === 0;
+    if (countOut) countOut.textContent = selecting ? selectBtn.textContent : "";
+  };
+  const setSelecting = (on) => {
+    selecting = on;
+    if (!on) grid.querySelectorAll(".student.selected").forEach((s) => {
+      s.classList.remove("selected");
+      s.querySelector("[data-student]").removeAttribute("aria-pressed");
+    });
+    grid.classList.toggle("selecting", on);
+    if (toolbar) toolbar.classList.toggle("selecting", on);
+    if (cancelBtn) cancelBtn.hidden = !on;
+    showCount();
+  };
+
   grid.addEventListener("click", (e) => {
     const tap = e.target.closest("[data-student]");
     if (!tap) return;
     e.preventDefault();
     if (selecting) {
-      tap.closest(".student").classList.toggle("selected");
-      tap.setAttribute("aria-pressed", tap.closest(".student").classList.contains("selected"));
+      const tile = tap.closest(".student");
+      tile.classList.toggle("selected");
+      tap.setAttribute("aria-pressed", tile.classList.contains("selected"));
+      showCount();
       return;
     }
     open({ ids: [tap.dataset.student] }, tap.dataset.name);
   });
 
-  const selectBtn = document.querySelector("[data-select-mode]");
   if (selectBtn) {
     selectBtn.hidden = false;
+    selectBtn.dataset.label = selectBtn.textContent;
     selectBtn.addEventListener("click", () => {
-      if (selecting) {
-        const ids = [...grid.querySelectorAll(".student.selected [data-student]")].map((a) => a.dataset.student);
-        if (ids.length) open({ ids }, selectBtn.dataset.title || selectBtn.textContent);
-        grid.querySelectorAll(".student.selected").forEach((s) => s.classList.remove("selected"));
+      if (!selecting) {
+        setSelecting(true);
+        return;
       }
-      selecting = !selecting;
-      grid.classList.toggle("selecting", selecting);
-      selectBtn.setAttribute("aria-pressed", selecting);
+      const ids = chosen().map((a) => a.dataset.student);
+      const label = selectBtn.textContent;
+      setSelecting(false);
+      if (ids.length) open({ ids }, label);
     });
   }
+  if (cancelBtn) cancelBtn.addEventListener("click", () => setSelecting(false));
   const whole = document.querySelector("[data-whole-class]");
   if (whole) {
     whole.addEventListener("click", (e) => {
@@ -65,13 +94,22 @@
     e.preventDefault();
     close();
   });
-  document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    if (selecting) setSelecting(false);
+    close();
+  });
 
+  // A tile's number, written as the server writes it (format_numbers.go):
+  // "+3", "0", "−2", isolated left-to-right so Arabic shows "+1", not "1+".
+  const signed = (v) => (v > 0 ? "+" + v : v < 0 ? "\u2212" + -v : "0");
   const bump = (id, delta) => {
     const b = grid.querySelector(`[data-bubble="${id}"]`);
     if (!b) return;
-    const v = parseInt(b.textContent, 10) + delta;
-    b.textContent = v;
+    const v = parseInt(b.dataset.value, 10) + delta;
+    b.dataset.value = v;
+    const out = b.querySelector(".num");
+    if (out) out.textContent = signed(v);
     b.classList.toggle("neg", v < 0);
     b.classList.remove("pop");
     void b.offsetWidth; // restart the animation

@@ -1,0 +1,38 @@
+package web
+
+import (
+	"html/template"
+	"strconv"
+	"time"
+
+	"cubby/internal/i18n"
+)
+
+// Numbers and times that sit in right-to-left text. A signed number such
+// as "+1" has no strong direction, so in an Arabic sentence the browser
+// puts its sign after it ("1+"); the number is written with a true minus
+// sign and isolated left-to-right, as CLDR writes signed numbers in
+// Arabic with Latin digits, so every language reads "+1" and "−1".
+
+// signed is a point total or a skill's weight with its sign, isolated:
+// "+3", "0", "−2".
+func signed(l *i18n.Localizer, n int) template.HTML {
+	var s string
+	switch {
+	case n > 0:
+		s = "+" + strconv.Itoa(n)
+	case n < 0:
+		s = "\u2212" + strconv.Itoa(-n)
+	default:
+		s = "0"
+	}
+	_ = l // the digits are Latin in every catalog Cubby has
+	return template.HTML(`<bdi dir="ltr" class="num">` + s + `</bdi>`)
+}
+
+// clock is a time of day in the school's zone, as "14:05", with a
+// machine-readable datetime, for the rows of a timeline.
+func clock(loc *time.Location, t time.Time) template.HTML {
+	lt := t.In(loc)
+	return template.HTML(`<time datetime="` + lt.Format(time.RFC3339) + `" dir="ltr">` + lt.Format("15:04") + `</time>`)
+}
