@@ -90,6 +90,10 @@ type NavItem struct {
 	Label   string
 	URL     string
 	Current bool
+	// Count is a number waiting there (unread messages), CountLabel what
+	// it means, for screen readers (message_live.go).
+	Count      int
+	CountLabel string
 }
 
 // page builds the common page data once per request.
@@ -106,6 +110,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *
 		}
 	}
 	p.Nav = s.nav(p)
+	s.messageNav(r, p) // message_live.go
 	p.Notice = s.noticeBanner(r, p)
 	p.Error = s.flashError(w, r, l) // a refused form's message (forms_redirect.go)
 	if c, err := r.Cookie(flashCookie); err == nil {

@@ -29,6 +29,9 @@ func uploadLimit(r *http.Request) int64 {
 	if n := storyUploadLimit(r); n > 0 { // story_routes.go
 		return n
 	}
+	if n := messageUploadLimit(r); n > 0 { // message_limits.go
+		return n
+	}
 	if _, pattern := uploadRoutes.Handler(r); pattern != "" {
 		return api.MaxUpload
 	}

@@ -40,9 +40,10 @@ func (rt Route) MuxPattern() string {
 func (s *Server) Routes() []Route { return s.webRoutes() }
 
 // webRoutes is every HTML page and form endpoint: the table below, and the
-// tables features keep beside their handlers (story_routes.go).
+// tables features keep beside their handlers (story_routes.go,
+// message_routes.go).
 func (s *Server) webRoutes() []Route {
-	return slices.Concat(s.pageRoutes(), s.storyRoutes())
+	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes())
 }
 
 // pageRoutes declares the HTML pages and form endpoints, grouped by

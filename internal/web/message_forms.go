@@ -1,0 +1,362 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"cubby/internal/api"
+	"cubby/internal/app"
+	"cubby/internal/i18n"
+	"cubby/internal/store"
+)
+
+// The message forms: each parses, calls the use case, and redirects with a
+// confirmation, or shows its page again with what was wrong and what was
+// typed. A sent message's page carries ?sent=, so messages.js forgets the
+// draft it kept.
+
+// msgFormError puts an error about the input on the page (field messages,
+// the rate limit, a refusal such as a block) and reports its status; other
+// errors are the caller's to return.
+func (s *Server) msgFormError(w http.ResponseWriter, r *http.Request, p *Page, err error) (int, bool) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		ve := &app.ValidationError{}
+		ve.Add("files", "story.body_too_large", "max", storyMaxMB(s))
+		err = ve
+	}
+	if status, ok := s.formError(w, p, err); ok {
+		var ve *app.ValidationError
+		if errors.As(err, &ve) {
+			if fe, ok := ve.Fields["files"]; ok && (fe.Key == "story.file_too_large" || fe.Key == "story.body_too_large") {
+				status = http.StatusRequestEntityTooLarge
+			}
+		}
+		if status == http.StatusTooManyRequests {
+			p.Error = p.L.T("message.too_many")
+		}
+		return status, true
+	}
+	var re *app.RefusedError
+	if errors.As(err, &re) {
+		p.Error = p.L.T(re.Key)
+		return api.Classify(r.Context(), err).Status, true
+	}
+	return 0, false
+}
+
+// readMessageForm reads a message form with its files.
+func readMessageForm(r *http.Request) (map[string][]string, app.MessageDraft, func(), error) {
+	fields, files, cleanup, err := api.ReadStoryForm(r)
+	return fields, app.MessageDraft{Text: first(fields, "text"), Files: files}, cleanup, err
+}
+
+// sendMessageSubmit writes a message in a conversation.
+func (s *Server) sendMessageSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := sessionAt(r, "id")
+	if err != nil {
+		return err
+	}
+	_, d, cleanup, err := readMessageForm(r)
+	defer cleanup()
+	var msg *store.Message
+	if err == nil {
+		msg, err = s.app.SendMessage(r.Context(), sess, id, d)
+	}
+	if err != nil {
+		return s.conversationFormError(w, r, sess, id, d.Text, err)
+	}
+	s.redirect(w, r, convURL(id, msg.ID, true), "message.sent")
+	return nil
+}
+
+// replySubmit answers an announcement privately, in the conversation of
+// the reader and its sender.
+func (s *Server) replySubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := sessionAt(r, "id")
+	if err != nil {
+		return err
+	}
+	_, d, cleanup, err := readMessageForm(r)
+	defer cleanup()
+	var conv *store.Conversation
+	var msg *store.Message
+	if err == nil {
+		conv, msg, err = s.app.ReplyToAnnouncement(r.Context(), sess, id, d)
+	}
+	if err != nil {
+		return s.conversationFormError(w, r, sess, id, d.Text, err)
+	}
+	s.redirect(w, r, convURL(conv.ID, msg.ID, true), "message.reply_sent")
+	return nil
+}
+
+// conversationFormError shows the conversation again with the problem and
+// what was typed.
+func (s *Server) conversationFormError(w http.ResponseWriter, r *http.Request, sess *app.Session, id int64, text string, err error) error {
+	p := s.page(w, r, "message.conversation_title")
+	status, ok := s.msgFormError(w, r, p, err)
+	if !ok {
+		return err
+	}
+	d, derr := s.conversationData(r, sess, p.L, id)
+	if derr != nil {
+		return derr
+	}
+	if d.Compose != nil {
+		d.Compose.Text = text
+	}
+	p.Title, p.Data = d.Title, d
+	s.render(w, r, status, "message_conversation", p)
+	return nil
+}
+
+// startConversationSubmit writes the first message to someone (or to the
+// conversation already open with them about the same child).
+func (s *Server) startConversationSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess := session(r)
+	fields, d, cleanup, err := readMessageForm(r)
+	defer cleanup()
+	to := first(fields, "to")
+	var conv *store.Conversation
+	var msg *store.Message
+	if err == nil {
+		nc, ok := parseContact(to)
+		if !ok {
+			ve := &app.ValidationError{}
+			ve.Add("to", "message.no_recipient")
+			err = ve
+		} else {
+			conv, msg, err = s.app.StartConversation(r.Context(), sess, nc, d)
+		}
+	}
+	if err != nil {
+		p := s.page(w, r, "message.new_title")
+		status, ok := s.msgFormError(w, r, p, err)
+		if !ok {
+			return err
+		}
+		nd, derr := s.newConvData(r, sess, p.L, to)
+		if derr != nil {
+			return derr
+		}
+		nd.Text = d.Text
+		p.Data = nd
+		s.render(w, r, status, "message_new", p)
+		return nil
+	}
+	s.redirect(w, r, convURL(conv.ID, msg.ID, true), "message.sent")
+	return nil
+}
+
+// announceSubmit sends an announcement.
+func (s *Server) announceSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess := session(r)
+	fields, d, cleanup, err := readMessageForm(r)
+	defer cleanup()
+	to := first(fields, "to")
+	an := app.Announcement{Subject: first(fields, "subject"), Urgent: first(fields, "urgent") == "1"}
+	var conv *store.Conversation
+	if err == nil {
+		kind, idText, _ := strings.Cut(to, ":")
+		id, perr := strconv.ParseInt(idText, 10, 64)
+		switch {
+		case perr != nil || id <= 0:
+			an.Audience = "" // the app says to choose
+		case kind == store.AudienceClass:
+			an.Audience, an.ClassID = kind, id
+		case kind == store.AudienceFamilies || kind == store.AudienceStaff:
+			an.Audience, an.SchoolID = kind, id
+		}
+		conv, err = s.app.Announce(r.Context(), sess, an, d)
+	}
+	if err != nil {
+		p := s.page(w, r, "message.announce_title")
+		status, ok := s.msgFormError(w, r, p, err)
+		if !ok {
+			return err
+		}
+		ad, derr := s.announceData(r, sess, p.L, to)
+		if derr != nil {
+			return derr
+		}
+		ad.Subject, ad.Text, ad.IsUrgent = an.Subject, d.Text, an.Urgent
+		p.Data = ad
+		s.render(w, r, status, "message_announce", p)
+		return nil
+	}
+	s.redirect(w, r, convURL(conv.ID, 0, true), "message.announced")
+	return nil
+}
+
+// msgBack is where a small message form returns: its back field, or the
+// fallback.
+func msgBack(r *http.Request, fallback string) string {
+	if b := r.PostForm.Get("back"); b != "" {
+		return localPath(b)
+	}
+	return fallback
+}
+
+// editMessageSubmit corrects a message its sender sent in the last five
+// minutes.
+func (s *Server) editMessageSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.app.EditMessage(r.Context(), sess, id, r.PostForm.Get("text"))
+	if errors.Is(err, app.ErrForbidden) {
+		return err // not the sender's: no form to go back to
+	}
+	if err != nil {
+		return s.refused(w, r, msgBack(r, "/messages"), err)
+	}
+	s.redirect(w, r, convURL(m.ConversationID, m.ID, false), "message.edit_saved")
+	return nil
+}
+
+// reportMessageSubmit reports a message to the school's leaders.
+func (s *Server) reportMessageSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	if err := s.app.ReportMessage(r.Context(), sess, id, r.PostForm.Get("reason")); err != nil {
+		return s.refused(w, r, msgBack(r, "/messages"), err)
+	}
+	s.redirect(w, r, msgBack(r, "/messages")+"#m-"+strconv.FormatInt(id, 10), "message.reported")
+	return nil
+}
+
+// blockParentSubmit stops a parent of the conversation writing to the
+// member of staff, once they confirmed it.
+func (s *Server) blockParentSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	back := "/messages/" + strconv.FormatInt(id, 10)
+	v, err := s.app.MessageHistory(r.Context(), sess, id)
+	if err != nil {
+		return err
+	}
+	parentID, _ := strconv.ParseInt(r.PostForm.Get("parent_id"), 10, 64)
+	found := false
+	for _, m := range v.Writers {
+		found = found || (m.UserID == parentID && m.Kind == store.KindParent)
+	}
+	if !found {
+		return app.ErrNotFound
+	}
+	if r.PostForm.Get("confirm") != "1" {
+		return s.refused(w, r, back, &app.RefusedError{Key: "message.block_confirm_needed", Err: app.ErrConflict})
+	}
+	if _, err := s.app.BlockParent(r.Context(), sess, v.Conversation.SchoolID, parentID, r.PostForm.Get("reason")); err != nil {
+		if errors.Is(err, app.ErrConflict) {
+			err = &app.RefusedError{Key: "message.blocked_already", Err: app.ErrConflict}
+		}
+		return s.refused(w, r, back, err)
+	}
+	s.redirect(w, r, back, "message.block_saved")
+	return nil
+}
+
+// exportConversationSubmit gives a leader a conversation's whole history
+// for a safeguarding case, once they confirmed it; the export is written
+// to the audit log and the family's access log shows it.
+func (s *Server) exportConversationSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	format := r.PostForm.Get("format")
+	if format != "" && format != "txt" {
+		format = ""
+	}
+	if r.PostForm.Get("confirm") != "1" {
+		return s.refused(w, r, msgBack(r, "/messages"), &app.RefusedError{Key: "message.export_confirm_needed", Err: app.ErrConflict})
+	}
+	v, err := s.app.ExportConversation(r.Context(), sess, id)
+	if err != nil {
+		return err
+	}
+	return s.writeHistory(w, r, sess, v, true, format)
+}
+
+// quietHoursSubmit saves a member of staff's quiet hours.
+func (s *Server) quietHoursSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess := session(r)
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostForm
+	enabled, weekends := f.Get("enabled") == "1", f.Get("weekends") == "1"
+	err := s.app.SetQuietHours(r.Context(), sess, enabled, f.Get("starts"), f.Get("ends"), weekends)
+	if errors.Is(err, app.ErrForbidden) {
+		return app.ErrNotFound
+	}
+	if err != nil {
+		p := s.page(w, r, "message.settings_title")
+		status, ok := s.formError(w, p, err)
+		if !ok {
+			return err
+		}
+		d, derr := s.messageSettingsData(r, sess, app.QuietHours{})
+		if derr != nil {
+			return derr
+		}
+		d.Enabled, d.Weekends, d.Starts, d.Ends = enabled, weekends, f.Get("starts"), f.Get("ends")
+		p.Data = d
+		s.render(w, r, status, "message_settings", p)
+		return nil
+	}
+	s.redirect(w, r, "/settings/messages", "message.quiet_saved")
+	return nil
+}
+
+// schoolMessageSettingsSubmit saves a school's messaging switches.
+func (s *Server) schoolMessageSettingsSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	set := store.MessageSettings{ParentReceipts: r.PostForm.Get("parent_receipts") == "1", ParentsOffice: r.PostForm.Get("parents_office") == "1"}
+	if err := s.app.SetMessageSettings(r.Context(), sess, id, set); err != nil {
+		return err
+	}
+	s.redirect(w, r, "/schools/"+strconv.FormatInt(id, 10)+"/messages", "message.settings_saved")
+	return nil
+}
+
+// messageReportResolve marks a reported message dealt with.
+func (s *Server) messageReportResolve(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	if err := s.app.ResolveMessageReport(r.Context(), sess, id); err != nil {
+		return err
+	}
+	s.redirect(w, r, msgBack(r, "/messages"), "message.report_resolved")
+	return nil
+}
+
+// messageBlockLift ends a block: who made it, or a leader of its school.
+func (s *Server) messageBlockLift(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	back := msgBack(r, "/settings/messages")
+	if err := s.app.LiftMessageBlock(r.Context(), sess, id); err != nil {
+		return s.refused(w, r, back, err)
+	}
+	s.redirect(w, r, back, "message.block_lifted")
+	return nil
+}
+
+// unreadLabel says how many messages wait, for the navigation.
+func unreadLabel(l *i18n.Localizer, n int) string { return l.N("message.unread_count", n) }

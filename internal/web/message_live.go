@@ -1,0 +1,77 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"cubby/internal/api"
+	"cubby/internal/app"
+	"cubby/internal/store"
+)
+
+// New messages without reloading: the message pages listen to
+// /messages/events, a server-sent event stream of the person's own
+// conversations (app.InboxEvents, keyed by user id). An event names only a
+// conversation; the page fetches itself again, which checks again who may
+// see it (and marks what is shown read). Without JavaScript the pages
+// offer a link to look again.
+
+// messageEvents streams "message" events naming the conversations of the
+// logged-in person that have a new message, or were read.
+func (s *Server) messageEvents(w http.ResponseWriter, r *http.Request) error {
+	sess := session(r)
+	if sess.User.Kind == store.KindStudent {
+		return app.ErrNotFound
+	}
+	ch, stop := s.app.InboxEvents().Subscribe([]int64{sess.User.ID})
+	defer stop()
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 5000\n\n")
+	if err := rc.Flush(); err != nil {
+		return nil
+	}
+	keepalive := time.NewTicker(25 * time.Second)
+	defer keepalive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-keepalive.C:
+			fmt.Fprint(w, ": keepalive\n\n")
+		case e := <-ch:
+			if e.ConversationID == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "event: message\ndata: {\"conversation_id\":\"%d\"}\n\n", e.ConversationID)
+		}
+		if err := rc.Flush(); err != nil {
+			return nil
+		}
+	}
+}
+
+// messageNav adds "Messages" to the navigation, with the unread count,
+// for everyone but students (who have no messages).
+func (s *Server) messageNav(r *http.Request, p *Page) {
+	sess := app.SessionFrom(r.Context())
+	if sess == nil || sess.User.Kind == store.KindStudent || len(p.Nav) == 0 {
+		return
+	}
+	item := NavItem{Label: p.L.T("nav.messages"), URL: "/messages", Current: p.Path == "/messages" || len(p.Path) > 10 && p.Path[:10] == "/messages/"}
+	if n, err := s.app.UnreadMessages(r.Context(), sess); err == nil && n > 0 {
+		item.Count, item.CountLabel = n, unreadLabel(p.L, n)
+	}
+	// Before Settings, which stays last.
+	last := len(p.Nav) - 1
+	p.Nav = append(p.Nav[:last], item, p.Nav[last])
+}
+
+// serveMessageFile sends an attachment with the stories' safe headers.
+func serveMessageFile(w http.ResponseWriter, f *app.MessageFileRead) {
+	api.ServeStoryFile(w, &app.StoryFileRead{ReadCloser: f.ReadCloser, Name: f.Name, ContentType: f.ContentType, Kind: f.Kind})
+}
