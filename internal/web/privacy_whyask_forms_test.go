@@ -155,8 +155,33 @@ var formFields = map[string]string{
 	"/stories/{id}/comments comment":            "story_comments.body",
 	"/stories/{id}/edit text":                   "story_posts.body",
 	"/story-comments/{id}/report reason":        "story_reports.reason",
-	"/settings/media class_{id}":                "consents.purpose",
-	"/settings/media school_{id}":               "consents.purpose",
+	// Messages (message_*.go).
+	"/messages to":                                    "", // a choice among the people one may write to
+	"/messages text":                                  "messages.body",
+	"/messages file":                                  "message_attachments.file_key",
+	"/messages/{id} text":                             "messages.body",
+	"/messages/{id} file":                             "message_attachments.file_key",
+	"/messages/{id}/reply text":                       "messages.body",
+	"/messages/{id}/reply file":                       "message_attachments.file_key",
+	"/messages/announce to":                           "", // a choice among the writer's classes and schools
+	"/messages/announce subject":                      "conversations.subject",
+	"/messages/announce text":                         "messages.body",
+	"/messages/announce file":                         "message_attachments.file_key",
+	"/messages/announce urgent":                       "", // conversations.urgent is not personal
+	"/message-items/{id}/edit text":                   "messages.original_body",
+	"/message-items/{id}/report reason":               "message_reports.reason",
+	"/messages/{id}/block reason":                     "message_blocks.reason",
+	"/messages/{id}/block confirm":                    "",
+	"/messages/{id}/export confirm":                   "",
+	"/messages/{id}/export format":                    "",
+	"/settings/messages/quiet-hours enabled":          "quiet_hours.enabled",
+	"/settings/messages/quiet-hours starts":           "quiet_hours.starts",
+	"/settings/messages/quiet-hours ends":             "quiet_hours.ends",
+	"/settings/messages/quiet-hours weekends":         "quiet_hours.weekends",
+	"/schools/{id}/messages/settings parent_receipts": "", // the school's switches
+	"/schools/{id}/messages/settings parents_office":  "",
+	"/settings/media class_{id}":                      "consents.purpose",
+	"/settings/media school_{id}":                     "consents.purpose",
 }
 
 // unrendered are forms with fields this test does not reach, and why
@@ -469,6 +494,29 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 	w.add("a story post, its author", teacher, "/stories/"+strconv.FormatInt(storyPost, 10))
 	w.add("stories, another parent", login(t, env, "parent.sofia@demo.cubby.test"), "/stories")
 	w.add("photos of my children", parent, "/settings/media")
+
+	// Messages: the composer, a conversation as its teacher (correct,
+	// report, block) and its parent, an announcement's private reply, the
+	// announcement form, quiet hours and the leaders' page.
+	w.add("new conversation", parent, "/messages/new")
+	body = mustGet(t, parent, env.URL+"/messages/new")
+	to := regexp.MustCompile(`<option value="([0-9]+:[0-9]+:[0-9]+)"[^>]*>Ms\. Alvarez<`).FindStringSubmatch(body)
+	if to == nil {
+		t.Fatal("the parent's composer offers no teacher")
+	}
+	_, _, loc := postStory(t, parent, env.URL+"/messages", url.Values{"to": {to[1]}, "text": {"Hello"}}, nil)
+	conv := regexp.MustCompile(`^/messages/[0-9]+`).FindString(loc)
+	if conv == "" {
+		t.Fatalf("starting a conversation: %q", loc)
+	}
+	postStory(t, teacher, env.URL+conv, url.Values{"text": {"Hello to you"}}, nil)
+	w.add("conversation, the teacher", teacher, conv)
+	w.add("conversation, the parent", parent, conv)
+	w.add("announcement form", leader, "/messages/announce")
+	_, _, loc = postStory(t, teacher, env.URL+"/messages/announce", url.Values{"to": {"class:" + class}, "subject": {"Trip"}, "text": {"Friday"}}, nil)
+	w.add("announcement, a parent", parent, regexp.MustCompile(`^/messages/[0-9]+`).FindString(loc))
+	w.add("quiet hours", teacher, "/settings/messages")
+	w.add("school messages", leader, "/schools/"+sid+"/messages")
 
 	// Last, as a restriction changes what the pages above show: a parent
 	// asks to restrict processing, the leader sees the request to decide
