@@ -315,7 +315,7 @@ func (a *App) writeArchive(ctx context.Context, key string, ar *Archive) (int64,
 		w.Close()
 		return 0, err
 	}
-	jw, err := zw.Create("export.json")
+	jw, err := createDated(zw, "export.json", ar.GeneratedAt)
 	if err == nil {
 		enc := json.NewEncoder(jw)
 		enc.SetIndent("", "  ")
@@ -323,7 +323,7 @@ func (a *App) writeArchive(ctx context.Context, key string, ar *Archive) (int64,
 	}
 	if err == nil {
 		var hw io.Writer
-		if hw, err = zw.Create("export.html"); err == nil {
+		if hw, err = createDated(zw, "export.html", ar.GeneratedAt); err == nil {
 			err = a.renderArchiveHTML(hw, ar)
 		}
 	}
@@ -334,6 +334,13 @@ func (a *App) writeArchive(ctx context.Context, key string, ar *Archive) (int64,
 		err = cerr
 	}
 	return cw.n, err
+}
+
+// createDated adds a compressed file to the archive, dated when the
+// export was made: zip.Writer.Create leaves the date empty, which unzip
+// tools and file managers show as 1980-00-00.
+func createDated(zw *zip.Writer, name string, at time.Time) (io.Writer, error) {
+	return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: at})
 }
 
 // copyMedia puts every file named by an exported file field into media/.
@@ -354,7 +361,7 @@ func (a *App) copyMedia(zw *zip.Writer, ar *Archive) error {
 						continue // a missing file is noted by its absence from media
 					}
 					name := "media/" + t.Table + "/" + path.Base(k)
-					fw, err := zw.Create(name)
+					fw, err := createDated(zw, name, ar.GeneratedAt)
 					if err == nil {
 						_, err = io.Copy(fw, r)
 					}

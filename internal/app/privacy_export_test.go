@@ -57,6 +57,17 @@ func export(t *testing.T, env *testenv.Env, s *app.Session) map[string][]byte {
 		must(t, err)
 		r.Close()
 	}
+	// Each file is dated when the export was made, not left at the zip
+	// format's zero date that unzip tools show as 1980-00-00.
+	var made struct {
+		GeneratedAt time.Time `json:"generated_at"`
+	}
+	must(t, json.Unmarshal(files["export.json"], &made))
+	for _, f := range zr.File {
+		if d := f.Modified.Sub(made.GeneratedAt); made.GeneratedAt.IsZero() || d < -2*time.Second || d > 2*time.Second {
+			t.Errorf("%s in the archive is dated %v, the export was made %v", f.Name, f.Modified, made.GeneratedAt)
+		}
+	}
 	if strings.Contains(env.Logs.String(), token) {
 		t.Error("the export id appears in the logs")
 	}
