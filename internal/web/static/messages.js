@@ -104,6 +104,9 @@
       }
     }
     const es = new EventSource("/messages/events");
+    // Whatever changed between the page being made and the stream
+    // opening (a receipt, an answer) is fetched once it listens.
+    es.addEventListener("open", () => refresh(true));
     es.addEventListener("message", (msg) => {
       let e;
       try { e = JSON.parse(msg.data); } catch (err) { return; }
