@@ -272,14 +272,19 @@ func Inbox(ctx context.Context, q db.Querier, userID int64, students []int64, be
 	return out, db.MapError(rows.Err())
 }
 
-// UnreadTotal counts a person's unread messages, as Inbox would.
+// UnreadTotal counts a person's unread messages, as Inbox would: per
+// conversation, the messages after their place, through the index on
+// (conversation_id, id). (A join of their places with messages let
+// PostgreSQL hash the whole messages table: 15 ms at 100,000 messages.)
 func UnreadTotal(ctx context.Context, q db.Querier, userID int64, students []int64) (int, error) {
-	query := `SELECT count(*) FROM conversation_members m JOIN messages x ON x.conversation_id = m.conversation_id AND x.id > m.last_read_id
-		WHERE m.user_id = $1 AND (x.sender_id IS NULL OR x.sender_id <> $1)`
+	query := `SELECT COALESCE(sum(n), 0) FROM (SELECT (SELECT count(*) FROM messages x WHERE x.conversation_id = m.conversation_id
+		AND x.id > m.last_read_id AND (x.sender_id IS NULL OR x.sender_id <> m.user_id)) AS n
+		FROM conversation_members m WHERE m.user_id = $1`
 	if students != nil {
 		query += ` AND m.conversation_id IN (SELECT c.id FROM conversations c WHERE c.id = m.conversation_id
 			AND (c.student_id IS NULL OR c.student_id IN (` + storyIDs(students) + `)))`
 	}
+	query += `) t`
 	var n int
 	err := q.QueryRowContext(ctx, query, userID).Scan(&n)
 	return n, db.MapError(err)
