@@ -4,8 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"cubby/internal/app"
+	"cubby/internal/i18n"
 )
 
 // formError puts a use case's error on the page when it is about the
@@ -24,10 +26,21 @@ func (s *Server) formError(w http.ResponseWriter, p *Page, err error) (int, bool
 		return http.StatusBadRequest, true
 	case errors.As(err, &rl):
 		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds()+0.999)))
-		p.Error = p.L.T("error.rate_limited")
+		p.Error = waitMessage(p.L, rl.RetryAfter)
 		return http.StatusTooManyRequests, true
 	}
 	return 0, false
+}
+
+// waitMessage says how long to wait after too many attempts (ten wrong
+// passwords lock a login for a quarter of an hour), rounded up to whole
+// minutes, or hours past two: "Try again in 15 minutes."
+func waitMessage(l *i18n.Localizer, wait time.Duration) string {
+	mins := int((wait + time.Minute - 1) / time.Minute)
+	if mins > 120 {
+		return l.N("error.rate_limited_hours", (mins+59)/60)
+	}
+	return l.N("error.rate_limited_minutes", max(mins, 1))
 }
 
 // formValues copies the submitted values a page re-displays, never

@@ -5,10 +5,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"cubby/internal/db/dbtest"
 	"cubby/internal/demo"
+	"cubby/internal/i18n"
 	"cubby/internal/testenv"
+	"cubby/internal/web"
 )
 
 // login posts the login form and returns the client holding the cookie.
@@ -179,7 +182,39 @@ func TestLoginErrors(t *testing.T) {
 			if loc := resp.Header.Get("Location"); loc != "/" {
 				t.Errorf("open redirect: %q", loc)
 			}
+			// After ten wrong passwords the right one is refused, and the
+			// page says how long to wait (the lock lasts 15 minutes).
+			for range 10 {
+				post(demo.ParentEmail, "wrong password")
+			}
+			if s, b := post(demo.ParentEmail, demo.Password); s != http.StatusTooManyRequests || !strings.Contains(b, "Try again in 15 minutes.") {
+				t.Errorf("the right password after ten wrong ones: %d, and the page does not say how long to wait", s)
+			}
 		})
+	}
+}
+
+// Waits are said in whole minutes, rounded up, or hours when long.
+func TestWaitMessage(t *testing.T) {
+	t.Parallel()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang string
+		wait time.Duration
+		want string
+	}{
+		{"en", 14*time.Minute + time.Second, "Try again in 15 minutes."},
+		{"en", 20 * time.Second, "Try again in 1 minute."},
+		{"en", 24 * time.Hour, "Try again in 24 hours."},
+		{"es", 15 * time.Minute, "dentro de 15 minutos."},
+		{"ar", 2 * time.Minute, "بعد دقيقتين."},
+	} {
+		if got := web.WaitMessage(cat.Localizer(c.lang), c.wait); !strings.HasSuffix(got, c.want) {
+			t.Errorf("%s %v: %q, want …%q", c.lang, c.wait, got, c.want)
+		}
 	}
 }
 
