@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cubby/internal/api"
 	"cubby/internal/db/dbtest"
 	"cubby/internal/testenv"
 )
@@ -491,5 +492,25 @@ func TestMessageConversationFlow(t *testing.T) {
 	c1, c2 := p1["conversations"].([]any), p2["conversations"].([]any)
 	if len(c1) != 1 || len(c2) != 1 || c1[0].(map[string]any)["id"] == c2[0].(map[string]any)["id"] {
 		t.Errorf("inbox pages: %v / %v", p1, p2)
+	}
+}
+
+// The routes whose body limit the web server raises for files are the
+// message routes that take files.
+func TestMessageUploadRoutes(t *testing.T) {
+	t.Parallel()
+	uploads := map[string]bool{}
+	for _, op := range api.New(nil, nil, nil).Ops() {
+		if op.Tag == "messages" && op.Upload != "" {
+			uploads[op.Method+" /api/v1"+op.Path] = true
+		}
+	}
+	if len(uploads) != len(api.MessageUploadRoutes) {
+		t.Errorf("%d message routes take files, %d are listed", len(uploads), len(api.MessageUploadRoutes))
+	}
+	for _, p := range api.MessageUploadRoutes {
+		if !uploads[p] {
+			t.Errorf("%s is listed but takes no files", p)
+		}
 	}
 }

@@ -249,3 +249,12 @@ func (x *API) editMessage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, m)
 }
+
+// MessageUploadRoutes are the API routes that take a message's files as
+// multipart/form-data; the web server's body limit must be raised for
+// them (MessageFormLimit) before routing, as for stories' uploads.
+var MessageUploadRoutes = []string{"POST /api/v1/conversations", "POST /api/v1/conversations/{id}/messages",
+	"POST /api/v1/conversations/{id}/replies", "POST /api/v1/classes/{id}/announcements", "POST /api/v1/schools/{id}/announcements"}
+
+// MessageFormLimit is the body limit of a message sent with its files.
+func MessageFormLimit(perFile int64) int64 { return int64(app.MessageMaxFiles)*perFile + 1<<20 }
