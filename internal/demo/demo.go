@@ -194,9 +194,12 @@ func seed(ctx context.Context, a *app.App, tx db.Querier, schoolName, hash strin
 	return seedStories(ctx, tx, school.ID, now) // stories.go
 }
 
-// history gives a demo class four weeks of school days: attendance with
-// an absence or two, and a few points per student per day, mostly for
-// positive skills. A fixed seed keeps every demo the same.
+// history gives a demo class four weeks of school days, varied as a real
+// class's are, so the reports show what they are for: two children are
+// often late, one is off sick for a whole week, a few others miss a day
+// here and there (none on some days, three on a bad one), and a few
+// points per student per day, mostly for positive skills. A fixed seed
+// keeps every demo the same.
 func history(ctx context.Context, a *app.App, tx db.Querier, class *store.Class, teacherID int64, roster []int64, now time.Time) error {
 	skills, err := store.SkillsForClass(ctx, tx, class.SchoolID, class.ID)
 	if err != nil {
@@ -204,21 +207,33 @@ func history(ctx context.Context, a *app.App, tx db.Querier, class *store.Class,
 	}
 	rng := rand.New(rand.NewPCG(uint64(class.ID), 42))
 	today := now.In(a.Location)
+	var days []time.Time
 	for back := 28; back >= 1; back-- {
-		day := today.AddDate(0, 0, -back)
-		if day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
-			continue
+		if day := today.AddDate(0, 0, -back); day.Weekday() != time.Saturday && day.Weekday() != time.Sunday {
+			days = append(days, day)
 		}
+	}
+	order := rng.Perm(len(roster))
+	oftenLate := map[int64]bool{roster[order[0]]: true, roster[order[1]]: true}
+	sick := roster[order[2]]
+	sickFrom := 5 + rng.IntN(max(len(days)-10, 1)) // a school week, inside the four
+	for i, day := range days {
 		date := day.Format(time.DateOnly)
 		start := time.Date(day.Year(), day.Month(), day.Day(), 8, 30, 0, 0, a.Location).UTC()
-		absent := map[int64]bool{roster[rng.IntN(len(roster))]: true}
+		// 0 to 3 other children away that day, most days one or none.
+		away := map[int64]bool{}
+		for n := []int{0, 0, 1, 1, 1, 2, 3}[rng.IntN(7)]; n > 0; n-- {
+			away[roster[order[3+rng.IntN(len(roster)-3)]]] = true
+		}
 		for _, sid := range roster {
 			status := store.Present
 			switch {
-			case absent[sid]:
+			case sid == sick && i >= sickFrom && i < sickFrom+5, away[sid]:
 				status = store.Absent
-			case rng.IntN(30) == 0:
+			case oftenLate[sid] && rng.IntN(3) == 0, rng.IntN(40) == 0:
 				status = store.Late
+			case rng.IntN(60) == 0:
+				status = store.LeftEarly
 			}
 			if err := store.SaveAttendance(ctx, tx, &store.AttendanceRecord{SchoolID: class.SchoolID, ClassID: class.ID, StudentID: sid,
 				Day: date, Status: status, RecordedBy: teacherID, RecordedAt: start}); err != nil {
