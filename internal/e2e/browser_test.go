@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,7 @@ type browser struct {
 	mu       sync.Mutex
 	problems []string
 	marks    map[string]chan struct{} // console markers settleConsole waits for
+	allowed  []string                 // console errors a test expects (allow)
 	size     [2]int64
 }
 
@@ -129,13 +131,23 @@ func newBrowser(t *testing.T, viewport [2]int64, lang string) *browser {
 			}
 			if m.Type == chromedp.ConsoleError || m.IsException() {
 				b.mu.Lock()
-				b.problems = append(b.problems, m.String()+" at "+m.URL)
+				if text := m.String() + " at " + m.URL; !slices.ContainsFunc(b.allowed, func(a string) bool { return strings.Contains(text, a) }) {
+					b.problems = append(b.problems, text)
+				}
 				b.mu.Unlock()
 			}
 		}
 	}()
 	t.Cleanup(b.checkConsole)
 	return b
+}
+
+// allow expects console errors containing text, as Chromium logs a form
+// the server answered 4xx ("status of 400 (Bad Request) at …/path").
+func (b *browser) allow(text string) {
+	b.mu.Lock()
+	b.allowed = append(b.allowed, text)
+	b.mu.Unlock()
 }
 
 // do runs actions and fails the test on error.
