@@ -168,7 +168,7 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 		return nil, err
 	}
 	for _, p := range out {
-		a.Events.Publish(PointEvent{StudentID: p.StudentID, ClassID: p.ClassID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight})
+		a.Events.Publish(PointEvent{StudentID: p.StudentID, ClassID: p.ClassID, PointID: p.ID, SkillName: p.SkillName, Weight: p.Weight, AwardedAt: p.AwardedAt})
 	}
 	return out, nil
 }

@@ -1,6 +1,9 @@
 package app
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // PointEvent tells a family's open page that a point was given or undone.
 type PointEvent struct {
@@ -9,6 +12,7 @@ type PointEvent struct {
 	PointID   int64
 	SkillName string
 	Weight    int
+	AwardedAt time.Time
 	Undone    bool
 	// AccessChanged: who may follow the student changed (a custody block,
 	// an eligible student). Live pages end their stream and reconnect,

@@ -101,7 +101,20 @@ func TestTeachersDayInTheClassroom(t *testing.T) {
 	teacher.eval(`[...document.querySelectorAll('[data-student]')].find(a => a.dataset.name === 'Yuki').click(), ""`)
 	teacher.do(chromedp.WaitVisible(chromedp.CSS(".sheet.open .skill")), chromedp.Click(chromedp.CSS(".sheet.open .skill.pos")),
 		chromedp.WaitVisible(chromedp.CSS("[data-toast]:not([hidden])")))
-	parent.waitUntil("the new point appears live", `document.querySelector("[data-today-total]").textContent === "2"`)
+	week := parent.text("[data-week-total]")
+	teacher.do(chromedp.Navigate(env.URL+classPath), chromedp.WaitVisible(chromedp.CSS(".grid-tiles")))
+	teacher.eval(`[...document.querySelectorAll('[data-student]')].find(a => a.dataset.name === 'Yuki').click(), ""`)
+	teacher.do(chromedp.WaitVisible(chromedp.CSS(".sheet.open .skill")), chromedp.Click(chromedp.CSS(".sheet.open .skill.pos")),
+		chromedp.WaitVisible(chromedp.CSS("[data-toast]:not([hidden])")))
+	parent.waitUntil("the new point appears live", `document.querySelector("[data-today-total]").textContent === "3"`)
+	// This week's total follows today's, and the new row says when, as
+	// the rows the page was served with do (issue 15).
+	if got, want := parent.text("[data-week-total]"), fmt.Sprint(atoi(t, week)+1); got != want {
+		t.Errorf("this week shows %s after a live point, want %s", got, want)
+	}
+	if row := parent.eval(`(() => { const li = document.querySelector("[data-timeline] li.new"); const old = document.querySelector("[data-timeline] li:not(.new) time"); return li.querySelector(".pt").textContent + "|" + (li.querySelector("time") ? li.querySelector("time").textContent.length === old.textContent.length : "no time"); })()`); row != "+1|true" {
+		t.Errorf("the live row reads %q, want a +1 and a time like the others'", row)
+	}
 	parent.shot("parent-live")
 
 	// Another child's parent cannot see Yuki's points.

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -29,4 +31,14 @@ func TestFormErrorIsFocusedInView(t *testing.T) {
 		t.Error("the focused error is not in view")
 	}
 	b.shot("connect-error")
+}
+
+// atoi reads a number the page shows.
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		t.Fatalf("not a number: %q", s)
+	}
+	return n
 }

@@ -73,7 +73,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			b, _ := json.Marshal(map[string]any{"student_id": strconv.FormatInt(e.StudentID, 10), "point_id": strconv.FormatInt(e.PointID, 10),
-				"skill": e.SkillName, "weight": e.Weight, "undone": e.Undone})
+				"skill": e.SkillName, "weight": e.Weight, "undone": e.Undone,
+				"at": e.AwardedAt.Format(time.RFC3339), "time": s.weekClock(e.AwardedAt)})
 			fmt.Fprintf(w, "event: point\ndata: %s\n\n", b)
 		}
 		if err := rc.Flush(); err != nil {

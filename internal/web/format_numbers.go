@@ -30,6 +30,10 @@ func signed(l *i18n.Localizer, n int) template.HTML {
 	return template.HTML(`<bdi dir="ltr" class="num">` + s + `</bdi>`)
 }
 
+// weekClock is when a point was given, as a family's timeline shows it
+// ("Mon 14:05"), in the school's zone, for the page and its live rows alike.
+func (s *Server) weekClock(t time.Time) string { return t.In(s.app.Location).Format("Mon 15:04") }
+
 // clock is a time of day in the school's zone, as "14:05", with a
 // machine-readable datetime, for the rows of a timeline.
 func clock(loc *time.Location, t time.Time) template.HTML {

@@ -29,8 +29,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"list":   func(v ...string) []string { return v },
 		// signed and clock write numbers and times that sit in
 		// right-to-left text (format_numbers.go).
-		"signed": signed,
-		"clock":  func(t time.Time) template.HTML { return clock(s.app.Location, t) },
+		"signed":    signed,
+		"clock":     func(t time.Time) template.HTML { return clock(s.app.Location, t) },
+		"weekClock": s.weekClock,
 		"childDay": func(l *i18n.Localizer, c app.ChildDay) any {
 			return struct {
 				L *i18n.Localizer
