@@ -190,6 +190,26 @@ const LoginCardTTL = 365 * 24 * time.Hour
 // PrintLoginCards makes a fresh personal login link for every student of
 // a class (old cards stop working) for the teacher to print.
 func (a *App) PrintLoginCards(ctx context.Context, s *Session, classID int64) ([]LoginCard, error) {
+	return a.printCards(ctx, s, classID, 0)
+}
+
+// PrintLoginCard makes a fresh card for one student of the class, for a
+// lost or spoiled card: only that student's old card stops working, the
+// rest of the class keeps theirs.
+func (a *App) PrintLoginCard(ctx context.Context, s *Session, classID, studentID int64) (*LoginCard, error) {
+	cards, err := a.printCards(ctx, s, classID, studentID)
+	if err != nil {
+		return nil, err
+	}
+	if len(cards) == 0 {
+		return nil, ErrNotFound // not on this class's roster
+	}
+	return &cards[0], nil
+}
+
+// printCards replaces the login links of a class's students, or of only
+// one of them when only is not 0.
+func (a *App) printCards(ctx context.Context, s *Session, classID, only int64) ([]LoginCard, error) {
 	c, err := a.teachClass(ctx, s, classID)
 	if err != nil {
 		return nil, err
@@ -202,6 +222,9 @@ func (a *App) PrintLoginCards(ctx context.Context, s *Session, classID int64) ([
 	cards := make([]LoginCard, 0, len(roster))
 	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		for _, st := range roster {
+			if only != 0 && st.ID != only {
+				continue
+			}
 			token := NewToken()
 			if err := store.ReplaceLoginLink(ctx, tx, c.SchoolID, st.ID, s.User.ID, HashToken(token), now, now.Add(LoginCardTTL)); err != nil {
 				return err

@@ -155,6 +155,30 @@ func (s *Server) loginCardsSubmit(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	return s.renderCards(w, r, sess, id, cards, false)
+}
+
+// loginCardSubmit reprints one student's card (lost, torn), leaving the
+// rest of the class's cards working.
+func (s *Server) loginCardSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := sessionAt(r, "id")
+	if err != nil {
+		return err
+	}
+	sid, err := strconv.ParseInt(r.PathValue("sid"), 10, 64)
+	if err != nil {
+		return app.ErrNotFound
+	}
+	card, err := s.app.PrintLoginCard(r.Context(), sess, id, sid)
+	if err != nil {
+		return err
+	}
+	return s.renderCards(w, r, sess, id, []app.LoginCard{*card}, true)
+}
+
+// renderCards shows login cards, ready to print; one says only one
+// student's card was replaced.
+func (s *Server) renderCards(w http.ResponseWriter, r *http.Request, sess *app.Session, id int64, cards []app.LoginCard, one bool) error {
 	c, _, err := s.app.Class(r.Context(), sess, id)
 	if err != nil {
 		return err
@@ -182,7 +206,8 @@ func (s *Server) loginCardsSubmit(w http.ResponseWriter, r *http.Request) error 
 		ClassName string
 		Cards     []card
 		LoginURL  string
-	}{id, c.Name, out, s.app.BaseURL + "/login"}
+		One       bool
+	}{id, c.Name, out, s.app.BaseURL + "/login", one}
 	s.render(w, r, http.StatusOK, "login_cards", p)
 	return nil
 }

@@ -243,7 +243,7 @@ func TestRosterPagesWithoutJavaScript(t *testing.T) {
 				t.Errorf("the class-code picker shows %v", names)
 			}
 			_, body, _ = post(t, teacher, newClass+"/cards", nil)
-			if names := regexp.MustCompile(`class="login-card-name">([^<]+)<`).FindAllStringSubmatch(body, -1); len(names) == 0 || !regexp.MustCompile(`^\p{Lu}\. \p{Lu}\.$`).MatchString(names[0][1]) {
+			if names := regexp.MustCompile(`class="login-card-name"><bdi>([^<]+)<`).FindAllStringSubmatch(body, -1); len(names) == 0 || !regexp.MustCompile(`^\p{Lu}\. \p{Lu}\.$`).MatchString(names[0][1]) {
 				t.Errorf("login cards show %v", names)
 			}
 			ava := login(t, env, demo.StudentUsername)

@@ -119,6 +119,7 @@ func (s *Server) pageRoutes() []Route {
 		{Method: "POST", Pattern: "/classes/{id}/settings", Handle: s.classSettings},
 		{Method: "POST", Pattern: "/classes/{id}/code", Handle: s.classCodeSubmit},
 		{Method: "POST", Pattern: "/classes/{id}/cards", Handle: s.loginCardsSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/card", Handle: s.loginCardSubmit},
 
 		// Roster management: uploads, co-teachers, merges, the year
 		// rollover, the school's skills and name setting (roster_manage.go,
