@@ -183,7 +183,15 @@ func (x *API) endOtherSessions(w http.ResponseWriter, r *http.Request) error {
 
 // deleteMe schedules the account's erasure; asking again answers the same.
 func (x *API) deleteMe(w http.ResponseWriter, r *http.Request) error {
-	due, err := x.app.DeleteAccount(r.Context(), app.SessionFrom(r.Context()))
+	var in struct {
+		Password string `json:"password"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+	}
+	due, err := x.app.DeleteAccount(r.Context(), app.SessionFrom(r.Context()), in.Password)
 	if err != nil && !errors.Is(err, app.ErrDeletionPending) {
 		return err
 	}

@@ -33,6 +33,7 @@ var schemas = map[string]any{
 	"ProfileRequest":        obj(map[string]any{"title": str(), "first_name": str(), "last_name": str(), "language": str()}),
 	"PasswordChangeRequest": obj(map[string]any{"current_password": str(), "new_password": str()}, "current_password", "new_password"),
 	"EmailChangeRequest":    obj(map[string]any{"email": str(), "password": str()}, "email", "password"),
+	"DeleteMeRequest":       obj(map[string]any{"password": map[string]any{"type": "string", "description": "the account's password; an account without one sends no body within 15 minutes of logging in"}}),
 	"SessionList": obj(map[string]any{"sessions": map[string]any{"type": "array", "items": obj(map[string]any{
 		"id": str(), "kind": enum("web", "api"), "browser": str(), "created_at": str(), "last_seen_at": str(), "current": map[string]any{"type": "boolean"},
 	}, "id", "kind", "created_at", "last_seen_at", "current")}}, "sessions"),

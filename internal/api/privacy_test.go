@@ -91,7 +91,13 @@ func TestDeleteMeAPI(t *testing.T) {
 			t.Parallel()
 			env := testenv.New(t, d)
 			c := loginAPI(t, env, "email", demo.Teacher2Email)
-			status, out, _ := c.do("DELETE", "/api/v1/me", "")
+			// Without the password, or with a wrong one, nothing is scheduled.
+			for _, body := range []string{"", `{"password":"not it"}`} {
+				if status, _, _ := c.do("DELETE", "/api/v1/me", body); status != http.StatusBadRequest {
+					t.Errorf("DELETE /me with %q: %d, want 400", body, status)
+				}
+			}
+			status, out, _ := c.do("DELETE", "/api/v1/me", `{"password":"`+demo.Password+`"}`)
 			at, _ := time.Parse(time.RFC3339, out["erase_at"].(string))
 			if status != http.StatusAccepted || out["status"] != "scheduled" || at.Sub(time.Now()) < 13*24*time.Hour {
 				t.Fatalf("DELETE /me: %d %v", status, out)
@@ -101,7 +107,7 @@ func TestDeleteMeAPI(t *testing.T) {
 			}
 			// Asking again (after logging in) answers the same date.
 			c = loginAPI(t, env, "email", demo.Teacher2Email)
-			if status, again, _ := c.do("DELETE", "/api/v1/me", ""); status != http.StatusAccepted || again["erase_at"] != out["erase_at"] {
+			if status, again, _ := c.do("DELETE", "/api/v1/me", `{"password":"`+demo.Password+`"}`); status != http.StatusAccepted || again["erase_at"] != out["erase_at"] {
 				t.Errorf("second request: %d %v", status, again)
 			}
 		})

@@ -37,8 +37,8 @@ func (x *API) routes() {
 		Summary: "Change title, names or language; omitted fields stay as they are.", Request: "ProfileRequest", Response: "User",
 		Success: http.StatusOK, Errors: []int{400, 401}, Handle: x.updateMe})
 	x.add(Op{Method: "DELETE", Path: "/me", ID: "deleteMe", Tag: "auth",
-		Summary:  "Delete the account: every session ends now, and after the grace period the server sets (CUBBY_DELETION_GRACE) everything about the person is erased as the privacy inventory declares. Logging in before then and cancelling in the settings keeps the account. Asking again answers the same.",
-		Response: "DeletionScheduled", Success: http.StatusAccepted, Errors: []int{401}, Handle: x.deleteMe})
+		Summary: "Delete the account: every session ends now, and after the grace period the server sets (CUBBY_DELETION_GRACE) everything about the person is erased as the privacy inventory declares. Logging in before then and cancelling in the settings keeps the account. Asking again answers the same. The account's password is asked for (400 when wrong or missing), or for an account without one a login in the last 15 minutes.",
+		Request: "DeleteMeRequest", Response: "DeletionScheduled", Success: http.StatusAccepted, Errors: []int{400, 401}, Handle: x.deleteMe})
 	x.add(Op{Method: "POST", Path: "/me/export", ID: "requestExport", Tag: "privacy",
 		Summary:  "Ask for everything Cubby holds about the caller (and, for a parent, each connected child) as one zip: export.json, a readable export.html and the files. It is built in the background; the answer's export_id is the download's secret.",
 		Response: "ExportStarted", Success: http.StatusAccepted, Errors: []int{401, 409}, Handle: x.requestExport})

@@ -182,6 +182,9 @@ type Session struct {
 	// TwoFactorSetup: the person's school requires two-factor login and
 	// they have not set it up; until they do, that is all they may do.
 	TwoFactorSetup bool
+	// LoggedInAt is when this session logged in: an account without a
+	// password proves it is its owner by a fresh login (DeleteAccount).
+	LoggedInAt time.Time
 }
 
 // Authenticate resolves a session token into the user and their
@@ -221,7 +224,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (*Session, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Session{ID: s.ID, User: u, Actor: actor, TwoFactorSetup: setup}, nil
+	return &Session{ID: s.ID, User: u, Actor: actor, TwoFactorSetup: setup, LoggedInAt: s.CreatedAt}, nil
 }
 
 // loadActor gathers what authz needs to know about a user: their staff

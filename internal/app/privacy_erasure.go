@@ -36,7 +36,10 @@ var errStudentCurrent = refused("erase.in_class", ErrConflict)
 // DeleteAccount schedules the actor's own account for erasure after the
 // grace period and logs them out everywhere. Logging in again before the
 // date shows the request, which the person can cancel in their settings.
-func (a *App) DeleteAccount(ctx context.Context, s *Session) (time.Time, error) {
+func (a *App) DeleteAccount(ctx context.Context, s *Session, password string) (time.Time, error) {
+	if err := a.confirmOwner(ctx, s, password); err != nil {
+		return time.Time{}, err
+	}
 	now := a.Now()
 	due := a.Deployment().DeletionGrace.After(now)
 	err := a.db.Tx(ctx, func(tx db.Querier) error {
@@ -241,4 +244,29 @@ func (a *App) ReplayErasures(ctx context.Context) (int, error) {
 		a.Log.Warn("erasure ledger replayed: accounts erased before a backup was restored were erased again", "accounts", n)
 	}
 	return n, nil
+}
+
+// FreshLogin is how recent a login must be to stand in for a password,
+// for an account that has none (a student who logs in with a class code
+// or a card).
+const FreshLogin = 15 * time.Minute
+
+// confirmOwner checks, before something that cannot be taken back from
+// an unattended device (scheduling the account's deletion), that the
+// person at it owns the account: their password, or a fresh login when
+// the account has no password.
+func (a *App) confirmOwner(ctx context.Context, s *Session, password string) error {
+	if s.User.PasswordHash == "" {
+		if a.Now().Sub(s.LoggedInAt) > FreshLogin {
+			return &ValidationError{Fields: map[string]FieldError{"password": {Key: "delete.login_again"}}}
+		}
+		return nil
+	}
+	if _, err := a.checkPassword(ctx, loginOf(s.User), password); err != nil {
+		if !errors.Is(err, ErrUnauthorized) {
+			return err
+		}
+		return &ValidationError{Fields: map[string]FieldError{"password": {Key: "password.wrong"}}}
+	}
+	return nil
 }

@@ -87,7 +87,25 @@ func TestDeleteAccountAfterGracePeriod(t *testing.T) {
 			ctx, a, env := f.ctx, f.env.App, f.env
 			start := a.Now()
 			at(env, start)
-			due, err := a.DeleteAccount(ctx, f.parent)
+			// Without the password nothing is scheduled: a device left
+			// logged in cannot delete its owner's account (issue 15).
+			var ve *app.ValidationError
+			for _, pw := range []string{"", "not the password"} {
+				if _, err := a.DeleteAccount(ctx, f.parent, pw); !errors.As(err, &ve) || ve.Fields["password"].Key != "password.wrong" {
+					t.Errorf("deleting with password %q: %v", pw, err)
+				}
+			}
+			if e, _ := a.PendingDeletion(ctx, f.parent); e != nil {
+				t.Fatal("a deletion was scheduled without the password")
+			}
+			// An account without a password needs a fresh login instead.
+			nopw := *f.parent
+			u := *nopw.User
+			u.PasswordHash, nopw.User, nopw.LoggedInAt = "", &u, start.Add(-app.FreshLogin-time.Minute)
+			if _, err := a.DeleteAccount(ctx, &nopw, ""); !errors.As(err, &ve) || ve.Fields["password"].Key != "delete.login_again" {
+				t.Errorf("a passwordless account's stale login deleted it: %v", err)
+			}
+			due, err := a.DeleteAccount(ctx, f.parent, "amber meadow kite")
 			must(t, err)
 			if want := start.AddDate(0, 0, 14); !due.Equal(want) {
 				t.Errorf("due %v, want %v (the default two weeks)", due, want)
@@ -106,7 +124,7 @@ func TestDeleteAccountAfterGracePeriod(t *testing.T) {
 			if e, err := a.PendingDeletion(ctx, s); err != nil || e == nil || !e.DueAt.Equal(due) {
 				t.Fatalf("pending deletion after logging in: %+v %v", e, err)
 			}
-			if again, err := a.DeleteAccount(ctx, s); !errors.Is(err, app.ErrDeletionPending) || !again.Equal(due) {
+			if again, err := a.DeleteAccount(ctx, s, "amber meadow kite"); !errors.Is(err, app.ErrDeletionPending) || !again.Equal(due) {
 				t.Errorf("asking twice: %v %v", again, err)
 			}
 			s = loginAs(t, env, parentEmail, "amber meadow kite")
@@ -114,7 +132,7 @@ func TestDeleteAccountAfterGracePeriod(t *testing.T) {
 			if e, _ := a.PendingDeletion(ctx, s); e != nil {
 				t.Fatal("still pending after cancelling")
 			}
-			due, err = a.DeleteAccount(ctx, s)
+			due, err = a.DeleteAccount(ctx, s, "amber meadow kite")
 			must(t, err)
 			at(env, due.Add(-time.Minute))
 			if _, err := a.RunDueErasures(ctx); err != nil {
@@ -146,7 +164,7 @@ func TestDueErasuresRunOnce(t *testing.T) {
 			f := newFamily(t, d)
 			ctx, a := f.ctx, f.env.App
 			now := a.Now()
-			_, err := a.DeleteAccount(ctx, f.parent)
+			_, err := a.DeleteAccount(ctx, f.parent, "amber meadow kite")
 			must(t, err)
 			at(f.env, now.Add(13*24*time.Hour))
 			n, err := a.RunDueErasures(ctx)

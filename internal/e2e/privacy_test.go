@@ -184,6 +184,7 @@ func TestTeacherDeletesAccount(t *testing.T) {
 	b.do(chromedp.Navigate(env.URL+"/settings#delete"), chromedp.WaitVisible(chromedp.CSS(`a[href="/settings/delete"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/settings/delete"]`)), chromedp.WaitVisible(chromedp.ID("delete-account")))
 	b.shot("delete-account-page")
+	b.fill("password", demo.Password)
 	b.do(chromedp.Click(chromedp.ID("confirm")), chromedp.Click(chromedp.ID("delete-account")), chromedp.WaitVisible(chromedp.ID("deletion-date")))
 	due := time.Now().UTC().AddDate(0, 0, 14).Format("2006-01-02")
 	if got := b.text("#deletion-date"); !strings.Contains(got, due) {

@@ -84,15 +84,18 @@ func (s *Server) deleteAccountPage(w http.ResponseWriter, r *http.Request) error
 }
 
 type deletePage struct {
-	Grace   string
-	Pending *store.Erasure
-	Holds   []string
-	Date    string
+	// HasPassword: the form asks for it; an account without one (a
+	// student who logs in with a class code) needs a fresh login instead.
+	HasPassword bool
+	Grace       string
+	Pending     *store.Erasure
+	Holds       []string
+	Date        string
 }
 
 func (s *Server) renderDeletePage(w http.ResponseWriter, r *http.Request, sess *app.Session, p *Page, status int) error {
 	wd := words{p.L}
-	d := deletePage{Grace: wd.period(s.app.Deployment().DeletionGrace)}
+	d := deletePage{Grace: wd.period(s.app.Deployment().DeletionGrace), HasPassword: sess.User.PasswordHash != ""}
 	var err error
 	if d.Pending, err = s.app.PendingDeletion(r.Context(), sess); err != nil {
 		return err
@@ -123,9 +126,15 @@ func (s *Server) deleteAccountSubmit(w http.ResponseWriter, r *http.Request) err
 		p.Error = p.L.T("error.validation")
 		return s.renderDeletePage(w, r, sess, p, http.StatusBadRequest)
 	}
-	due, err := s.app.DeleteAccount(r.Context(), sess)
+	due, err := s.app.DeleteAccount(r.Context(), sess, r.PostForm.Get("password"))
 	if err != nil && !errors.Is(err, app.ErrDeletionPending) {
-		return err
+		p := s.page(w, r, "delete.title")
+		status, ok := s.formError(w, p, err)
+		if !ok {
+			return err
+		}
+		p.Form.Set("confirm", "1")
+		return s.renderDeletePage(w, r, sess, p, status)
 	}
 	s.clearSessionCookie(w)
 	p := s.page(w, r, "delete.title")

@@ -272,6 +272,8 @@ func TestPrivacyFormsValidate(t *testing.T) {
 				want   string
 			}{
 				{"delete without confirming", parent, "/settings/delete", url.Values{}, 400, "Tick the box to confirm."},
+				{"delete without the password", parent, "/settings/delete", url.Values{"confirm": {"1"}}, 400, "That password is not right."},
+				{"delete with a wrong password", parent, "/settings/delete", url.Values{"confirm": {"1"}, "password": {"not it"}}, 400, "That password is not right."},
 				{"empty correction", parent, "/privacy/corrections", url.Values{"student": {"1"}, "table": {"points"}, "key": {"1"}}, 400, "This field is required."},
 				{"correction of a stranger's record", parent, "/privacy/corrections", url.Values{"student": {"999"}, "table": {"points"}, "key": {"1"}, "request": {"x"}}, 404, ""},
 				{"longer retention", leader, "/privacy/school/1/retention", url.Values{"data_type": {"feedback_points"}, "number": {"18"}, "unit": {"M"}}, 400, "not lengthen"},

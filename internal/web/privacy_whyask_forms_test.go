@@ -62,6 +62,7 @@ var formFields = map[string]string{
 	"/settings/profile language":          "users.language",
 	"/settings/email email":               "users.email",
 	"/settings/email password":            "", // checked, not stored
+	"/settings/delete password":           "",
 	"/settings/password current_password": "",
 	"/settings/password new_password":     "users.password_hash",
 	"/settings/2fa/confirm code":          "users.totp_secret", // confirms the secret that is then kept
