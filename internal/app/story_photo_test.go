@@ -18,7 +18,9 @@ import (
 	"testing"
 
 	"cubby/internal/app"
+	"cubby/internal/db"
 	"cubby/internal/db/dbtest"
+	"cubby/internal/files"
 	"cubby/internal/store"
 	"cubby/internal/testenv"
 )
@@ -108,6 +110,35 @@ func storyFile(name string, b []byte) app.StoryFile {
 	return app.StoryFile{Name: name, Body: bytes.NewReader(b)}
 }
 
+// storyStores are the places a story test keeps its files: a folder on
+// each engine, and an S3 bucket on a real S3 server (SeaweedFS, see
+// testenv.StartS3), so the media pipeline's promises — nothing of an
+// upload or a refused file left behind — hold for both stores.
+type storyStore struct {
+	name string
+	d    db.Dialect
+	s3   bool
+}
+
+func storyStores(t *testing.T) []storyStore {
+	var out []storyStore
+	for _, d := range dbtest.Engines(t) {
+		out = append(out, storyStore{name: string(d), d: d})
+	}
+	return append(out, storyStore{name: "sqlite+s3", d: db.SQLite, s3: true})
+}
+
+// env starts Cubby for the case, with a new bucket when it is the S3 one.
+func (c storyStore) env(t *testing.T) *testenv.Env {
+	t.Helper()
+	if !c.s3 {
+		return testenv.New(t, c.d)
+	}
+	bucket, err := files.NewS3(testenv.StartS3(t).NewBucket(t))
+	must(t, err)
+	return testenv.New(t, c.d, testenv.WithFiles(bucket))
+}
+
 // storedKeys lists what the file store holds under story/.
 func storedKeys(t *testing.T, env *testenv.Env) []string {
 	t.Helper()
@@ -124,9 +155,9 @@ func storedKeys(t *testing.T, env *testenv.Env) []string {
 // A photo straight from a phone is stored without any metadata, upright,
 // with its thumbnail; the post reaches families only once it is ready.
 func TestStoryPhotoLosesItsMetadata(t *testing.T) {
-	for _, d := range dbtest.Engines(t) {
-		t.Run(string(d), func(t *testing.T) {
-			env := testenv.New(t, d)
+	for _, c := range storyStores(t) {
+		t.Run(c.name, func(t *testing.T) {
+			env := c.env(t)
 			w, a := newStoryWorld(t, env), env.App
 			a.Stories.TempDir = t.TempDir()
 			photo := gpsPhoto(t)
@@ -174,9 +205,9 @@ func TestStoryPhotoLosesItsMetadata(t *testing.T) {
 
 // Bad files are refused with a clear message and leave nothing behind.
 func TestStoryBadFiles(t *testing.T) {
-	for _, d := range dbtest.Engines(t) {
-		t.Run(string(d), func(t *testing.T) {
-			env := testenv.New(t, d)
+	for _, c := range storyStores(t) {
+		t.Run(c.name, func(t *testing.T) {
+			env := c.env(t)
 			w, a := newStoryWorld(t, env), env.App
 			a.Stories.TempDir = t.TempDir()
 			a.Stories.MaxFileSize = 1 << 20
