@@ -3,9 +3,11 @@ package web
 import (
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	"cubby/internal/i18n"
+	"cubby/internal/store"
 )
 
 // Numbers and times that sit in right-to-left text. A signed number such
@@ -39,4 +41,35 @@ func (s *Server) weekClock(t time.Time) string { return t.In(s.app.Location).For
 func clock(loc *time.Location, t time.Time) template.HTML {
 	lt := t.In(loc)
 	return template.HTML(`<time datetime="` + lt.Format(time.RFC3339) + `" dir="ltr">` + lt.Format("15:04") + `</time>`)
+}
+
+// title is a courtesy title ("Ms.") as the reader's language writes it
+// ("Sra.", "Mme"); the stored value stays the English one the forms post.
+func title(l *i18n.Localizer, t string) string {
+	key := "title." + strings.ToLower(strings.TrimSuffix(t, "."))
+	if t == "" || !l.Has(key) {
+		return t
+	}
+	return l.T(key)
+}
+
+// titleOption labels a title in a form's list: the reader's word, with the
+// English one beside it where two read alike ("Sra. (Ms.)").
+func titleOption(l *i18n.Localizer, t string) string {
+	if w := title(l, t); w != t {
+		return w + " (" + t + ")"
+	}
+	return t
+}
+
+// displayName is how a person is addressed (store.User.DisplayName) with
+// the title in the reader's language: "Sra. Alvarez".
+func displayName(l *i18n.Localizer, u *store.User) string {
+	if u == nil {
+		return ""
+	}
+	if u.Title != "" && u.LastName != "" {
+		return title(l, u.Title) + " " + u.LastName
+	}
+	return u.DisplayName()
 }

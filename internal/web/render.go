@@ -32,6 +32,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"signed":    signed,
 		"clock":     func(t time.Time) template.HTML { return clock(s.app.Location, t) },
 		"weekClock": s.weekClock,
+		// Courtesy titles in the reader's language (format_numbers.go).
+		"titleOption": titleOption,
+		"displayName": displayName,
 		"childDay": func(l *i18n.Localizer, c app.ChildDay) any {
 			return struct {
 				L *i18n.Localizer
@@ -118,7 +121,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *
 		if key, err := url.QueryUnescape(c.Value); err == nil && l.Has(key) {
 			name := ""
 			if p.User != nil {
-				name = p.User.DisplayName()
+				name = displayName(l, p.User)
 			}
 			p.Flash = l.T(key, "name", name)
 		}
