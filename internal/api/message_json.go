@@ -36,6 +36,7 @@ type conversationJSON struct {
 	ReplyTo          *string      `json:"reply_to"`
 	Subject          string       `json:"subject,omitempty"`
 	Urgent           bool         `json:"urgent"`
+	SendAt           *time.Time   `json:"send_at,omitempty"`
 	CreatedAt        time.Time    `json:"created_at"`
 	LastMessageAt    time.Time    `json:"last_message_at"`
 	With             []personJSON `json:"with"`
@@ -145,7 +146,7 @@ func withOthers(writers []store.Member, self int64) []store.Member {
 func conversationOf(c store.Conversation, with []store.Member) conversationJSON {
 	return conversationJSON{ID: id(c.ID), SchoolID: id(c.SchoolID), Kind: c.Kind, Audience: c.Audience, ClassID: optID(c.ClassID), ClassName: c.ClassName,
 		StudentID: optID(c.StudentID), StudentFirstName: c.StudentFirst, ReplyTo: optID(c.ReplyTo), Subject: c.Subject, Urgent: c.Urgent,
-		CreatedAt: c.CreatedAt.UTC(), LastMessageAt: c.LastMessageAt.UTC(), With: membersJSON(with)}
+		SendAt: c.SendAt, CreatedAt: c.CreatedAt.UTC(), LastMessageAt: c.LastMessageAt.UTC(), With: membersJSON(with)}
 }
 
 func inboxEntryOf(e app.InboxEntry) conversationJSON {
@@ -236,9 +237,10 @@ func init() {
 		"student_first_name": map[string]any{"type": "string", "description": "the child a family conversation is about"},
 		"reply_to":           map[string]any{"type": []string{"string", "null"}, "description": "the announcement a private reply answers"},
 		"subject":            str(), "urgent": boolean, "created_at": date, "last_message_at": date,
-		"with":   map[string]any{"type": "array", "items": ref("MessagePerson"), "description": "the others who write in it (an announcement: its sender)"},
-		"role":   map[string]any{"type": "string", "enum": []string{"member", "recipient"}, "description": "inbox lines: recipient for an announcement received"},
-		"unread": map[string]any{"type": "integer", "description": "inbox lines: the caller's unread messages in it"},
+		"send_at": map[string]any{"type": "string", "format": "date-time", "description": "a scheduled announcement: when its recipients get it (they see it from then on)"},
+		"with":    map[string]any{"type": "array", "items": ref("MessagePerson"), "description": "the others who write in it (an announcement: its sender)"},
+		"role":    map[string]any{"type": "string", "enum": []string{"member", "recipient"}, "description": "inbox lines: recipient for an announcement received"},
+		"unread":  map[string]any{"type": "integer", "description": "inbox lines: the caller's unread messages in it"},
 		"last_message": obj(map[string]any{"text": str(), "sender_id": nullable("string"), "sender_type": str(), "attachments": integer()},
 			"text", "sender_id", "sender_type", "attachments"),
 		"recipients": map[string]any{"type": "integer", "description": "an announcement's sender: how many received it"},
@@ -269,13 +271,13 @@ func init() {
 		"MessageEdit":   obj(map[string]any{"text": text}, "text"),
 		"ClassAnnouncementCreate": obj(map[string]any{
 			"subject": map[string]any{"type": "string", "maxLength": app.MessageMaxSubject}, "text": text,
-			"urgent": map[string]any{"type": "boolean", "description": "leaders only"}}, "subject"),
+			"urgent": map[string]any{"type": "boolean", "description": "leaders only"}, "send_at": map[string]any{"type": "string", "format": "date-time", "description": "schedule it: recipients get it at this time (at least a minute ahead, at most 90 days)"}}, "subject"),
 		"SchoolAnnouncementCreate": obj(map[string]any{
 			"audience": enum(store.AudienceFamilies, store.AudienceStaff),
 			"subject":  map[string]any{"type": "string", "maxLength": app.MessageMaxSubject}, "text": text,
-			"urgent": map[string]any{"type": "boolean", "description": "emailed at once, even during quiet hours"}}, "audience", "subject"),
+			"urgent": map[string]any{"type": "boolean", "description": "emailed at once, even during quiet hours"}, "send_at": map[string]any{"type": "string", "format": "date-time", "description": "schedule it: recipients get it at this time (at least a minute ahead, at most 90 days)"}}, "audience", "subject"),
 		"AnnouncementForm": obj(map[string]any{"audience": enum(store.AudienceFamilies, store.AudienceStaff), "subject": str(), "text": str(),
-			"urgent": enum("true", "false"), "file": files}, "subject"),
+			"urgent": enum("true", "false"), "send_at": map[string]any{"type": "string", "format": "date-time"}, "file": files}, "subject"),
 		"MessageAttachment": obj(map[string]any{"id": str(), "kind": enum("photo", "video", "file"), "name": str(), "content_type": str(),
 			"size": integer(), "width": integer(), "height": integer(), "url": str(), "thumb_url": str()}, "id", "kind", "name", "content_type", "size", "url"),
 		"MessageRead": obj(map[string]any{"user_id": str(), "name": str(), "read_at": date}, "user_id", "name", "read_at"),

@@ -240,6 +240,14 @@ func TestMessageBadInput(t *testing.T) {
 			if got, out, _ := w.people["leader"].do("POST", "/api/v1/schools/1/announcements", `{"audience":"class","subject":"x","text":"x"}`); got != 400 || field(out, "errors", "audience") == nil {
 				t.Errorf("a school announcement to a class: %d %v", got, out)
 			}
+			for _, at := range []string{"2001-01-01T09:00:00Z", "2999-01-01T09:00:00Z"} {
+				if got, out, _ := w.people["teacher"].do("POST", "/api/v1/classes/1/announcements", `{"subject":"Later","text":"x","send_at":"`+at+`"}`); got != 400 || field(out, "errors", "send_at") == nil {
+					t.Errorf("an announcement scheduled for %s: %d %v", at, got, out)
+				}
+			}
+			if got, _, _ := w.people["teacher"].do("POST", "/api/v1/classes/1/announcements", `{"subject":"Later","text":"x","send_at":"next Tuesday"}`); got != 400 {
+				t.Errorf("an announcement scheduled for next Tuesday: %d", got)
+			}
 			if got, out, _ := w.people["teacher"].do("PUT", "/api/v1/me/quiet-hours", `{"enabled":true,"starts":"25:00","ends":"07:00","weekends":false}`); got != 400 || field(out, "errors", "starts") == nil {
 				t.Errorf("quiet hours at 25:00: %d %v", got, out)
 			}

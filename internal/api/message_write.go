@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"cubby/internal/app"
 	"cubby/internal/store"
@@ -191,11 +192,13 @@ type announcementReq struct {
 	Subject  string `json:"subject"`
 	Text     string `json:"text"`
 	Urgent   bool   `json:"urgent"`
+	// SendAt schedules it (RFC 3339); its recipients get it then.
+	SendAt *time.Time `json:"send_at"`
 }
 
 func (x *API) announceToClass(w http.ResponseWriter, r *http.Request) error {
 	return x.announce(w, r, func(id int64, req announcementReq) app.Announcement {
-		return app.Announcement{Audience: store.AudienceClass, ClassID: id, Subject: req.Subject, Urgent: req.Urgent}
+		return app.Announcement{Audience: store.AudienceClass, ClassID: id, Subject: req.Subject, Urgent: req.Urgent, SendAt: req.SendAt}
 	})
 }
 
@@ -204,7 +207,7 @@ func (x *API) announceToSchool(w http.ResponseWriter, r *http.Request) error {
 		if req.Audience != store.AudienceFamilies && req.Audience != store.AudienceStaff {
 			req.Audience = "" // "class" goes through the class's own endpoint
 		}
-		return app.Announcement{Audience: req.Audience, SchoolID: id, Subject: req.Subject, Urgent: req.Urgent}
+		return app.Announcement{Audience: req.Audience, SchoolID: id, Subject: req.Subject, Urgent: req.Urgent, SendAt: req.SendAt}
 	})
 }
 

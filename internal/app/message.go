@@ -371,7 +371,7 @@ func (a *App) conversation(ctx context.Context, s *Session, convID int64) (*stor
 	if err != nil {
 		return nil, authz.Conversation{}, err
 	}
-	ref := authz.Conversation{SchoolID: conv.SchoolID, Kind: conv.Kind, StudentID: conv.StudentID}
+	ref := authz.Conversation{SchoolID: conv.SchoolID, Kind: conv.Kind, StudentID: conv.StudentID, Scheduled: conv.Scheduled(a.Now())}
 	m, err := store.MemberOf(ctx, a.db.R, conv.ID, s.User.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, ref, err

@@ -18,7 +18,11 @@ import (
 // child of the class gets nothing) and read it in their inbox; their
 // replies go privately to the sender, in a conversation of its own. Only
 // leaders mark one urgent; an urgent announcement is emailed at once, even
-// to staff in their quiet hours.
+// to staff in their quiet hours. A scheduled announcement (SendAt) is
+// written at once, with its recipients fixed then, and reaches them at
+// its time: their inbox shows it from then on and their emails wait in
+// the outbox until then; its sender sees it as scheduled and may still
+// correct it until five minutes after it goes.
 
 // Announcement says where an announcement goes.
 type Announcement struct {
@@ -27,7 +31,11 @@ type Announcement struct {
 	SchoolID int64  // the school, for the others
 	Subject  string
 	Urgent   bool
+	SendAt   *time.Time // when to send it, or nil for now
 }
+
+// MaxSchedule is how far ahead an announcement may be scheduled.
+const MaxSchedule = 90 * 24 * time.Hour
 
 // Announce sends an announcement and returns its conversation.
 func (a *App) Announce(ctx context.Context, s *Session, an Announcement, d MessageDraft) (*store.Conversation, error) {
@@ -43,10 +51,22 @@ func (a *App) Announce(ctx context.Context, s *Session, an Announcement, d Messa
 	case utf8.RuneCountInString(subject) > MessageMaxSubject || containsNewline(subject):
 		v.Add("subject", "validation.too_long", "max", MessageMaxSubject)
 	}
+	now := a.Now()
+	if an.SendAt != nil {
+		switch at := an.SendAt.UTC(); {
+		case !at.After(now.Add(time.Minute)):
+			v.Add("send_at", "message.send_at_past")
+		case at.After(now.Add(MaxSchedule)):
+			v.Add("send_at", "message.send_at_too_far", "days", int(MaxSchedule/(24*time.Hour)))
+		default:
+			t := at.Truncate(time.Microsecond)
+			an.SendAt = &t
+		}
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	conv := &store.Conversation{Kind: store.ConvAnnouncement, Audience: an.Audience, Subject: subject, Urgent: an.Urgent, CreatedBy: s.User.ID}
+	conv := &store.Conversation{Kind: store.ConvAnnouncement, Audience: an.Audience, Subject: subject, Urgent: an.Urgent, CreatedBy: s.User.ID, SendAt: an.SendAt}
 	var to []int64
 	switch an.Audience {
 	case store.AudienceClass:
@@ -98,8 +118,11 @@ func (a *App) Announce(ctx context.Context, s *Session, an Announcement, d Messa
 	if err != nil {
 		return nil, err
 	}
-	now := a.Now()
 	conv.CreatedAt = now
+	sent := now // the message's time: when its recipients get it
+	if conv.SendAt != nil {
+		sent = *conv.SendAt
+	}
 	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreateConversation(ctx, tx, conv); err != nil {
 			return err
@@ -110,7 +133,7 @@ func (a *App) Announce(ctx context.Context, s *Session, an Announcement, d Messa
 		if err := store.AddRecipients(ctx, tx, conv.SchoolID, conv.ID, to, now); err != nil {
 			return err
 		}
-		if _, err := a.writeMessage(ctx, tx, s, conv, text, files, now); err != nil {
+		if _, err := a.writeMessage(ctx, tx, s, conv, text, files, sent); err != nil {
 			return err
 		}
 		return a.notifyRecipients(ctx, tx, s, conv, now)
@@ -165,8 +188,11 @@ func (a *App) notifyRecipients(ctx context.Context, tx db.Querier, s *Session, c
 		}
 		e := notify.Email{To: m.Email, Lang: m.Language, Template: "message_announcement", SchoolID: conv.SchoolID,
 			Data: map[string]any{"Name": m.DisplayName(), "Sender": s.User.DisplayName(), "SchoolName": school.Name, "Link": link, "Urgent": conv.Urgent}}
+		if conv.SendAt != nil {
+			e.NotBefore = *conv.SendAt
+		}
 		if !conv.Urgent && (m.Kind == store.KindTeacher || m.Kind == store.KindLeader) {
-			q, err := a.quietNow(ctx, tx, m.UserID, "")
+			q, err := a.quietAt(ctx, tx, m.UserID, e.NotBefore)
 			if err != nil {
 				return err
 			}

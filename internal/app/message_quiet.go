@@ -69,15 +69,28 @@ type QuietNotice struct {
 
 // quietNow returns the person's notice if they are in quiet hours now.
 func (a *App) quietNow(ctx context.Context, q db.Querier, userID int64, name string) (*QuietNotice, error) {
+	n, err := a.quietAt(ctx, q, userID, time.Time{})
+	if n != nil {
+		n.Name = name
+	}
+	return n, err
+}
+
+// quietAt returns the person's notice if they are in quiet hours at t (the
+// zero time: now).
+func (a *App) quietAt(ctx context.Context, q db.Querier, userID int64, t time.Time) (*QuietNotice, error) {
+	if t.IsZero() {
+		t = a.Now()
+	}
 	h, ok, err := store.QuietHoursOf(ctx, q, userID)
 	if err != nil || !ok {
 		return nil, err
 	}
-	until := quietUntil(h, a.Now(), a.Location)
+	until := quietUntil(h, t, a.Location)
 	if until.IsZero() {
 		return nil, nil
 	}
-	return &QuietNotice{UserID: userID, Name: name, Until: until}, nil
+	return &QuietNotice{UserID: userID, Until: until}, nil
 }
 
 // MyQuietHours reads the actor's quiet hours (the defaults, off, if none).

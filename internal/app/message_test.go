@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"cubby/internal/app"
 	"cubby/internal/db/dbtest"
@@ -130,6 +131,79 @@ func TestMessagesBetweenTeacherAndParent(t *testing.T) {
 			must(t, err)
 			if !hv.CanWrite {
 				t.Error("Helen cannot write in the group")
+			}
+		})
+	}
+}
+
+// A scheduled announcement: its sender sees it at once, marked; its
+// recipients see nothing of it — no inbox line, no unread count, no page —
+// until its time, when it is there and its email is due; a time in the
+// past or too far ahead is refused with nothing stored.
+func TestScheduledAnnouncement(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			w, a, ctx := newStoryWorld(t, env), env.App, t.Context()
+			now := a.Now()
+			a.SetClock(func() time.Time { return now })
+			conversations := func() int {
+				var n int
+				must(t, env.DB.R.QueryRow(`SELECT count(*) FROM conversations`).Scan(&n))
+				return n
+			}
+			before := conversations()
+			for _, c := range []struct {
+				at  time.Time
+				key string
+			}{{now.Add(-time.Hour), "message.send_at_past"}, {now, "message.send_at_past"}, {now.Add(app.MaxSchedule + time.Hour), "message.send_at_too_far"}} {
+				_, err := a.Announce(ctx, w.teacher, app.Announcement{Audience: store.AudienceClass, ClassID: w.class3, Subject: "Trip", SendAt: &c.at}, app.MessageDraft{Text: "Friday"})
+				if fieldKey(t, err, "send_at") != c.key {
+					t.Errorf("send at %v: %v", c.at, err)
+				}
+			}
+			if n := conversations(); n != before {
+				t.Fatalf("refused schedules stored %d conversations", n-before)
+			}
+
+			at := now.Add(3 * time.Hour)
+			conv, err := a.Announce(ctx, w.teacher, app.Announcement{Audience: store.AudienceClass, ClassID: w.class3, Subject: "Trip", SendAt: &at}, app.MessageDraft{Text: "Wellies on Friday"})
+			must(t, err)
+			if conv.SendAt == nil || !conv.SendAt.Equal(at.UTC().Truncate(time.Microsecond)) || !conv.Scheduled(now) {
+				t.Fatalf("the conversation's sending time: %v", conv.SendAt)
+			}
+			mine, err := a.Inbox(ctx, w.teacher, "", 50)
+			must(t, err)
+			if len(mine.Items) != 1 || mine.Items[0].ID != conv.ID {
+				t.Errorf("the sender's inbox: %+v", mine.Items)
+			}
+			theirs, err := a.Inbox(ctx, w.parent, "", 50)
+			must(t, err)
+			if len(theirs.Items) != 0 || unread(t, a, w.parent) != 0 {
+				t.Errorf("a recipient sees it before its time: %+v, %d unread", theirs.Items, unread(t, a, w.parent))
+			}
+			if _, err := a.OpenConversation(ctx, w.parent, conv.ID, 0, 50); !errors.Is(err, app.ErrNotFound) {
+				t.Errorf("a recipient opens it before its time: %v", err)
+			}
+			var due time.Time
+			must(t, env.DB.R.QueryRow(`SELECT next_attempt_at FROM outbox WHERE recipient = $1 AND template = 'message_announcement' ORDER BY next_attempt_at LIMIT 1`, demo.ParentEmail).Scan(&due))
+			if due.Before(at.Add(-time.Second)) {
+				t.Errorf("the recipient's email is due at %v, before %v", due, at)
+			}
+
+			later := at.Add(time.Minute)
+			a.SetClock(func() time.Time { return later })
+			theirs, err = a.Inbox(ctx, w.parent, "", 50)
+			must(t, err)
+			if len(theirs.Items) != 1 || theirs.Items[0].ID != conv.ID || unread(t, a, w.parent) != 1 {
+				t.Fatalf("after its time, the recipient's inbox: %+v", theirs.Items)
+			}
+			view, err := a.OpenConversation(ctx, w.parent, conv.ID, 0, 50)
+			must(t, err)
+			if len(view.Messages) != 1 || !view.Messages[0].CreatedAt.Equal(*conv.SendAt) {
+				t.Errorf("the recipient reads %+v, sent at %v", view.Messages, *conv.SendAt)
 			}
 		})
 	}

@@ -55,7 +55,7 @@ func (a *App) Inbox(ctx context.Context, s *Session, cursor string, limit int) (
 	if err != nil {
 		return nil, err
 	}
-	items, err := store.Inbox(ctx, a.db.R, s.User.ID, familyFilter(s.Actor), before, limit)
+	items, err := store.Inbox(ctx, a.db.R, s.User.ID, familyFilter(s.Actor), a.Now(), before, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (a *App) UnreadMessages(ctx context.Context, s *Session) (int, error) {
 	if s == nil || s.Actor.Kind == authz.Student {
 		return 0, nil
 	}
-	return store.UnreadTotal(ctx, a.db.R, s.User.ID, familyFilter(s.Actor))
+	return store.UnreadTotal(ctx, a.db.R, s.User.ID, familyFilter(s.Actor), a.Now())
 }
 
 // MessageView is a message as the reader sees it.

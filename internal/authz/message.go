@@ -97,12 +97,15 @@ type Conversation struct {
 	Blocked bool
 	// ParentReceipts: the school shows parents when staff read.
 	ParentReceipts bool
+	// Scheduled: an announcement whose sending time has not come yet.
+	Scheduled bool
 }
 
 // CanSeeConversation: its members; a parent only while they act for the
-// child it is about (a custody block takes it away).
+// child it is about (a custody block takes it away); an announcement's
+// recipients once it is sent (its sender sees it scheduled).
 func CanSeeConversation(a *Actor, c Conversation) bool {
-	if !a.LoggedIn() || !c.Member {
+	if !a.LoggedIn() || !c.Member || (c.Recipient && c.Scheduled) {
 		return false
 	}
 	if a.Kind == Parent && c.StudentID != 0 {

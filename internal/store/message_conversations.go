@@ -37,6 +37,7 @@ type Conversation struct {
 	Subject       string
 	Urgent        bool
 	CreatedAt     time.Time
+	SendAt        *time.Time // a scheduled announcement's sending time
 	LastMessageID int64
 	LastMessageAt time.Time
 
@@ -44,18 +45,21 @@ type Conversation struct {
 	StudentFirst, ClassName string
 }
 
+// Scheduled says whether a scheduled announcement is still to be sent at now.
+func (c *Conversation) Scheduled(now time.Time) bool { return c.SendAt != nil && c.SendAt.After(now) }
+
 // CreateConversation inserts a conversation.
 func CreateConversation(ctx context.Context, q db.Querier, c *Conversation) error {
 	err := q.QueryRowContext(ctx, `INSERT INTO conversations (school_id, kind, audience, class_id, student_id, reply_to, created_by, subject, urgent,
-		created_at, last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+		created_at, send_at, last_message_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING id`,
 		c.SchoolID, c.Kind, c.Audience, nullID(c.ClassID), nullID(c.StudentID), nullID(c.ReplyTo), nullID(c.CreatedBy), c.Subject, c.Urgent,
-		c.CreatedAt).Scan(&c.ID)
+		c.CreatedAt, c.SendAt).Scan(&c.ID)
 	c.LastMessageAt = c.CreatedAt
 	return db.MapError(err)
 }
 
 const convColumns = `c.id, c.school_id, c.kind, c.audience, COALESCE(c.class_id, 0), COALESCE(c.student_id, 0), COALESCE(c.reply_to, 0),
-	COALESCE(c.created_by, 0), c.subject, c.urgent, c.created_at, COALESCE(c.last_message_id, 0), c.last_message_at,
+	COALESCE(c.created_by, 0), c.subject, c.urgent, c.created_at, c.send_at, COALESCE(c.last_message_id, 0), c.last_message_at,
 	COALESCE(su.first_name, ''), COALESCE(cl.name, '')`
 
 const convJoins = ` LEFT JOIN students st ON st.id = c.student_id LEFT JOIN users su ON su.id = st.user_id
@@ -63,12 +67,17 @@ const convJoins = ` LEFT JOIN students st ON st.id = c.student_id LEFT JOIN user
 
 func scanConv(row interface{ Scan(...any) error }, extra ...any) (*Conversation, error) {
 	var c Conversation
+	var sendAt sql.NullTime
 	dest := append([]any{&c.ID, &c.SchoolID, &c.Kind, &c.Audience, &c.ClassID, &c.StudentID, &c.ReplyTo, &c.CreatedBy, &c.Subject, &c.Urgent,
-		&c.CreatedAt, &c.LastMessageID, &c.LastMessageAt, &c.StudentFirst, &c.ClassName}, extra...)
+		&c.CreatedAt, &sendAt, &c.LastMessageID, &c.LastMessageAt, &c.StudentFirst, &c.ClassName}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, db.MapError(err)
 	}
 	c.CreatedAt, c.LastMessageAt = c.CreatedAt.UTC(), c.LastMessageAt.UTC()
+	if sendAt.Valid {
+		t := sendAt.Time.UTC()
+		c.SendAt = &t
+	}
 	return &c, nil
 }
 
@@ -237,20 +246,21 @@ type InboxCursor struct {
 
 // Inbox lists a person's conversations, latest message first. students,
 // when not nil, are the children a parent acts for: a conversation about
-// any other child is left out (a custody block).
-func Inbox(ctx context.Context, q db.Querier, userID int64, students []int64, before *InboxCursor, limit int) ([]InboxItem, error) {
+// any other child is left out (a custody block), and so is an announcement
+// whose sending time (after now) has not come, for its recipients.
+func Inbox(ctx context.Context, q db.Querier, userID int64, students []int64, now time.Time, before *InboxCursor, limit int) ([]InboxItem, error) {
 	query := `SELECT ` + convColumns + `, m.role,
 		(SELECT count(*) FROM messages x WHERE x.conversation_id = c.id AND x.id > m.last_read_id AND (x.sender_id IS NULL OR x.sender_id <> m.user_id)),
 		COALESCE(lm.body, ''), COALESCE(lm.sender_id, 0), COALESCE(lm.sender_kind, ''),
 		(SELECT count(*) FROM message_attachments a WHERE a.message_id = lm.id)
 		FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-		LEFT JOIN messages lm ON lm.id = c.last_message_id` + convJoins + `WHERE m.user_id = $1`
-	args := []any{userID}
+		LEFT JOIN messages lm ON lm.id = c.last_message_id` + convJoins + `WHERE m.user_id = $1 AND ` + notScheduled
+	args := []any{userID, now}
 	if students != nil {
 		query += ` AND (c.student_id IS NULL OR c.student_id IN (` + storyIDs(students) + `))`
 	}
 	if before != nil {
-		query += ` AND (c.last_message_at < $2 OR (c.last_message_at = $2 AND c.id < $3))`
+		query += ` AND (c.last_message_at < $3 OR (c.last_message_at = $3 AND c.id < $4))`
 		args = append(args, before.At, before.ID)
 	}
 	query += ` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ` + strconv.Itoa(limit)
@@ -272,21 +282,26 @@ func Inbox(ctx context.Context, q db.Querier, userID int64, students []int64, be
 	return out, db.MapError(rows.Err())
 }
 
+// notScheduled keeps from a recipient ($2 the time now) an announcement
+// that is not sent yet; the sender sees it.
+const notScheduled = `(m.role <> 'recipient' OR c.send_at IS NULL OR c.send_at <= $2)`
+
 // UnreadTotal counts a person's unread messages, as Inbox would: per
 // conversation, the messages after their place, through the index on
 // (conversation_id, id). (A join of their places with messages let
 // PostgreSQL hash the whole messages table: 15 ms at 100,000 messages.)
-func UnreadTotal(ctx context.Context, q db.Querier, userID int64, students []int64) (int, error) {
+func UnreadTotal(ctx context.Context, q db.Querier, userID int64, students []int64, now time.Time) (int, error) {
 	query := `SELECT COALESCE(sum(n), 0) FROM (SELECT (SELECT count(*) FROM messages x WHERE x.conversation_id = m.conversation_id
 		AND x.id > m.last_read_id AND (x.sender_id IS NULL OR x.sender_id <> m.user_id)) AS n
-		FROM conversation_members m WHERE m.user_id = $1`
+		FROM conversation_members m WHERE m.user_id = $1 AND (m.role <> 'recipient' OR NOT EXISTS (SELECT 1 FROM conversations c
+			WHERE c.id = m.conversation_id AND c.send_at > $2))`
 	if students != nil {
 		query += ` AND m.conversation_id IN (SELECT c.id FROM conversations c WHERE c.id = m.conversation_id
 			AND (c.student_id IS NULL OR c.student_id IN (` + storyIDs(students) + `)))`
 	}
 	query += `) t`
 	var n int
-	err := q.QueryRowContext(ctx, query, userID).Scan(&n)
+	err := q.QueryRowContext(ctx, query, userID, now).Scan(&n)
 	return n, db.MapError(err)
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"cubby/internal/api"
 	"cubby/internal/app"
@@ -158,6 +159,17 @@ func (s *Server) announceSubmit(w http.ResponseWriter, r *http.Request) error {
 	defer cleanup()
 	to := first(fields, "to")
 	an := app.Announcement{Subject: first(fields, "subject"), Urgent: first(fields, "urgent") == "1"}
+	sendAt := first(fields, "send_at")
+	if err == nil && sendAt != "" {
+		// A datetime-local field: the school's wall clock.
+		if t, perr := time.ParseInLocation("2006-01-02T15:04", sendAt, s.app.Location); perr == nil {
+			an.SendAt = &t
+		} else {
+			v := &app.ValidationError{}
+			v.Add("send_at", "message.send_at_invalid")
+			err = v
+		}
+	}
 	var conv *store.Conversation
 	if err == nil {
 		kind, idText, _ := strings.Cut(to, ":")
@@ -182,9 +194,13 @@ func (s *Server) announceSubmit(w http.ResponseWriter, r *http.Request) error {
 		if derr != nil {
 			return derr
 		}
-		ad.Subject, ad.Text, ad.IsUrgent = an.Subject, d.Text, an.Urgent
+		ad.Subject, ad.Text, ad.IsUrgent, ad.SendAt = an.Subject, d.Text, an.Urgent, sendAt
 		p.Data = ad
 		s.render(w, r, status, "message_announce", p)
+		return nil
+	}
+	if conv.SendAt != nil {
+		s.redirect(w, r, convURL(conv.ID, 0, true), "message.scheduled")
 		return nil
 	}
 	s.redirect(w, r, convURL(conv.ID, 0, true), "message.announced")

@@ -59,6 +59,7 @@ type convPage struct {
 	About        string // the child it is about
 	Announcement bool
 	Urgent       bool
+	Scheduled    string // an announcement waiting to go: when
 	Messages     []msgView
 	OlderURL     string
 	CanWrite     bool
@@ -95,6 +96,7 @@ type inboxRow struct {
 	Announcement bool
 	Urgent       bool
 	Recipient    bool
+	Scheduled    string // the sender's own announcement waiting to go: when
 }
 
 // inboxPage is the inbox.
@@ -186,6 +188,9 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		row.When = s.shortTime(it.LastMessageAt)
 		_, row.ISO = s.msgTime(it.LastMessageAt)
+		if it.Scheduled(s.app.Now()) {
+			row.Scheduled, _ = s.msgTime(*it.SendAt)
+		}
 		d.Rows = append(d.Rows, row)
 	}
 	d.NextURL = nextURL("/messages", inbox.Next)
@@ -248,6 +253,9 @@ func (s *Server) convView(l *i18n.Localizer, sess *app.Session, v *app.Conversat
 		CanContact: authz.CanContactOthers(sess.Actor),
 		CanExport:  authz.CanReviewMessages(sess.Actor, c.SchoolID)}
 	d.Title = c.Subject
+	if c.Scheduled(s.app.Now()) {
+		d.Scheduled, _ = s.msgTime(*c.SendAt)
+	}
 	if d.Title == "" {
 		d.Title = memberNames(l, v.Writers, sess.User.ID)
 	}
@@ -462,6 +470,8 @@ type announceData struct {
 	Subject   string
 	Text      string
 	IsUrgent  bool
+	SendAt    string // the datetime-local value the form was sent with
+	MinSendAt string // the earliest it offers: now, in the school's zone
 	MaxFiles  int
 	MaxMB     int64
 }
@@ -474,7 +484,7 @@ func (s *Server) announceData(r *http.Request, sess *app.Session, l *i18n.Locali
 	if !authz.CanContactOthers(act) {
 		return nil, &app.RefusedError{Key: "message.verify_to_write", Err: app.ErrForbidden}
 	}
-	d := &announceData{MaxFiles: app.MessageMaxFiles, MaxMB: storyMaxMB(s)}
+	d := &announceData{MaxFiles: app.MessageMaxFiles, MaxMB: storyMaxMB(s), MinSendAt: s.app.Now().In(s.app.Location).Format("2006-01-02T15:04")}
 	classes, err := s.app.Classes(r.Context(), sess, store.ClassPage{Limit: 200})
 	if err != nil && !errors.Is(err, app.ErrForbidden) {
 		return nil, err

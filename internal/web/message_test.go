@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"cubby/internal/db/dbtest"
 	"cubby/internal/demo"
@@ -206,6 +207,23 @@ func TestMessagePagesForEachRole(t *testing.T) {
 				t.Fatalf("announcing: %d", st)
 			}
 			ann := regexp.MustCompile(`^/messages/([0-9]+)`).FindStringSubmatch(loc)[1]
+			// Scheduled: a time gone by is refused at the field; a later one is
+			// the teacher's, marked, and nothing of it reaches the family yet.
+			classTo := url.Values{"to": {"class:" + strconv.FormatInt(class, 10)}, "subject": {"Sports day"}, "text": {"Bring a hat."}}
+			classTo.Set("send_at", env.App.Now().In(env.App.Location).Add(-time.Hour).Format("2006-01-02T15:04"))
+			if st, body, _ := postStory(t, teacher, env.URL+"/messages/announce", classTo, nil); st != 400 || !strings.Contains(body, `id="send_at-error"`) || !strings.Contains(body, "a few minutes from now") {
+				t.Errorf("an announcement scheduled in the past: %d", st)
+			}
+			classTo.Set("send_at", env.App.Now().In(env.App.Location).Add(48*time.Hour).Format("2006-01-02T15:04"))
+			if st, _, loc := postStory(t, teacher, env.URL+"/messages/announce", classTo, nil); st != http.StatusSeeOther || !strings.HasPrefix(loc, "/messages/") {
+				t.Errorf("a scheduled announcement: %d %s", st, loc)
+			}
+			if body := mustGet(t, teacher, env.URL+"/messages"); !strings.Contains(body, "Scheduled for") {
+				t.Error("the teacher's inbox does not mark the scheduled announcement")
+			}
+			if body := mustGet(t, parent, env.URL+"/messages"); strings.Contains(body, "Sports day") {
+				t.Error("the family sees a scheduled announcement before its time")
+			}
 			if page := mustGet(t, parent, env.URL+"/messages/"+ann); !strings.Contains(page, "Reply privately to the sender") || strings.Contains(page, `action="/messages/`+ann+`"`) {
 				t.Error("the parent is not offered a private reply only")
 			}

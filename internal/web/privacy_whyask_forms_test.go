@@ -169,6 +169,7 @@ var formFields = map[string]string{
 	"/messages/announce text":                         "messages.body",
 	"/messages/announce file":                         "message_attachments.file_key",
 	"/messages/announce urgent":                       "", // conversations.urgent is not personal
+	"/messages/announce send_at":                      "", // conversations.send_at is not personal
 	"/message-items/{id}/edit text":                   "messages.original_body",
 	"/message-items/{id}/report reason":               "message_reports.reason",
 	"/messages/{id}/block reason":                     "message_blocks.reason",

@@ -40,6 +40,9 @@ CREATE TABLE conversations (
     subject         TEXT NOT NULL DEFAULT '',
     urgent          BOOLEAN NOT NULL DEFAULT FALSE,
     created_at      {{ts}} NOT NULL,
+    -- A scheduled announcement: its recipients see it from this time on
+    -- (their emails wait for it in the outbox); NULL = sent when written.
+    send_at         {{ts}},
     -- The latest message, for the inbox's order and preview, and the
     -- clock of the conversation's retention.
     last_message_id BIGINT,
