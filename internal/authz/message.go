@@ -10,7 +10,12 @@ package authz
 //   - staff of the same school with each other (the one starting it must
 //     be confirmed by the school, or lead it);
 //   - never a parent and another parent, nor a parent and staff who neither
-//     teach their child nor lead the child's school.
+//     teach their child nor lead the child's school;
+//   - a teacher and a student of a class they teach, only where the school
+//     turned it on and from the grade it set; the teacher starts it, the
+//     student answers, and the student's parents read along (they write
+//     to the teacher in their own conversation). Students start nothing
+//     and reach no other student or parent.
 //
 // A parent's children are Actor.Children and MessagePeer.Children, from
 // which custody blocks and the end of parents' rights have already been
@@ -87,7 +92,7 @@ func staffReachesFamily(classes map[int64]int64, schools map[int64]Staff, childr
 // Conversation is what a decision about an existing conversation needs.
 type Conversation struct {
 	SchoolID  int64
-	Kind      string // direct, group, announcement
+	Kind      string // direct, group, announcement, student
 	StudentID int64  // the child a family conversation is about, or 0
 	// Member: the actor is in it; Recipient: as an announcement's
 	// recipient, who reads it and replies privately.
@@ -99,27 +104,114 @@ type Conversation struct {
 	ParentReceipts bool
 	// Scheduled: an announcement whose sending time has not come yet.
 	Scheduled bool
+	// Observer: the actor is a student's parent reading along.
+	Observer bool
+	// StudentsOn: the school lets teachers and this conversation's
+	// student write (on, and the student in the grade it set); off, a
+	// student conversation is read-only.
+	StudentsOn bool
 }
+
+// ConvStudent is the kind of a teacher's conversation with a student.
+const ConvStudent = "student"
 
 // CanSeeConversation: its members; a parent only while they act for the
 // child it is about (a custody block takes it away); an announcement's
-// recipients once it is sent (its sender sees it scheduled).
+// recipients once it is sent (its sender sees it scheduled); a student
+// only their own conversations with a teacher.
 func CanSeeConversation(a *Actor, c Conversation) bool {
 	if !a.LoggedIn() || !c.Member || (c.Recipient && c.Scheduled) {
 		return false
 	}
-	if a.Kind == Parent && c.StudentID != 0 {
-		_, ok := a.Children[c.StudentID]
-		return ok
+	switch a.Kind {
+	case Student:
+		return c.Kind == ConvStudent && a.StudentID != 0 && c.StudentID == a.StudentID
+	case Parent:
+		if c.StudentID != 0 {
+			_, ok := a.Children[c.StudentID]
+			return ok
+		}
 	}
 	return true
 }
 
 // CanWriteInConversation: members who see it write in it, except an
 // announcement's recipients (they reply privately), a parent blocked by a
-// member of staff in it, and anyone without a proven address.
+// member of staff in it, and anyone without a proven address. In a
+// student conversation, the teacher and the student write while the school
+// allows it; the parents reading along never do.
 func CanWriteInConversation(a *Actor, c Conversation) bool {
-	return CanSeeConversation(a, c) && CanContactOthers(a) && !c.Recipient && !c.Blocked
+	if !CanSeeConversation(a, c) || c.Recipient || c.Observer || c.Blocked {
+		return false
+	}
+	if c.Kind == ConvStudent {
+		if !c.StudentsOn {
+			return false
+		}
+		if a.Kind == Student {
+			return a.StudentID == c.StudentID
+		}
+		return isStaff(a.Kind) && CanContactOthers(a)
+	}
+	return CanContactOthers(a)
+}
+
+// StudentMessaging is the answer to whether a member of staff may write
+// to a student.
+type StudentMessaging int
+
+const (
+	// StudentReachable: they may.
+	StudentReachable StudentMessaging = iota
+	// StudentNotReached: the actor does not teach the student (or is not
+	// staff): to them the student is not there.
+	StudentNotReached
+	// StudentMessagingOff: the school has not turned student messages on.
+	StudentMessagingOff
+	// StudentBelowGrade: the student is below the grade the school set,
+	// or in no class with a grade.
+	StudentBelowGrade
+)
+
+// StudentFacts are what a decision about writing to a student needs.
+type StudentFacts struct {
+	Enabled  bool // the school turned student messages on
+	MinGrade int  // from this grade up
+	Grade    int  // the student's grade (their classes' highest)
+	HasGrade bool // false: none of their classes has a grade
+}
+
+// CanMessageStudent decides whether the actor may start a conversation
+// with a student: a teacher of one of the student's current classes (a
+// leader too only if they teach it), with a proven address, where the
+// school turned it on and the student is in the grade it set or above.
+// Who does not teach the student learns nothing of the school's switches.
+func CanMessageStudent(a *Actor, st StudentRef, f StudentFacts) StudentMessaging {
+	if !CanContactOthers(a) || !isStaff(a.Kind) || st.ID == 0 {
+		return StudentNotReached
+	}
+	teaches := false
+	for _, c := range st.Classes {
+		if a.Classes[c] == st.SchoolID {
+			teaches = true
+		}
+	}
+	switch {
+	case !teaches:
+		return StudentNotReached
+	case !f.Enabled:
+		return StudentMessagingOff
+	case !f.HasGrade || f.Grade < f.MinGrade:
+		return StudentBelowGrade
+	}
+	return StudentReachable
+}
+
+// StudentMayWrite: the school allows its student conversations now for
+// this student (on, and the student in its grade); otherwise they are
+// read-only.
+func StudentMayWrite(f StudentFacts) bool {
+	return f.Enabled && f.HasGrade && f.Grade >= f.MinGrade
 }
 
 // CanReplyToAnnouncement: a recipient who sees it answers the sender
@@ -143,6 +235,9 @@ func CanReportMessage(a *Actor, c Conversation, senderID int64) bool {
 // CanEditMessage: only its sender corrects a message (the app also holds
 // them to the first five minutes).
 func CanEditMessage(a *Actor, c Conversation, senderID int64) bool {
+	if c.Kind == ConvStudent && !CanWriteInConversation(a, c) {
+		return false // read-only once the school turned it off
+	}
 	return CanSeeConversation(a, c) && senderID != 0 && senderID == a.UserID
 }
 

@@ -161,3 +161,102 @@ func TestMessageAdminRules(t *testing.T) {
 		}
 	}
 }
+
+// Teacher ↔ student messages: who may start one, in school 1 where teacher
+// 1 teaches class 10 (student 100) and teacher 2 class 11.
+func TestStudentMessagingRules(t *testing.T) {
+	t.Parallel()
+	staff := map[int64]Staff{1: {Verified: true}}
+	teacher := &Actor{UserID: 1, Kind: Teacher, EmailVerified: true, Classes: map[int64]int64{10: 1}, Schools: staff}
+	teacher2 := &Actor{UserID: 2, Kind: Teacher, EmailVerified: true, Classes: map[int64]int64{11: 1}, Schools: staff}
+	leader := &Actor{UserID: 5, Kind: Leader, EmailVerified: true, Schools: map[int64]Staff{1: {Leader: true, Verified: true}}}
+	teachingLeader := &Actor{UserID: 6, Kind: Leader, EmailVerified: true, Classes: map[int64]int64{10: 1}, Schools: map[int64]Staff{1: {Leader: true, Verified: true}}}
+	unverified := &Actor{UserID: 7, Kind: Teacher, Classes: map[int64]int64{10: 1}, Schools: staff}
+	parent := &Actor{UserID: 9, Kind: Parent, EmailVerified: true, Children: map[int64]int64{100: 1}}
+	student := &Actor{UserID: 8, Kind: Student, EmailVerified: true, StudentID: 101, StudentSchoolID: 1}
+	ava := StudentRef{ID: 100, SchoolID: 1, Classes: []int64{10}}
+	on := StudentFacts{Enabled: true, MinGrade: 6, Grade: 7, HasGrade: true}
+	off := on
+	off.Enabled = false
+	young := on
+	young.Grade = 5
+	noGrade := StudentFacts{Enabled: true, MinGrade: 6}
+	atGrade := on
+	atGrade.Grade = 6
+	cases := []struct {
+		name string
+		a    *Actor
+		st   StudentRef
+		f    StudentFacts
+		want StudentMessaging
+	}{
+		{"teacher of the class, on, grade 7 of 6", teacher, ava, on, StudentReachable},
+		{"exactly the school's grade", teacher, ava, atGrade, StudentReachable},
+		{"school has not turned it on", teacher, ava, off, StudentMessagingOff},
+		{"below the school's grade", teacher, ava, young, StudentBelowGrade},
+		{"no class of the student has a grade", teacher, ava, noGrade, StudentBelowGrade},
+		{"another class's teacher learns nothing of the switch", teacher2, ava, off, StudentNotReached},
+		{"another class's teacher, on", teacher2, ava, on, StudentNotReached},
+		{"a leader who does not teach the class", leader, ava, on, StudentNotReached},
+		{"a leader who teaches the class", teachingLeader, ava, on, StudentReachable},
+		{"teacher without a proven email", unverified, ava, on, StudentNotReached},
+		{"a parent", parent, ava, on, StudentNotReached},
+		{"a student to another student", student, ava, on, StudentNotReached},
+		{"the class of another school", teacher, StudentRef{ID: 100, SchoolID: 2, Classes: []int64{10}}, on, StudentNotReached},
+		{"visitor", &Actor{}, ava, on, StudentNotReached},
+	}
+	for _, c := range cases {
+		if got := CanMessageStudent(c.a, c.st, c.f); got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+	if !StudentMayWrite(on) || StudentMayWrite(off) || StudentMayWrite(young) || StudentMayWrite(noGrade) {
+		t.Error("StudentMayWrite: only on and at the grade")
+	}
+}
+
+// Inside a student conversation: the teacher and the student write while
+// the school allows it, the parents read along, and off it is read-only.
+func TestStudentConversationRules(t *testing.T) {
+	t.Parallel()
+	teacher := &Actor{UserID: 1, Kind: Teacher, EmailVerified: true, Classes: map[int64]int64{10: 1}, Schools: map[int64]Staff{1: {Verified: true}}}
+	student := &Actor{UserID: 8, Kind: Student, StudentID: 100, StudentSchoolID: 1}
+	otherStudent := &Actor{UserID: 18, Kind: Student, StudentID: 101, StudentSchoolID: 1}
+	parent := &Actor{UserID: 9, Kind: Parent, EmailVerified: true, Children: map[int64]int64{100: 1}}
+	cut := &Actor{UserID: 9, Kind: Parent, EmailVerified: true, Children: map[int64]int64{}}
+	conv := Conversation{SchoolID: 1, Kind: ConvStudent, StudentID: 100, Member: true, StudentsOn: true, ParentReceipts: true}
+	reading := conv
+	reading.Observer = true
+	off := conv
+	off.StudentsOn = false
+	offReading := off
+	offReading.Observer = true
+	// A student is in no other kind of conversation: were they made a
+	// member of one, they still would not see it.
+	direct := Conversation{SchoolID: 1, Kind: "direct", StudentID: 100, Member: true}
+	// name → see, write, edit own, report the other's message
+	cases := []struct {
+		name   string
+		a      *Actor
+		c      Conversation
+		sender int64
+		want   [4]bool
+	}{
+		{"teacher, on", teacher, conv, 8, [4]bool{true, true, true, true}},
+		{"student, on (no email needed)", student, conv, 1, [4]bool{true, true, true, true}},
+		{"parent reading along", parent, reading, 1, [4]bool{true, false, false, true}},
+		{"parent cut by a custody block", cut, reading, 1, [4]bool{false, false, false, false}},
+		{"another student, were they a member", otherStudent, conv, 1, [4]bool{false, false, false, false}},
+		{"teacher, turned off", teacher, off, 8, [4]bool{true, false, false, true}},
+		{"student, turned off", student, off, 1, [4]bool{true, false, false, true}},
+		{"parent, turned off", parent, offReading, 1, [4]bool{true, false, false, true}},
+		{"student in a family conversation", student, direct, 1, [4]bool{false, false, false, false}},
+	}
+	for _, c := range cases {
+		own := c.a.UserID
+		got := [4]bool{CanSeeConversation(c.a, c.c), CanWriteInConversation(c.a, c.c), CanEditMessage(c.a, c.c, own), CanReportMessage(c.a, c.c, c.sender)}
+		if got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}

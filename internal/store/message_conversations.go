@@ -14,9 +14,13 @@ const (
 	ConvDirect       = "direct"
 	ConvGroup        = "group"
 	ConvAnnouncement = "announcement"
+	// ConvStudent: a teacher and a student, the student's parents reading
+	// along (RoleObserver).
+	ConvStudent = "student"
 
 	RoleMember    = "member"
 	RoleRecipient = "recipient"
+	RoleObserver  = "observer"
 
 	AudienceClass    = "class"
 	AudienceFamilies = "families"

@@ -289,15 +289,29 @@ func ResolveMessageReports(ctx context.Context, q db.Querier, messageID, by int6
 type MessageSettings struct {
 	ParentReceipts bool
 	ParentsOffice  bool
+	// StudentsEnabled: teachers may write to the students of their
+	// classes from StudentsMinGrade up (off unless a leader turns it on).
+	StudentsEnabled  bool
+	StudentsMinGrade int
 }
 
 // DefaultMessageSettings are a school's switches until a leader sets them.
-var DefaultMessageSettings = MessageSettings{ParentReceipts: true}
+var DefaultMessageSettings = MessageSettings{ParentReceipts: true, StudentsMinGrade: DefaultStudentsMinGrade}
+
+// Grades run from 0 (kindergarten) to 12; teachers reach students from
+// grade 6 up once a school turns student messages on, unless it sets
+// another grade.
+const (
+	MinGrade                = 0
+	MaxGrade                = 12
+	DefaultStudentsMinGrade = 6
+)
 
 // MessageSettingsOf reads a school's switches, or the defaults.
 func MessageSettingsOf(ctx context.Context, q db.Querier, schoolID int64) (MessageSettings, error) {
 	s := DefaultMessageSettings
-	err := q.QueryRowContext(ctx, `SELECT parent_receipts, parents_office FROM message_settings WHERE school_id = $1`, schoolID).Scan(&s.ParentReceipts, &s.ParentsOffice)
+	err := q.QueryRowContext(ctx, `SELECT parent_receipts, parents_office, students_enabled, students_min_grade FROM message_settings WHERE school_id = $1`,
+		schoolID).Scan(&s.ParentReceipts, &s.ParentsOffice, &s.StudentsEnabled, &s.StudentsMinGrade)
 	if err == sql.ErrNoRows {
 		return DefaultMessageSettings, nil
 	}
@@ -306,9 +320,11 @@ func MessageSettingsOf(ctx context.Context, q db.Querier, schoolID int64) (Messa
 
 // SetMessageSettings saves a school's switches.
 func SetMessageSettings(ctx context.Context, q db.Querier, schoolID int64, s MessageSettings, now time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO message_settings (school_id, parent_receipts, parents_office, updated_at) VALUES ($1, $2, $3, $4)
+	_, err := q.ExecContext(ctx, `INSERT INTO message_settings (school_id, parent_receipts, parents_office, students_enabled, students_min_grade, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (school_id) DO UPDATE SET parent_receipts = excluded.parent_receipts, parents_office = excluded.parents_office,
-		updated_at = excluded.updated_at`, schoolID, s.ParentReceipts, s.ParentsOffice, now)
+		students_enabled = excluded.students_enabled, students_min_grade = excluded.students_min_grade,
+		updated_at = excluded.updated_at`, schoolID, s.ParentReceipts, s.ParentsOffice, s.StudentsEnabled, s.StudentsMinGrade, now)
 	return db.MapError(err)
 }
 

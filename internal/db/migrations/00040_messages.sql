@@ -19,19 +19,32 @@ CREATE TABLE message_settings (
     -- Parents may start a conversation with the school's leaders (the
     -- office), not only with their children's teachers.
     parents_office  BOOLEAN NOT NULL DEFAULT FALSE,
+    -- Teachers may write to the students of their classes (off unless a
+    -- leader turns it on), to students from students_min_grade up (the
+    -- grade of their classes, below). Turned off, the conversations that
+    -- exist stay readable and no one writes in them.
+    students_enabled   BOOLEAN NOT NULL DEFAULT FALSE,
+    students_min_grade INTEGER NOT NULL DEFAULT 6 CHECK (students_min_grade BETWEEN 0 AND 12),
     updated_at      {{ts}} NOT NULL
 );
+
+-- A class's grade (0 kindergarten, 1-12), set by the school's leaders: a
+-- student's grade is the highest of their current classes'. A class
+-- without one reaches no student by message.
+ALTER TABLE classes ADD COLUMN grade INTEGER CHECK (grade BETWEEN 0 AND 12);
 
 -- A conversation. kind direct: two people; group: a teacher (or leader)
 -- and all of a student's connected parents; announcement: one sender to
 -- many recipients, who cannot write in it (a reply starts a direct
--- conversation with the sender, reply_to naming the announcement).
+-- conversation with the sender, reply_to naming the announcement);
+-- student: a teacher and a student of their class (the school allowing
+-- it), the student's connected parents reading along (role observer).
 -- student_id is the child a family conversation is about: a parent reads
 -- it only while they act for that child (custody blocks apply).
 CREATE TABLE conversations (
     id              {{id}},
     school_id       BIGINT NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'group', 'announcement')),
+    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'group', 'announcement', 'student')),
     audience        TEXT NOT NULL DEFAULT '' CHECK (audience IN ('', 'class', 'families', 'staff')),
     class_id        BIGINT REFERENCES classes (id) ON DELETE SET NULL,
     student_id      BIGINT REFERENCES students (id) ON DELETE SET NULL,
@@ -55,14 +68,16 @@ CREATE INDEX conversations_reply_to ON conversations (reply_to);
 CREATE INDEX conversations_created_by ON conversations (created_by);
 
 -- Who is in a conversation. role recipient: an announcement's recipient,
--- who reads it and may reply privately. last_read_id is the newest message
+-- who reads it and may reply privately; observer: a student's parent
+-- reading along in the student's conversation with a teacher, who reads
+-- every message and writes none. last_read_id is the newest message
 -- the member has read (0: none), for unread counts; active_at moves with
 -- every message and read, and is the clock of the row's retention.
 CREATE TABLE conversation_members (
     school_id       BIGINT NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
     conversation_id BIGINT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     user_id         BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    role            TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'recipient')),
+    role            TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'recipient', 'observer')),
     joined_at       {{ts}} NOT NULL,
     last_read_id    BIGINT NOT NULL DEFAULT 0,
     read_at         {{ts}},
