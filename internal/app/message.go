@@ -128,6 +128,15 @@ func (a *App) StartConversation(ctx context.Context, s *Session, nc NewConversat
 	if err := a.allowSend(s); err != nil {
 		return nil, nil, err
 	}
+	if s.Actor.Kind == authz.Student {
+		// Students answer their teacher; they start nothing.
+		return nil, nil, &RefusedError{Key: "message.students_cannot_start", Err: ErrForbidden}
+	}
+	if st, err := a.studentPeer(ctx, nc); err != nil {
+		return nil, nil, err
+	} else if st != nil {
+		return a.startStudentConversation(ctx, s, nc, st, text, d)
+	}
 	to, kind, err := a.reachable(ctx, s, nc)
 	if err != nil {
 		return nil, nil, err
@@ -314,6 +323,12 @@ func (a *App) SendMessage(ctx context.Context, s *Session, convID int64, d Messa
 		if ref.Recipient {
 			return nil, &RefusedError{Key: "message.reply_privately", Err: ErrForbidden}
 		}
+		if ref.Observer {
+			return nil, &RefusedError{Key: "message.reading_along", Err: ErrForbidden}
+		}
+		if ref.Kind == store.ConvStudent && !ref.StudentsOn {
+			return nil, &RefusedError{Key: "message.students_read_only", Err: ErrForbidden}
+		}
 		return nil, ErrForbidden
 	}
 	if err := a.allowSend(s); err != nil {
@@ -325,6 +340,9 @@ func (a *App) SendMessage(ctx context.Context, s *Session, convID int64, d Messa
 	}
 	var msg *store.Message
 	err = a.db.Tx(ctx, func(tx db.Querier) error {
+		if err := a.addStudentParents(ctx, tx, conv, a.Now()); err != nil {
+			return err
+		}
 		msg, err = a.writeMessage(ctx, tx, s, conv, text, files, a.Now())
 		return err
 	})
@@ -377,7 +395,7 @@ func (a *App) conversation(ctx context.Context, s *Session, convID int64) (*stor
 		return nil, ref, err
 	}
 	if m != nil {
-		ref.Member, ref.Recipient = true, m.Role == store.RoleRecipient
+		ref.Member, ref.Recipient, ref.Observer = true, m.Role == store.RoleRecipient, m.Role == store.RoleObserver
 	}
 	if !authz.CanSeeConversation(s.Actor, ref) {
 		return nil, ref, ErrNotFound
@@ -387,7 +405,10 @@ func (a *App) conversation(ctx context.Context, s *Session, convID int64) (*stor
 		return nil, ref, err
 	}
 	ref.ParentReceipts = set.ParentReceipts
-	if s.Actor.Kind == authz.Parent {
+	if ref.StudentsOn, err = a.studentsOn(ctx, conv); err != nil {
+		return nil, ref, err
+	}
+	if s.Actor.Kind == authz.Parent && !ref.Observer {
 		staff, err := a.staffIn(ctx, conv)
 		if err != nil {
 			return nil, ref, err

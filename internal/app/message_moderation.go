@@ -129,6 +129,11 @@ func (a *App) SetMessageSettings(ctx context.Context, s *Session, schoolID int64
 	if !authz.CanSetMessaging(s.Actor, schoolID) {
 		return ErrForbidden
 	}
+	if set.StudentsMinGrade < store.MinGrade || set.StudentsMinGrade > store.MaxGrade {
+		v := &ValidationError{}
+		v.Add("students_min_grade", "message.grade_range", "min", store.MinGrade, "max", store.MaxGrade)
+		return v
+	}
 	return store.SetMessageSettings(ctx, a.db.W, schoolID, set, a.Now())
 }
 

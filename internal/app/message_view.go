@@ -112,7 +112,7 @@ func parseInboxCursor(c string) (*store.InboxCursor, error) {
 
 // UnreadMessages counts the actor's unread messages, for the navigation.
 func (a *App) UnreadMessages(ctx context.Context, s *Session) (int, error) {
-	if s == nil || s.Actor.Kind == authz.Student {
+	if s == nil {
 		return 0, nil
 	}
 	return store.UnreadTotal(ctx, a.db.R, s.User.ID, familyFilter(s.Actor), a.Now())
@@ -146,8 +146,15 @@ type ConversationView struct {
 	// ReplyTo is the announcement a private reply answers.
 	ReplyTo *store.Conversation
 	// Quiet names the staff in it who are in quiet hours now (for
-	// families).
+	// families and students).
 	Quiet []QuietNotice
+	// ReadingAlong are a student conversation's parents, who read every
+	// message and write none; Observer: the reader is one of them.
+	ReadingAlong []store.Member
+	Observer     bool
+	// ReadOnly: a student conversation the school no longer allows
+	// writing in (turned off, or the student below its grade now).
+	ReadOnly bool
 }
 
 // OpenConversation shows a conversation's latest messages (or those before
@@ -170,9 +177,15 @@ func (a *App) OpenConversation(ctx context.Context, s *Session, convID, before i
 		}
 	}
 	v := &ConversationView{Conversation: *conv, CanWrite: authz.CanWriteInConversation(s.Actor, ref), CanReply: authz.CanReplyToAnnouncement(s.Actor, ref),
-		Receipts: authz.CanSeeReceipts(s.Actor, ref), Recipient: ref.Recipient, Blocked: ref.Blocked}
+		Receipts: authz.CanSeeReceipts(s.Actor, ref), Recipient: ref.Recipient, Blocked: ref.Blocked,
+		Observer: ref.Observer, ReadOnly: conv.Kind == store.ConvStudent && !ref.StudentsOn}
 	if v.Writers, err = store.Writers(ctx, a.db.R, conv.ID); err != nil {
 		return nil, err
+	}
+	if conv.Kind == store.ConvStudent {
+		if v.ReadingAlong, err = store.Observers(ctx, a.db.R, conv.ID); err != nil {
+			return nil, err
+		}
 	}
 	list, err := store.MessagesOf(ctx, a.db.R, conv.ID, before, limit+1)
 	if err != nil {
@@ -198,7 +211,7 @@ func (a *App) OpenConversation(ctx context.Context, s *Session, convID, before i
 			return nil, err
 		}
 	}
-	if s.Actor.Kind == authz.Parent {
+	if s.Actor.Kind == authz.Parent || s.Actor.Kind == authz.Student {
 		for _, w := range v.Writers {
 			if w.Kind != store.KindTeacher && w.Kind != store.KindLeader {
 				continue
@@ -371,6 +384,11 @@ func (a *App) Contacts(ctx context.Context, s *Session) ([]store.MessageContact,
 				return nil, err
 			}
 			out = append(out, list...)
+			students, err := a.studentContacts(ctx, s, classes)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, students...)
 		}
 		for _, sid := range act.SchoolIDs() {
 			st := act.Schools[sid]
