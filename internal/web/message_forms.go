@@ -339,12 +339,60 @@ func (s *Server) schoolMessageSettingsSubmit(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	set := store.MessageSettings{ParentReceipts: r.PostForm.Get("parent_receipts") == "1", ParentsOffice: r.PostForm.Get("parents_office") == "1"}
+	set := store.MessageSettings{ParentReceipts: r.PostForm.Get("parent_receipts") == "1", ParentsOffice: r.PostForm.Get("parents_office") == "1",
+		StudentsEnabled: r.PostForm.Get("students_enabled") == "1", StudentsMinGrade: store.DefaultStudentsMinGrade}
+	if v := r.PostForm.Get("students_min_grade"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1 // refused by the app as out of range
+		}
+		set.StudentsMinGrade = n
+	}
 	if err := s.app.SetMessageSettings(r.Context(), sess, id, set); err != nil {
-		return err
+		return s.schoolMessagesFormError(w, r, err)
 	}
 	s.redirect(w, r, "/schools/"+strconv.FormatInt(id, 10)+"/messages", "message.settings_saved")
 	return nil
+}
+
+// classGradeSubmit sets the grade of a class of the school ("" clears it).
+func (s *Server) classGradeSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	classID, err := strconv.ParseInt(r.PostForm.Get("class_id"), 10, 64)
+	if err != nil || classID <= 0 {
+		return app.ErrNotFound
+	}
+	var grade *int
+	if v := r.PostForm.Get("grade"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1 // refused by the app as out of range
+		}
+		grade = &n
+	}
+	if err := s.app.SetClassGrade(r.Context(), sess, id, classID, grade); err != nil {
+		return s.schoolMessagesFormError(w, r, err)
+	}
+	s.redirect(w, r, "/schools/"+strconv.FormatInt(id, 10)+"/messages", "message.class_grade_saved")
+	return nil
+}
+
+// schoolMessagesFormError answers a refused switch or grade with the
+// translated reason (4xx); other errors are the caller's.
+func (s *Server) schoolMessagesFormError(w http.ResponseWriter, r *http.Request, err error) error {
+	var ve *app.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	l := i18n.FromContext(r.Context())
+	for _, fe := range ve.Fields {
+		s.errorMessage(w, r, http.StatusBadRequest, l.T(fe.Key, fe.Args...))
+		return nil
+	}
+	return err
 }
 
 // messageReportResolve marks a reported message dealt with.

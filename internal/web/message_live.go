@@ -22,7 +22,9 @@ import (
 func (s *Server) messageEvents(w http.ResponseWriter, r *http.Request) error {
 	sess := session(r)
 	if sess.User.Kind == store.KindStudent {
-		return app.ErrNotFound
+		if ok, err := s.app.HasConversations(r.Context(), sess); err != nil || !ok {
+			return cmpErr(err, app.ErrNotFound)
+		}
 	}
 	ch, stop := s.app.InboxEvents().Subscribe([]int64{sess.User.ID})
 	defer stop()
@@ -59,8 +61,14 @@ func (s *Server) messageEvents(w http.ResponseWriter, r *http.Request) error {
 // for everyone but students (who have no messages).
 func (s *Server) messageNav(r *http.Request, p *Page) {
 	sess := app.SessionFrom(r.Context())
-	if sess == nil || sess.User.Kind == store.KindStudent || len(p.Nav) == 0 {
+	if sess == nil || len(p.Nav) == 0 {
 		return
+	}
+	if sess.User.Kind == store.KindStudent {
+		// A student has Messages only once a teacher wrote to them.
+		if ok, err := s.app.HasConversations(r.Context(), sess); err != nil || !ok {
+			return
+		}
 	}
 	item := NavItem{Label: p.L.T("nav.messages"), URL: "/messages", Current: p.Path == "/messages" || len(p.Path) > 10 && p.Path[:10] == "/messages/"}
 	if n, err := s.app.UnreadMessages(r.Context(), sess); err == nil && n > 0 {

@@ -74,6 +74,11 @@ type convPage struct {
 	CanExport    bool           // a leader: the safeguarding export
 	Compose      *composeView   // the message form, for who may write
 	Writers      string         // everyone in it, for the history's heading
+	// A student conversation: the parents reading along; Observer: the
+	// reader is one of them; ReadOnly: the school no longer allows it.
+	ReadingAlong string
+	Observer     bool
+	ReadOnly     bool
 }
 
 // composeView is the form to write in a conversation, or to reply
@@ -165,7 +170,10 @@ func preview(text string) string {
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
 	sess := session(r)
 	if sess.Actor.Kind == authz.Student {
-		return app.ErrNotFound
+		// A student's inbox exists once a teacher wrote to them.
+		if ok, err := s.app.HasConversations(r.Context(), sess); err != nil || !ok {
+			return cmpErr(err, app.ErrNotFound)
+		}
 	}
 	inbox, err := s.app.Inbox(r.Context(), sess, r.URL.Query().Get("cursor"), 50)
 	if err != nil {
@@ -251,7 +259,11 @@ func (s *Server) convView(l *i18n.Localizer, sess *app.Session, v *app.Conversat
 	d := &convPage{ID: c.ID, SchoolID: c.SchoolID, Announcement: c.Kind == store.ConvAnnouncement, Urgent: c.Urgent,
 		CanWrite: v.CanWrite, CanReply: v.CanReply, Recipient: v.Recipient, Blocked: v.Blocked, Recipients: v.Recipients,
 		CanContact: authz.CanContactOthers(sess.Actor),
-		CanExport:  authz.CanReviewMessages(sess.Actor, c.SchoolID)}
+		CanExport:  authz.CanReviewMessages(sess.Actor, c.SchoolID),
+		Observer:   v.Observer, ReadOnly: v.ReadOnly}
+	if len(v.ReadingAlong) > 0 {
+		d.ReadingAlong = memberNames(l, v.ReadingAlong, 0)
+	}
 	d.Title = c.Subject
 	if c.Scheduled(s.app.Now()) {
 		d.Scheduled, _ = s.msgTime(*c.SendAt)
@@ -264,7 +276,11 @@ func (s *Server) convView(l *i18n.Localizer, sess *app.Session, v *app.Conversat
 	switch {
 	case v.Blocked:
 	case v.CanWrite:
-		d.Compose = &composeView{Action: path, Label: l.T("message.write"), Button: l.T("message.send"), Who: l.T("message.who_reads", "names", d.Title)}
+		who := d.Title
+		if d.ReadingAlong != "" {
+			who += ", " + d.ReadingAlong // the parents read every message
+		}
+		d.Compose = &composeView{Action: path, Label: l.T("message.write"), Button: l.T("message.send"), Who: l.T("message.who_reads", "names", who)}
 	case v.CanReply:
 		d.Compose = &composeView{Action: path + "/reply", Label: l.T("message.reply_privately_label"), Button: l.T("message.reply_send"), Who: l.T("message.reply_who")}
 	}
@@ -407,10 +423,16 @@ func (s *Server) newConvData(r *http.Request, sess *app.Session, l *i18n.Localiz
 	staff := sess.Actor.Kind == authz.Teacher || sess.Actor.Kind == authz.Leader
 	for _, c := range list {
 		key := strconv.FormatInt(c.StudentID, 10) + ":" + strconv.FormatInt(c.SchoolID, 10)
+		student := c.Kind == store.KindStudent
+		if student {
+			key = "students:" + strconv.FormatInt(c.SchoolID, 10)
+		}
 		i, ok := index[key]
 		if !ok {
 			label := l.T("message.staff_group")
-			if c.StudentID != 0 {
+			if student {
+				label = l.T("message.students_group")
+			} else if c.StudentID != 0 {
 				label = l.T("message.about", "name", c.StudentFirst)
 			}
 			d.Groups = append(d.Groups, contactGroup{Label: label})
@@ -418,6 +440,10 @@ func (s *Server) newConvData(r *http.Request, sess *app.Session, l *i18n.Localiz
 			index[key] = i
 		}
 		g := &d.Groups[i]
+		if student {
+			g.Options = append(g.Options, contactOption{Value: contactValue(c.UserID, c.StudentID, c.SchoolID), Label: l.T("message.student_contact", "name", c.DisplayName())})
+			continue
+		}
 		if staff && c.StudentID != 0 && len(g.Options) == 1 {
 			// A second parent: offer them all at once, first.
 			all := contactValue(0, c.StudentID, c.SchoolID)
@@ -597,9 +623,45 @@ type schoolMessagesData struct {
 	SchoolID      int64
 	School        string
 	Settings      store.MessageSettings
+	Grades        []gradeOption // the grades a school chooses from
+	Classes       []classGradeView
 	Reports       []msgReportView
 	Blocks        []blockView
 	Conversations []inboxRow
+}
+
+// gradeOption is a grade in a list to choose from.
+type gradeOption struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// classGradeView is a class with its grade, for the leaders' form.
+type classGradeView struct {
+	ID     int64
+	Name   string
+	Grades []gradeOption // "" first: no grade
+}
+
+// gradeLabel names a grade in the reader's language.
+func gradeLabel(l *i18n.Localizer, g int) string {
+	if g == 0 {
+		return l.T("message.grade_k")
+	}
+	return l.T("message.grade_n", "n", g)
+}
+
+// gradeOptions lists the grades, the selected one marked (nil: none).
+func gradeOptions(l *i18n.Localizer, selected *int, none bool) []gradeOption {
+	var out []gradeOption
+	if none {
+		out = append(out, gradeOption{Value: "", Label: l.T("message.grade_none"), Selected: selected == nil})
+	}
+	for g := store.MinGrade; g <= store.MaxGrade; g++ {
+		out = append(out, gradeOption{Value: strconv.Itoa(g), Label: gradeLabel(l, g), Selected: selected != nil && *selected == g})
+	}
+	return out
 }
 
 // schoolMessagesPage shows a school's reported messages, blocks and
@@ -631,7 +693,15 @@ func (s *Server) schoolMessagesPage(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	d := &schoolMessagesData{SchoolID: id, School: school.Name, Settings: set, Blocks: s.blockViews(blocks)}
+	classes, err := s.app.ClassGrades(r.Context(), sess, id)
+	if err != nil {
+		return err
+	}
+	d := &schoolMessagesData{SchoolID: id, School: school.Name, Settings: set, Blocks: s.blockViews(blocks),
+		Grades: gradeOptions(p.L, &set.StudentsMinGrade, false)}
+	for _, c := range classes {
+		d.Classes = append(d.Classes, classGradeView{ID: c.ID, Name: c.Name, Grades: gradeOptions(p.L, c.Grade, true)})
+	}
 	for _, rp := range reports {
 		rv := msgReportView{ID: rp.ID, ConversationID: rp.Message.ConversationID, Reporter: rp.ReporterName, Reason: rp.Reason, When: s.shortTime(rp.CreatedAt)}
 		rv.Message = s.msgViewOf(p.L, app.MessageView{Message: rp.Message}, false, 0)
@@ -744,6 +814,14 @@ func (s *Server) messageFile(w http.ResponseWriter, r *http.Request) error {
 	defer f.Close()
 	serveMessageFile(w, f)
 	return nil
+}
+
+// cmpErr is err, or fallback when there is none.
+func cmpErr(err, fallback error) error {
+	if err != nil {
+		return err
+	}
+	return fallback
 }
 
 // convURL is a conversation's page, at a message.

@@ -24,6 +24,7 @@ func (s *Server) messageRoutes() []Route {
 		{Method: "POST", Pattern: "/settings/messages/quiet-hours", Handle: s.quietHoursSubmit},
 		{Method: "GET", Pattern: "/schools/{id}/messages", Handle: s.schoolMessagesPage},
 		{Method: "POST", Pattern: "/schools/{id}/messages/settings", Handle: s.schoolMessageSettingsSubmit},
+		{Method: "POST", Pattern: "/schools/{id}/messages/grades", Handle: s.classGradeSubmit},
 		{Method: "POST", Pattern: "/message-reports/{id}/resolve", Handle: s.messageReportResolve},
 		{Method: "POST", Pattern: "/message-blocks/{id}/lift", Handle: s.messageBlockLift},
 	}

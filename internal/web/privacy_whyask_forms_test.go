@@ -157,33 +157,36 @@ var formFields = map[string]string{
 	"/stories/{id}/edit text":                   "story_posts.body",
 	"/story-comments/{id}/report reason":        "story_reports.reason",
 	// Messages (message_*.go).
-	"/messages to":                                    "", // a choice among the people one may write to
-	"/messages text":                                  "messages.body",
-	"/messages file":                                  "message_attachments.file_key",
-	"/messages/{id} text":                             "messages.body",
-	"/messages/{id} file":                             "message_attachments.file_key",
-	"/messages/{id}/reply text":                       "messages.body",
-	"/messages/{id}/reply file":                       "message_attachments.file_key",
-	"/messages/announce to":                           "", // a choice among the writer's classes and schools
-	"/messages/announce subject":                      "conversations.subject",
-	"/messages/announce text":                         "messages.body",
-	"/messages/announce file":                         "message_attachments.file_key",
-	"/messages/announce urgent":                       "", // conversations.urgent is not personal
-	"/messages/announce send_at":                      "", // conversations.send_at is not personal
-	"/message-items/{id}/edit text":                   "messages.original_body",
-	"/message-items/{id}/report reason":               "message_reports.reason",
-	"/messages/{id}/block reason":                     "message_blocks.reason",
-	"/messages/{id}/block confirm":                    "",
-	"/messages/{id}/export confirm":                   "",
-	"/messages/{id}/export format":                    "",
-	"/settings/messages/quiet-hours enabled":          "quiet_hours.enabled",
-	"/settings/messages/quiet-hours starts":           "quiet_hours.starts",
-	"/settings/messages/quiet-hours ends":             "quiet_hours.ends",
-	"/settings/messages/quiet-hours weekends":         "quiet_hours.weekends",
-	"/schools/{id}/messages/settings parent_receipts": "", // the school's switches
-	"/schools/{id}/messages/settings parents_office":  "",
-	"/settings/media class_{id}":                      "consents.purpose",
-	"/settings/media school_{id}":                     "consents.purpose",
+	"/messages to":                                       "", // a choice among the people one may write to
+	"/messages text":                                     "messages.body",
+	"/messages file":                                     "message_attachments.file_key",
+	"/messages/{id} text":                                "messages.body",
+	"/messages/{id} file":                                "message_attachments.file_key",
+	"/messages/{id}/reply text":                          "messages.body",
+	"/messages/{id}/reply file":                          "message_attachments.file_key",
+	"/messages/announce to":                              "", // a choice among the writer's classes and schools
+	"/messages/announce subject":                         "conversations.subject",
+	"/messages/announce text":                            "messages.body",
+	"/messages/announce file":                            "message_attachments.file_key",
+	"/messages/announce urgent":                          "", // conversations.urgent is not personal
+	"/messages/announce send_at":                         "", // conversations.send_at is not personal
+	"/message-items/{id}/edit text":                      "messages.original_body",
+	"/message-items/{id}/report reason":                  "message_reports.reason",
+	"/messages/{id}/block reason":                        "message_blocks.reason",
+	"/messages/{id}/block confirm":                       "",
+	"/messages/{id}/export confirm":                      "",
+	"/messages/{id}/export format":                       "",
+	"/settings/messages/quiet-hours enabled":             "quiet_hours.enabled",
+	"/settings/messages/quiet-hours starts":              "quiet_hours.starts",
+	"/settings/messages/quiet-hours ends":                "quiet_hours.ends",
+	"/settings/messages/quiet-hours weekends":            "quiet_hours.weekends",
+	"/schools/{id}/messages/settings parent_receipts":    "", // the school's switches
+	"/schools/{id}/messages/settings parents_office":     "",
+	"/schools/{id}/messages/settings students_enabled":   "",
+	"/schools/{id}/messages/settings students_min_grade": "",
+	"/schools/{id}/messages/grades grade":                "", // classes.grade is a fact about the class
+	"/settings/media class_{id}":                         "consents.purpose",
+	"/settings/media school_{id}":                        "consents.purpose",
 }
 
 // unrendered are forms with fields this test does not reach, and why
