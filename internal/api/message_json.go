@@ -103,6 +103,11 @@ type conversationViewJSON struct {
 	Blocked      bool             `json:"blocked"`
 	ReplyTo      *replyToJSON     `json:"reply_to"`
 	Quiet        []quietJSON      `json:"quiet"`
+	// A student conversation: the parents reading along, whether the
+	// caller is one of them, and whether the school made it read-only.
+	ReadingAlong []personJSON `json:"reading_along"`
+	Observer     bool         `json:"observer"`
+	ReadOnly     bool         `json:"read_only"`
 }
 
 type replyToJSON struct {
@@ -198,7 +203,10 @@ func messageOf(m app.MessageView, withOriginal bool) messageJSON {
 func conversationViewOf(v *app.ConversationView, self int64) conversationViewJSON {
 	out := conversationViewJSON{Conversation: conversationOf(v.Conversation, withOthers(v.Writers, self)), Messages: []messageJSON{},
 		Older: olderCursor(v.Older), CanWrite: v.CanWrite, CanReply: v.CanReply, Receipts: v.Receipts, Recipient: v.Recipient,
-		Blocked: v.Blocked, Quiet: []quietJSON{}}
+		Blocked: v.Blocked, Quiet: []quietJSON{}, ReadingAlong: []personJSON{}, Observer: v.Observer, ReadOnly: v.ReadOnly}
+	for _, m := range v.ReadingAlong {
+		out.ReadingAlong = append(out.ReadingAlong, personJSON{UserID: id(m.UserID), Type: m.Kind, Name: m.DisplayName()})
+	}
 	if v.Conversation.Kind == store.ConvAnnouncement && !v.Recipient {
 		n := v.Recipients
 		out.Conversation.Recipients = &n
@@ -232,7 +240,7 @@ func init() {
 		"description": "photos, videos and files, through the stories' media pipeline (metadata removed, same checks and limits)"}
 	person := obj(map[string]any{"user_id": str(), "type": enum("teacher", "parent", "leader", "student"), "name": str()}, "user_id", "type", "name")
 	conversation := obj(map[string]any{
-		"id": str(), "school_id": str(), "kind": enum("direct", "group", "announcement"), "audience": enum("class", "families", "staff"),
+		"id": str(), "school_id": str(), "kind": enum("direct", "group", "announcement", "student"), "audience": enum("class", "families", "staff"),
 		"class_id": nullable("string"), "class_name": str(), "student_id": nullable("string"),
 		"student_first_name": map[string]any{"type": "string", "description": "the child a family conversation is about"},
 		"reply_to":           map[string]any{"type": []string{"string", "null"}, "description": "the announcement a private reply answers"},
@@ -302,6 +310,10 @@ func init() {
 			"reply_to": map[string]any{"type": []string{"object", "null"}, "properties": map[string]any{"id": str(), "subject": str()}},
 			"quiet": map[string]any{"type": "array", "description": "families: staff in it who are in quiet hours now, and when they are back", "items": obj(map[string]any{
 				"user_id": str(), "name": str(), "until": date}, "user_id", "name", "until")},
+			"reading_along": map[string]any{"type": "array", "description": "a student conversation: the student's parents, who read every message and write none",
+				"items": obj(map[string]any{"user_id": str(), "type": str(), "name": str()}, "user_id", "type", "name")},
+			"observer":  map[string]any{"type": "boolean", "description": "the caller reads along (a student's parent)"},
+			"read_only": map[string]any{"type": "boolean", "description": "a student conversation the school no longer allows writing in"},
 		}, "conversation", "messages", "older", "can_write", "can_reply", "quiet"),
 		"ConversationHistory": obj(map[string]any{
 			"conversation": ref("Conversation"),
@@ -323,7 +335,12 @@ func init() {
 			"weekends": map[string]any{"type": "boolean", "description": "quiet all weekend too"}}, "enabled", "starts", "ends", "weekends"),
 		"MessageSettings": obj(map[string]any{
 			"parent_receipts": map[string]any{"type": "boolean", "description": "parents see when staff read their messages"},
-			"parents_office":  map[string]any{"type": "boolean", "description": "parents may write to the school's leaders"}}, "parent_receipts", "parents_office"),
+			"parents_office":  map[string]any{"type": "boolean", "description": "parents may write to the school's leaders"},
+			"students_enabled": map[string]any{"type": "boolean",
+				"description": "teachers may write to the students of their classes (off by default); the students answer, their parents read along; off, those conversations are read-only. Left out of a PUT: unchanged"},
+			"students_min_grade": map[string]any{"type": "integer", "minimum": store.MinGrade, "maximum": store.MaxGrade,
+				"description": "the lowest grade (0 kindergarten) whose students teachers may write to; a student's grade is the highest of their classes'. Left out of a PUT: unchanged"}},
+			"parent_receipts", "parents_office"),
 	} {
 		schemas[name] = s
 	}

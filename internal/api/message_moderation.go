@@ -166,6 +166,9 @@ func (x *API) setQuietHours(w http.ResponseWriter, r *http.Request) error {
 type messageSettingsJSON struct {
 	ParentReceipts *bool `json:"parent_receipts"`
 	ParentsOffice  *bool `json:"parents_office"`
+	// Teacher ↔ student messages; left out of a PUT, they stay as they are.
+	StudentsEnabled  *bool `json:"students_enabled,omitempty"`
+	StudentsMinGrade *int  `json:"students_min_grade,omitempty"`
 }
 
 func (x *API) getMessageSettings(w http.ResponseWriter, r *http.Request) error {
@@ -177,7 +180,8 @@ func (x *API) getMessageSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, messageSettingsJSON{ParentReceipts: &set.ParentReceipts, ParentsOffice: &set.ParentsOffice})
+	return writeJSON(w, http.StatusOK, messageSettingsJSON{ParentReceipts: &set.ParentReceipts, ParentsOffice: &set.ParentsOffice,
+		StudentsEnabled: &set.StudentsEnabled, StudentsMinGrade: &set.StudentsMinGrade})
 }
 
 func (x *API) setMessageSettings(w http.ResponseWriter, r *http.Request) error {
@@ -199,7 +203,18 @@ func (x *API) setMessageSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	set := store.MessageSettings{ParentReceipts: *req.ParentReceipts, ParentsOffice: *req.ParentsOffice}
+	sess := app.SessionFrom(r.Context())
+	set, err := x.app.MessageSettings(r.Context(), sess, schoolID)
+	if err != nil {
+		return err
+	}
+	set.ParentReceipts, set.ParentsOffice = *req.ParentReceipts, *req.ParentsOffice
+	if req.StudentsEnabled != nil {
+		set.StudentsEnabled = *req.StudentsEnabled
+	}
+	if req.StudentsMinGrade != nil {
+		set.StudentsMinGrade = *req.StudentsMinGrade
+	}
 	if err := x.app.SetMessageSettings(r.Context(), app.SessionFrom(r.Context()), schoolID, set); err != nil {
 		return err
 	}

@@ -159,7 +159,8 @@ func TestMessageAccessMatrix(t *testing.T) {
 				{"parent", w.ava, "sofiaparent", 404},
 				{"sofiaparent", w.ava, "teacher", 404}, // not Sofia's parent's child
 				{"leader", w.ava, "parent", 201},
-				{"student", w.ava, "teacher", 404},
+				{"student", w.ava, "teacher", 403},  // students answer their teacher, never start
+				{"teacher2", w.ava, "student", 404}, // not her teacher: she is not there
 			}
 			for _, s := range starts {
 				if got, out := w.start(t, s.who, s.student, s.to, "Hello"); got != s.want {
