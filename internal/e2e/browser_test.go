@@ -208,13 +208,14 @@ func (b *browser) settleConsole() error {
 }
 
 // text returns the text of the first element matching a CSS selector.
+//
+// It finds and reads the element in one step in the page: live pages
+// replace their content when an event arrives, and a node looked up first
+// and read after may be gone in between.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return s
+	b.waitUntil("an element "+sel, fmt.Sprintf(`document.querySelector(%q) !== null`, sel))
+	return b.eval(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.innerText : "" })()`, sel))
 }
 
 // eval evaluates a JavaScript expression returning a string.
