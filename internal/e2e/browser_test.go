@@ -103,7 +103,10 @@ func newBrowser(t *testing.T, viewport [2]int64, lang string) *browser {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	// A browser's whole life: long enough for the longest story (the
+	// messages test, 50 s alone and 96 s beside the app tests in CI),
+	// short enough that a page that never answers fails the test.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	b := &browser{t: t, ctx: ctx, size: viewport, marks: map[string]chan struct{}{}}
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(viewport[0], viewport[1])); err != nil {
