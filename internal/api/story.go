@@ -443,7 +443,7 @@ func (x *API) likeStory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := x.app.LikeStory(r.Context(), app.SessionFrom(r.Context()), id); err != nil {
-		return x.refusedProblem(w, r, err)
+		return err
 	}
 	w.WriteHeader(http.StatusCreated)
 	return nil
@@ -460,21 +460,10 @@ func (x *API) noContent(w http.ResponseWriter, r *http.Request, do func(*app.Ses
 		return err
 	}
 	if err := do(app.SessionFrom(r.Context()), id); err != nil {
-		return x.refusedProblem(w, r, err)
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// refusedProblem answers a refusal with its own message (comments off,
-// liked already) and the status of its cause.
-func (x *API) refusedProblem(w http.ResponseWriter, r *http.Request, err error) error {
-	var re *app.RefusedError
-	if errors.As(err, &re) && errors.Is(err, app.ErrConflict) {
-		x.problem(w, r, http.StatusConflict, re.Key, nil)
-		return nil
-	}
-	return err
 }
 
 func (x *API) commentOnStory(w http.ResponseWriter, r *http.Request) error {
@@ -491,7 +480,7 @@ func (x *API) commentOnStory(w http.ResponseWriter, r *http.Request) error {
 	s := app.SessionFrom(r.Context())
 	c, err := x.app.CommentOnStory(r.Context(), s, id, req.Text)
 	if err != nil {
-		return x.refusedProblem(w, r, err)
+		return err
 	}
 	return writeJSON(w, http.StatusCreated, commentJSON(*c, true, false))
 }
@@ -512,7 +501,7 @@ func (x *API) reportStoryComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := x.app.ReportStoryComment(r.Context(), app.SessionFrom(r.Context()), id, req.Reason); err != nil {
-		return x.refusedProblem(w, r, err)
+		return err
 	}
 	w.WriteHeader(http.StatusCreated)
 	return nil

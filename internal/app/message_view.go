@@ -2,12 +2,8 @@ package app
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
-	"time"
 	"unicode/utf8"
 
 	"cubby/internal/authz"
@@ -51,7 +47,7 @@ func (a *App) Inbox(ctx context.Context, s *Session, cursor string, limit int) (
 	if limit <= 0 || limit > messagePageMax {
 		limit = 50
 	}
-	before, err := parseInboxCursor(cursor)
+	before, err := parseTimeCursor(cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -79,35 +75,9 @@ func (a *App) Inbox(ctx context.Context, s *Session, cursor string, limit int) (
 	}
 	if len(items) == limit {
 		last := items[len(items)-1]
-		page.Next = inboxCursor(last.LastMessageAt, last.ID)
+		page.Next = timeCursor(last.LastMessageAt, last.ID)
 	}
 	return page, nil
-}
-
-func inboxCursor(at time.Time, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at.UnixMicro(), 10) + ":" + strconv.FormatInt(id, 10)))
-}
-
-func parseInboxCursor(c string) (*store.InboxCursor, error) {
-	if c == "" {
-		return nil, nil
-	}
-	bad := func() error {
-		v := &ValidationError{}
-		v.Add("cursor", "validation.invalid_cursor")
-		return v
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return nil, bad()
-	}
-	at, id, ok := strings.Cut(string(b), ":")
-	us, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil || n <= 0 {
-		return nil, bad()
-	}
-	return &store.InboxCursor{At: time.UnixMicro(us).UTC(), ID: n}, nil
 }
 
 // UnreadMessages counts the actor's unread messages, for the navigation.

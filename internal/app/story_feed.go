@@ -63,7 +63,7 @@ func (a *App) Feed(ctx context.Context, s *Session, of StoryFeedOf, cursor strin
 	if limit <= 0 || limit > storyFeedMaxPage {
 		limit = 20
 	}
-	before, err := parseStoryCursor(cursor)
+	before, err := parseTimeCursor(cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (a *App) Feed(ctx context.Context, s *Session, of StoryFeedOf, cursor strin
 	page := &StoryPage{}
 	if len(posts) == limit {
 		last := posts[len(posts)-1]
-		page.Next = storyCursor(*last.PublishedAt, last.ID)
+		page.Next = timeCursor(*last.PublishedAt, last.ID)
 	}
 	page.Items, err = a.storyItems(ctx, s, posts, true)
 	if err != nil || before != nil {
@@ -365,12 +365,14 @@ func feedRef(a *authz.Actor, p *store.StoryPost) authz.StoryPost {
 	return ref
 }
 
-// storyCursor and parseStoryCursor keep the feed's position opaque.
-func storyCursor(at time.Time, id int64) string {
+// timeCursor and parseTimeCursor keep a list's position opaque: the time
+// and id of the last item shown (the story feed, the inbox).
+func timeCursor(at time.Time, id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at.UnixMicro(), 10) + "." + strconv.FormatInt(id, 10)))
 }
 
-func parseStoryCursor(c string) (*store.FeedCursor, error) {
+// parseTimeCursor reads a cursor; none ("") is nil.
+func parseTimeCursor(c string) (*store.TimeCursor, error) {
 	if c == "" {
 		return nil, nil
 	}
@@ -383,11 +385,11 @@ func parseStoryCursor(c string) (*store.FeedCursor, error) {
 	if err != nil {
 		return nil, bad()
 	}
-	at, id, ok := strings.Cut(string(b), ".")
-	micros, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil || n <= 0 {
+	t, n, found := strings.Cut(string(b), ".")
+	micros, err1 := strconv.ParseInt(t, 10, 64)
+	id, err2 := strconv.ParseInt(n, 10, 64)
+	if !found || err1 != nil || err2 != nil || id <= 0 {
 		return nil, bad()
 	}
-	return &store.FeedCursor{At: time.UnixMicro(micros).UTC(), ID: n}, nil
+	return &store.TimeCursor{At: time.UnixMicro(micros).UTC(), ID: id}, nil
 }

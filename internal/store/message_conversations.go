@@ -242,17 +242,11 @@ type InboxItem struct {
 	Attachments int // of the last message
 }
 
-// InboxCursor is where a page of the inbox starts: before this time and id.
-type InboxCursor struct {
-	At time.Time
-	ID int64
-}
-
 // Inbox lists a person's conversations, latest message first. students,
 // when not nil, are the children a parent acts for: a conversation about
 // any other child is left out (a custody block), and so is an announcement
 // whose sending time (after now) has not come, for its recipients.
-func Inbox(ctx context.Context, q db.Querier, userID int64, students []int64, now time.Time, before *InboxCursor, limit int) ([]InboxItem, error) {
+func Inbox(ctx context.Context, q db.Querier, userID int64, students []int64, now time.Time, before *TimeCursor, limit int) ([]InboxItem, error) {
 	query := `SELECT ` + convColumns + `, m.role,
 		(SELECT count(*) FROM messages x WHERE x.conversation_id = c.id AND x.id > m.last_read_id AND (x.sender_id IS NULL OR x.sender_id <> m.user_id)),
 		COALESCE(lm.body, ''), COALESCE(lm.sender_id, 0), COALESCE(lm.sender_kind, ''),

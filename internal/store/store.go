@@ -27,3 +27,11 @@ func timePtr(t sql.NullTime) *time.Time {
 	v := t.Time.UTC()
 	return &v
 }
+
+// TimeCursor is where the next page of a list ordered newest first
+// starts: before this time, ties broken by id (the story feed: when a post
+// was published; the inbox: a conversation's last message).
+type TimeCursor struct {
+	At time.Time
+	ID int64
+}

@@ -21,18 +21,11 @@ type FeedSource struct {
 	Until *time.Time
 }
 
-// FeedCursor names the last post of a page: the next page holds posts
-// published before it (ties broken by id).
-type FeedCursor struct {
-	At time.Time
-	ID int64
-}
-
 // StoryFeed reads a page of published posts from the sources, newest
 // first. Each source is read through its own index with its own limit and
 // the branches are merged, so a reader with several classes costs a few
 // short index scans, not a sort of everything they may see.
-func StoryFeed(ctx context.Context, q db.Querier, sources []FeedSource, before *FeedCursor, limit int) ([]StoryPost, error) {
+func StoryFeed(ctx context.Context, q db.Querier, sources []FeedSource, before *TimeCursor, limit int) ([]StoryPost, error) {
 	if len(sources) == 0 || limit <= 0 {
 		return nil, nil
 	}

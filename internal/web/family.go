@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"cubby/internal/app"
 )
 
 func (s *Server) connectSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -44,6 +46,31 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	// stream open must not miss a point given right after.
 	ch, stop := s.app.Events.Subscribe(ids)
 	defer stop()
+	return eventStream(w, r, ch, func(e app.PointEvent) bool {
+		if e.AccessChanged {
+			return false // the browser reconnects, and is authorised again
+		}
+		if e.StoryPostID != 0 { // story_feed.go: the page fetches the post itself
+			fmt.Fprintf(w, "event: story\ndata: {\"post_id\":\"%d\"}\n\n", e.StoryPostID)
+			return true
+		}
+		if hidden[e.ClassID] {
+			return true
+		}
+		b, _ := json.Marshal(map[string]any{"student_id": strconv.FormatInt(e.StudentID, 10), "point_id": strconv.FormatInt(e.PointID, 10),
+			"skill": e.SkillName, "weight": e.Weight, "undone": e.Undone,
+			"at": e.AwardedAt.Format(time.RFC3339), "time": s.weekClock(e.AwardedAt)})
+		fmt.Fprintf(w, "event: point\ndata: %s\n\n", b)
+		return true
+	})
+}
+
+// eventStream answers a request with a server-sent event stream of ch:
+// write writes one event (or nothing) and returns false to end the
+// stream; a keepalive comment goes out every 25 s, and the stream ends
+// when the client goes. Subscribe before calling it, so a client that has
+// seen the stream open misses nothing sent after.
+func eventStream(w http.ResponseWriter, r *http.Request, ch <-chan app.PointEvent, write func(app.PointEvent) bool) error {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -62,20 +89,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		case <-keepalive.C:
 			fmt.Fprint(w, ": keepalive\n\n")
 		case e := <-ch:
-			if e.AccessChanged {
-				return nil // the browser reconnects, and is authorised again
+			if !write(e) {
+				return nil
 			}
-			if e.StoryPostID != 0 { // story_feed.go: the page fetches the post itself
-				fmt.Fprintf(w, "event: story\ndata: {\"post_id\":\"%d\"}\n\n", e.StoryPostID)
-				break
-			}
-			if hidden[e.ClassID] {
-				continue
-			}
-			b, _ := json.Marshal(map[string]any{"student_id": strconv.FormatInt(e.StudentID, 10), "point_id": strconv.FormatInt(e.PointID, 10),
-				"skill": e.SkillName, "weight": e.Weight, "undone": e.Undone,
-				"at": e.AwardedAt.Format(time.RFC3339), "time": s.weekClock(e.AwardedAt)})
-			fmt.Fprintf(w, "event: point\ndata: %s\n\n", b)
 		}
 		if err := rc.Flush(); err != nil {
 			return nil

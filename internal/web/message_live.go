@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"cubby/internal/api"
 	"cubby/internal/app"
@@ -28,33 +27,12 @@ func (s *Server) messageEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	ch, stop := s.app.InboxEvents().Subscribe([]int64{sess.User.ID})
 	defer stop()
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 5000\n\n")
-	if err := rc.Flush(); err != nil {
-		return nil
-	}
-	keepalive := time.NewTicker(25 * time.Second)
-	defer keepalive.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-keepalive.C:
-			fmt.Fprint(w, ": keepalive\n\n")
-		case e := <-ch:
-			if e.ConversationID == 0 {
-				continue
-			}
+	return eventStream(w, r, ch, func(e app.PointEvent) bool {
+		if e.ConversationID != 0 {
 			fmt.Fprintf(w, "event: message\ndata: {\"conversation_id\":\"%d\"}\n\n", e.ConversationID)
 		}
-		if err := rc.Flush(); err != nil {
-			return nil
-		}
-	}
+		return true
+	})
 }
 
 // messageNav adds "Messages" to the navigation, with the unread count,
