@@ -56,6 +56,9 @@ type App struct {
 	// Messages holds the rate limit and live stream of messages
 	// (message.go).
 	Messages Messages
+	// Notifications holds the notification centre's and digest's
+	// settings (notification.go).
+	Notifications Notifications
 
 	codeGuesses   *limiter // parent and class codes, per person or address
 	loginFailures *limiter // per account

@@ -24,6 +24,9 @@ type PointEvent struct {
 	// ConversationID: a conversation of the subscribed person has a new
 	// message or was read (message.go; App.Inbox, keyed by user id).
 	ConversationID int64
+	// Notified: the subscribed person has a new notification
+	// (notification.go; on App.InboxEvents, keyed by user id).
+	Notified bool
 }
 
 // Hub fans point events out to the live pages watching a student. It is

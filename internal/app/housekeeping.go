@@ -29,7 +29,11 @@ func (a *App) Housekeeping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	notes, err := a.purgeNotifications(ctx, now)
+	if err != nil {
+		return err
+	}
 	a.Log.Info("housekeeping", "expired_sessions", sessions, "expired_idempotency_keys", keys,
-		"expired_links", tokens, "unanswered_consent_requests", requests)
+		"expired_links", tokens, "unanswered_consent_requests", requests, "old_notifications", notes)
 	return nil
 }

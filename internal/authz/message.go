@@ -277,5 +277,7 @@ func CanReviewMessages(a *Actor, schoolID int64) bool {
 // CanSetMessaging: a school's leaders set its messaging switches.
 func CanSetMessaging(a *Actor, schoolID int64) bool { return CanReviewMessages(a, schoolID) }
 
-// CanSetQuietHours: staff, whom families write to, set quiet hours.
-func CanSetQuietHours(a *Actor) bool { return a.LoggedIn() && isStaff(a.Kind) }
+// CanSetQuietHours: everyone sets quiet hours, during which nothing is
+// emailed or pushed to them (issue 14); staff's also tell families
+// writing to them when they are back.
+func CanSetQuietHours(a *Actor) bool { return a.LoggedIn() }

@@ -153,7 +153,8 @@ func TestMessageAdminRules(t *testing.T) {
 		{"teacher reviews", CanReviewMessages(teacher, 1), false},
 		{"leader sets messaging", CanSetMessaging(leader, 1), true},
 		{"teacher sets quiet hours", CanSetQuietHours(teacher), true},
-		{"parent sets quiet hours", CanSetQuietHours(parent), false},
+		{"parent sets quiet hours", CanSetQuietHours(parent), true},
+		{"visitor sets quiet hours", CanSetQuietHours(&Actor{}), false},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

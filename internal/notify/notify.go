@@ -78,6 +78,11 @@ type Email struct {
 	// NotBefore holds the email until then (a teacher's quiet hours);
 	// zero sends it as soon as possible.
 	NotBefore time.Time
+	// Unsubscribe is the https link that stops this kind of email with
+	// one click (RFC 8058): sent as List-Unsubscribe with
+	// List-Unsubscribe-Post. Empty for emails one cannot stop (a password
+	// reset).
+	Unsubscribe string
 }
 
 // SMS is a text message to render and queue.
@@ -153,13 +158,22 @@ func (o *Outbox) Email(ctx context.Context, q db.Querier, e Email, now time.Time
 	if err != nil {
 		return err
 	}
-	r, err := o.templates.renderEmail(e.Template, e.Lang, e.Data, o.site)
+	data := e.Data
+	if e.Unsubscribe != "" {
+		data = make(map[string]any, len(e.Data)+1)
+		for k, v := range e.Data {
+			data[k] = v
+		}
+		data["Unsubscribe"] = e.Unsubscribe
+	}
+	r, err := o.templates.renderEmail(e.Template, e.Lang, data, o.site)
 	if err != nil {
 		return err
 	}
 	return insert(ctx, q, row{
 		SchoolID: e.SchoolID, Key: newKey(), Channel: ChannelEmail, Recipient: to,
 		Language: r.lang, Template: e.Template, Subject: r.subject, Text: r.text, HTML: r.html, NotBefore: e.NotBefore,
+		Unsubscribe: e.Unsubscribe,
 	}, now)
 }
 

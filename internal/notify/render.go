@@ -157,6 +157,9 @@ func (tp *templates) data(lt *langTemplates, in map[string]any, site string) (ma
 		d[k] = v
 	}
 	d["Site"], d["Lang"], d["Dir"] = site, lt.loc.Lang(), lt.loc.Dir()
+	if _, ok := d["Unsubscribe"]; !ok {
+		d["Unsubscribe"] = "" // the layout's footer links it when set
+	}
 	return d, nil
 }
 

@@ -55,6 +55,12 @@ var sampleData = map[string]map[string]any{
 	// Messages (internal/app/message*.go).
 	"message_new":          {"Name": "Ana", "Sender": "Ms. Alvarez", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/messages/1"},
 	"message_announcement": {"Name": "Ana", "Sender": "Dr. Owusu", "SchoolName": "Maple Grove", "Link": "https://cubby.school.test/messages/2", "Urgent": true},
+	// Notifications (internal/app/notification*.go).
+	"notification": {"Name": "Ana", "Line": "Ms. Alvarez posted in Class Story.", "KindName": "Class and School Story", "Link": "https://cubby.school.test/stories/3",
+		"Unsubscribe": "https://cubby.school.test/notifications/unsubscribe?token=1.story.ab"},
+	"notification_digest": {"Name": "Ana", "Count": 2, "More": 0, "Link": "https://cubby.school.test/notifications",
+		"Items":       []map[string]any{{"Line": "Ava was marked absent.", "Link": "https://cubby.school.test/students/1/attendance", "When": "08:10"}},
+		"Unsubscribe": "https://cubby.school.test/notifications/unsubscribe?token=1.digest.ab"},
 }
 
 func TestEveryTemplateRendersInEveryLanguage(t *testing.T) {

@@ -25,6 +25,8 @@ type Message struct {
 	Text      string
 	HTML      string // email only
 	CreatedAt time.Time
+	// Unsubscribe is the one-click unsubscribe link (RFC 8058), or "".
+	Unsubscribe string
 }
 
 // EmailSender hands emails to a provider. Send returns nil only once the
@@ -221,6 +223,12 @@ func buildMsg(from, domain string, m Message) (*mail.Msg, error) {
 	msg.SetGenHeader(mail.HeaderContentLang, m.Lang)
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
+	if m.Unsubscribe != "" {
+		// RFC 8058: a mail client POSTs List-Unsubscribe=One-Click to the
+		// link, which turns this kind of email off without a login.
+		msg.SetGenHeader(mail.HeaderListUnsubscribe, "<"+m.Unsubscribe+">")
+		msg.SetGenHeader(mail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)

@@ -27,6 +27,8 @@ type row struct {
 	// NotBefore is the first moment the row may be sent (held
 	// notifications); zero or past means at once.
 	NotBefore time.Time
+	// Unsubscribe is the email's List-Unsubscribe link, or "".
+	Unsubscribe string
 }
 
 // dbTime is a time as both engines keep it: UTC, microseconds. SQLite
@@ -41,9 +43,9 @@ func insert(ctx context.Context, q db.Querier, r row, now time.Time) error {
 	}
 	school := sql.NullInt64{Int64: r.SchoolID, Valid: r.SchoolID != 0}
 	_, err := q.ExecContext(ctx, `INSERT INTO outbox (school_id, message_key, channel, recipient, language, template,
-			subject, body_text, body_html, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11)`,
-		school, r.Key, r.Channel, r.Recipient, r.Language, r.Template, r.Subject, r.Text, r.HTML, due, now)
+			subject, body_text, body_html, status, attempts, next_attempt_at, created_at, list_unsubscribe)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11, $12)`,
+		school, r.Key, r.Channel, r.Recipient, r.Language, r.Template, r.Subject, r.Text, r.HTML, due, now, r.Unsubscribe)
 	return db.MapError(err)
 }
 
@@ -73,7 +75,7 @@ func claim(ctx context.Context, q db.Querier, now, leaseUntil time.Time, limit i
 			ORDER BY next_attempt_at, id LIMIT $3)
 		  AND `+dueCondition+`
 		RETURNING id, COALESCE(school_id, 0), message_key, channel, recipient, language, template,
-			subject, body_text, body_html, attempts, created_at`,
+			subject, body_text, body_html, attempts, created_at, list_unsubscribe`,
 		dbTime(now), dbTime(leaseUntil), limit, ch1, ch2)
 	if err != nil {
 		return nil, db.MapError(err)
@@ -83,7 +85,7 @@ func claim(ctx context.Context, q db.Querier, now, leaseUntil time.Time, limit i
 	for rows.Next() {
 		r := row{LeaseUntil: dbTime(leaseUntil)}
 		if err := rows.Scan(&r.ID, &r.SchoolID, &r.Key, &r.Channel, &r.Recipient, &r.Language, &r.Template,
-			&r.Subject, &r.Text, &r.HTML, &r.Attempts, &r.CreatedAt); err != nil {
+			&r.Subject, &r.Text, &r.HTML, &r.Attempts, &r.CreatedAt, &r.Unsubscribe); err != nil {
 			return nil, db.MapError(err)
 		}
 		r.CreatedAt = r.CreatedAt.UTC()
@@ -97,7 +99,7 @@ func claim(ctx context.Context, q db.Querier, now, leaseUntil time.Time, limit i
 // database (or its backups) for the 30 days the delivery record is kept.
 func markSent(ctx context.Context, q db.Querier, id int64, now time.Time) error {
 	_, err := q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = '',
-			body_text = '', body_html = ''
+			body_text = '', body_html = '', list_unsubscribe = ''
 		WHERE id = $2 AND status = 'sending'`, dbTime(now), id)
 	return db.MapError(err)
 }

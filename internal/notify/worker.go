@@ -161,7 +161,7 @@ func (w *Worker) DeliverPending(ctx context.Context) (int, error) {
 }
 
 func (w *Worker) send(ctx context.Context, r row) error {
-	m := Message{Key: r.Key, To: r.Recipient, Lang: r.Language, Subject: r.Subject, Text: r.Text, HTML: r.HTML, CreatedAt: r.CreatedAt}
+	m := Message{Key: r.Key, To: r.Recipient, Lang: r.Language, Subject: r.Subject, Text: r.Text, HTML: r.HTML, CreatedAt: r.CreatedAt, Unsubscribe: r.Unsubscribe}
 	switch r.Channel {
 	case ChannelEmail:
 		return w.outbox.email.Send(ctx, m)
