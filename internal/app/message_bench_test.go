@@ -28,8 +28,8 @@ var messageShape = benchdata.MessageShape{Classes: 20, PerClass: 30, Days: 365, 
 // (about a million messages, a million read receipts, 300,000 places in
 // conversations). Run with:
 //
-//	go test ./internal/app/ -run '^$' -bench Messages -benchtime 2000x
-//	CUBBY_TEST_DATABASE_URL=postgres://… go test ./internal/app/ -run '^$' -bench Messages -benchtime 2000x
+//	go test ./internal/app/ -run '^$' -bench Messages -benchtime 500x
+//	CUBBY_TEST_DATABASE_URL=postgres://… go test ./internal/app/ -run '^$' -bench Messages -benchtime 500x
 //
 // (CUBBY_BENCH_SCHOOLS=1 for a lone school.) The targets (issue 12): a
 // conversation's latest 50 messages and the inbox at p99 under 20 ms on

@@ -561,3 +561,45 @@ func TestStoryFeedPages(t *testing.T) {
 		})
 	}
 }
+
+// Read counts are counted per post, for a page of Class Story and School
+// Story posts at once: a post one family opened, one no one opened, and a
+// School Story post counted over the whole school's families.
+func TestStorySeenPerPost(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			w, a := newStoryWorld(t, env), env.App
+			opened, err := a.PostClassStory(w.ctx, w.teacher, w.class3, app.StoryDraft{Text: "Opened"})
+			must(t, err)
+			unopened, err := a.PostClassStory(w.ctx, w.teacher, w.class3, app.StoryDraft{Text: "Not opened"})
+			must(t, err)
+			school, err := a.PostSchoolStory(w.ctx, w.leader, w.schoolID, app.StoryDraft{Text: "For everyone"})
+			must(t, err)
+			for _, id := range []int64{opened.ID, school.ID} {
+				_, err := a.StoryPost(w.ctx, w.parent, id)
+				must(t, err)
+			}
+			page, err := a.Feed(w.ctx, w.leader, app.StoryFeedOf{}, "", 20)
+			must(t, err)
+			seen := map[int64]app.StoryItem{}
+			for _, it := range page.Items {
+				seen[it.Post.ID] = it
+			}
+			o, u, s := seen[opened.ID].Seen, seen[unopened.ID].Seen, seen[school.ID].Seen
+			if o == nil || u == nil || s == nil {
+				t.Fatalf("read counts missing: %v %v %v", o, u, s)
+			}
+			if o.Families != 1 || u.Families != 0 || o.Of < 2 || o.Of != u.Of {
+				t.Errorf("class posts: opened %+v, unopened %+v", *o, *u)
+			}
+			// Helen's two children (Ava and Elena) are both at the school:
+			// families are counted per child.
+			if s.Families != 2 || s.Of <= o.Of {
+				t.Errorf("school post: %+v (a class has %d families)", *s, o.Of)
+			}
+		})
+	}
+}

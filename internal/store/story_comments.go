@@ -183,27 +183,51 @@ type Seen struct{ Families, Of int }
 
 // SeenByFamilies counts, per post, the families (students with a connected
 // parent) of the post's class — or, for School Story, of its school — in
-// which a parent has opened the post, and how many families there are.
+// which a parent has opened the post, and how many families there are: one
+// query for the page's Class Story posts and one for its School Story
+// posts, not one per post (a round trip each on PostgreSQL).
 func SeenByFamilies(ctx context.Context, q db.Querier, posts []StoryPost) (map[int64]Seen, error) {
 	out := map[int64]Seen{}
+	var inClass, inSchool strings.Builder
 	for _, p := range posts {
-		var s Seen
-		var err error
-		if p.ClassID != 0 {
-			err = q.QueryRowContext(ctx, `SELECT count(DISTINCT cs.student_id),
-				count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM story_reads r WHERE r.post_id = $2 AND r.user_id = g.user_id) THEN cs.student_id END)
-				FROM class_students cs JOIN guardians g ON g.student_id = cs.student_id
-				WHERE cs.class_id = $1 AND cs.removed_at IS NULL`, p.ClassID, p.ID).Scan(&s.Of, &s.Families)
-		} else {
-			err = q.QueryRowContext(ctx, `SELECT count(DISTINCT st.id),
-				count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM story_reads r WHERE r.post_id = $2 AND r.user_id = g.user_id) THEN st.id END)
-				FROM students st JOIN guardians g ON g.student_id = st.id
-				WHERE st.school_id = $1 AND st.left_at IS NULL`, p.SchoolID, p.ID).Scan(&s.Of, &s.Families)
+		out[p.ID] = Seen{}
+		b, owner := &inClass, p.ClassID
+		if p.ClassID == 0 {
+			b, owner = &inSchool, p.SchoolID
 		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(b, "(%d, %d)", p.ID, owner)
+	}
+	for _, part := range []struct{ values, members, student string }{
+		{inClass.String(), `class_students m ON m.class_id = p.owner AND m.removed_at IS NULL`, "m.student_id"},
+		{inSchool.String(), `students m ON m.school_id = p.owner AND m.left_at IS NULL`, "m.id"},
+	} {
+		if part.values == "" {
+			continue
+		}
+		rows, err := q.QueryContext(ctx, `WITH p (post_id, owner) AS (VALUES `+part.values+`)
+			SELECT p.post_id, count(DISTINCT `+part.student+`),
+				count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM story_reads r WHERE r.post_id = p.post_id AND r.user_id = g.user_id) THEN `+part.student+` END)
+			FROM p JOIN `+part.members+` JOIN guardians g ON g.student_id = `+part.student+`
+			GROUP BY p.post_id`)
 		if err != nil {
 			return nil, db.MapError(err)
 		}
-		out[p.ID] = s
+		for rows.Next() {
+			var id int64
+			var s Seen
+			if err := rows.Scan(&id, &s.Of, &s.Families); err != nil {
+				rows.Close()
+				return nil, db.MapError(err)
+			}
+			out[id] = s
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, db.MapError(err)
+		}
 	}
 	return out, nil
 }
