@@ -102,4 +102,5 @@ func (x *API) messageRoutes() {
 	x.add(Op{Method: "PUT", Path: "/schools/{id}/message-settings", ID: "setMessageSettings", Tag: "messages",
 		Summary: "Whether parents see when staff read their messages, and whether parents may write to the school's leaders (its leaders).",
 		Request: "MessageSettings", Response: "MessageSettings", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.setMessageSettings})
+	x.classGradeRoutes() // message_grades.go
 }

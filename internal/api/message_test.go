@@ -134,6 +134,9 @@ func TestMessageAccessMatrix(t *testing.T) {
 				{"GET", "/api/v1/schools/1/message-settings", nil, map[string]int{"teacher": 200, "leader": 200, "parent": 404, "visitor": 401}},
 				{"PUT", "/api/v1/schools/1/message-settings", fixed(`{"parent_receipts":true,"parents_office":false}`),
 					map[string]int{"teacher": 403, "leader": 200, "parent": 404, "visitor": 401}},
+				{"GET", "/api/v1/schools/1/class-grades", nil, map[string]int{"teacher": 404, "leader": 200, "parent": 404, "student": 404, "visitor": 401}},
+				{"PUT", "/api/v1/schools/1/class-grades/1", fixed(`{"grade":3}`),
+					map[string]int{"teacher": 403, "leader": 200, "parent": 404, "student": 404, "visitor": 401}},
 			}
 			for _, c := range cases {
 				for who, want := range c.want {
@@ -222,6 +225,37 @@ func TestMessageBadInput(t *testing.T) {
 			}
 			if got, out := w.start(t, "teacher", w.maya, "mayaparent", "Hi"); got != 404 {
 				t.Errorf("to another class's parent: %d %v", got, out)
+			}
+			// A class's grade: required (null clears it), 0-12, of the school.
+			grades := "/api/v1/schools/1/class-grades/"
+			for _, c := range []struct{ path, body string }{
+				{grades + "1", `{}`},
+				{grades + "1", `{"grade":13}`},
+				{grades + "1", `{"grade":-1}`},
+				{grades + "1", `{"grade":"three"}`},
+				{grades + "1", `{"grade":2.5}`},
+			} {
+				if got, out, _ := w.people["leader"].do("PUT", c.path, c.body); got != 400 || field(out, "errors", "grade") == nil {
+					t.Errorf("grade %s: %d %v", c.body, got, out)
+				}
+			}
+			if got, out, _ := w.people["leader"].do("PUT", grades+"999999", `{"grade":3}`); got != 404 {
+				t.Errorf("a class that is not the school's: %d %v", got, out)
+			}
+			for _, c := range []struct {
+				body string
+				want any
+			}{{`{"grade":4}`, float64(4)}, {`{"grade":null}`, nil}} {
+				got, out, _ := w.people["leader"].do("PUT", grades+"1", c.body)
+				var grade any = "missing"
+				for _, cl := range field(out, "classes").([]any) {
+					if cl.(map[string]any)["id"] == "1" {
+						grade = cl.(map[string]any)["grade"]
+					}
+				}
+				if got != 200 || grade != c.want {
+					t.Errorf("grade %s: %d, class 1 has %v", c.body, got, grade)
+				}
 			}
 			if got, out, _ := w.people["mayaparent"].do("GET", "/api/v1/conversations/"+conv, ""); got != 404 {
 				t.Errorf("another parent opens it: %d %v", got, out)
