@@ -56,6 +56,8 @@ type App struct {
 	// Messages holds the rate limit and live stream of messages
 	// (message.go).
 	Messages Messages
+	// Push holds web push's sender and limits (push.go).
+	Push Push
 	// Notifications holds the notification centre's and digest's
 	// settings (notification.go).
 	Notifications Notifications

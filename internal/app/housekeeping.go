@@ -33,7 +33,12 @@ func (a *App) Housekeeping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Log.Info("housekeeping", "expired_sessions", sessions, "expired_idempotency_keys", keys,
+	// Push subscriptions unused for 60 days, error reports after 30 (push.go).
+	devices, reports, err := a.purgeDevices(ctx, now)
+	if err != nil {
+		return err
+	}
+	a.Log.Info("housekeeping", "unused_devices", devices, "old_error_reports", reports, "expired_sessions", sessions, "expired_idempotency_keys", keys,
 		"expired_links", tokens, "unanswered_consent_requests", requests, "old_notifications", notes)
 	return nil
 }

@@ -110,8 +110,12 @@ func SessionsOfUser(ctx context.Context, q db.Querier, userID int64, now time.Ti
 	return out, db.MapError(rows.Err())
 }
 
-// DeleteSessionsOfUser ends every session of a user except keepID.
+// DeleteSessionsOfUser ends every session of a user except keepID, and
+// the push notifications of the devices logged out (push.go).
 func DeleteSessionsOfUser(ctx context.Context, q db.Querier, userID int64, keepID string) (int64, error) {
+	if err := DeletePushSubscriptionsOfUserExcept(ctx, q, userID, keepID); err != nil {
+		return 0, err
+	}
 	res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepID)
 	if err != nil {
 		return 0, db.MapError(err)

@@ -33,8 +33,12 @@ func TouchSession(ctx context.Context, q db.Querier, id string, now, expires tim
 	return db.MapError(err)
 }
 
-// DeleteSession ends one session.
+// DeleteSession ends one session: logging out on a device also ends
+// its push notifications (push.go).
 func DeleteSession(ctx context.Context, q db.Querier, id string) error {
+	if err := DeletePushSubscriptionsOfSession(ctx, q, id); err != nil {
+		return err
+	}
 	_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 	return db.MapError(err)
 }
