@@ -303,7 +303,8 @@ func (a *App) archiveAbout() ArchiveAbout {
 	return about
 }
 
-// writeArchive writes export.json, export.html and the media into one zip.
+// writeArchive writes export.json, export.html, the media and the
+// portfolios into one zip.
 func (a *App) writeArchive(ctx context.Context, key string, ar *Archive) (int64, error) {
 	w, err := a.Privacy.Files.Create(key)
 	if err != nil {
@@ -312,6 +313,12 @@ func (a *App) writeArchive(ctx context.Context, key string, ar *Archive) (int64,
 	cw := &countingWriter{w: w}
 	zw := zip.NewWriter(cw)
 	if err := a.copyMedia(zw, ar); err != nil {
+		w.Close()
+		return 0, err
+	}
+	// A student's portfolio as files with its own readable index
+	// (portfolio_export.go).
+	if err := a.writePortfolios(ctx, zw, ar); err != nil {
 		w.Close()
 		return 0, err
 	}

@@ -32,6 +32,9 @@ func uploadLimit(r *http.Request) int64 {
 	if n := messageUploadLimit(r); n > 0 { // message_limits.go
 		return n
 	}
+	if n := portfolioUploadLimit(r); n > 0 { // portfolio_routes.go
+		return n
+	}
 	if _, pattern := uploadRoutes.Handler(r); pattern != "" {
 		return api.MaxUpload
 	}
