@@ -281,3 +281,13 @@ func CanInviteParent(a *Actor, s StudentRef) bool {
 	}
 	return false
 }
+
+// CanAskToJoinClass: a student (one who signed up on their own has no
+// class yet) asks to join a class with its code.
+func CanAskToJoinClass(a *Actor) bool { return a.LoggedIn() && a.Kind == Student }
+
+// CanAdmitToClass: a class's teachers and the school's leaders let a
+// student who asked into the class, or decline.
+func CanAdmitToClass(a *Actor, c ClassRef) bool {
+	return CanTeachClass(a, c) || (a.LoggedIn() && a.IsLeaderOf(c.SchoolID))
+}

@@ -149,6 +149,12 @@ func seed(ctx context.Context, a *app.App, tx db.Querier, schoolName, hash strin
 		if err := store.CreateClass(ctx, tx, class, teachers[ci].ID); err != nil {
 			return err
 		}
+		// Grades 3 and 4, as the names say: the school's messages settings
+		// then show what teacher-student messages would reach.
+		grade := ci + 3
+		if _, err := store.SetClassGrade(ctx, tx, school.ID, class.ID, &grade); err != nil {
+			return err
+		}
 		if err := a.AddStarterSkills(ctx, tx, class, "en"); err != nil {
 			return err
 		}
