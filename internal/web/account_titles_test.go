@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
+	"cubby/internal/app"
 	"cubby/internal/db/dbtest"
 	"cubby/internal/demo"
 	"cubby/internal/store"
@@ -37,6 +39,56 @@ func TestTitlesAreTranslated(t *testing.T) {
 		}
 		if _, body, _ := get(t, teacher, env.URL+"/settings"); !strings.Contains(body, c.option) {
 			t.Errorf("%s: the settings form does not offer %s", c.lang, c.option)
+		}
+	}
+}
+
+// The teacher's title in what families read: a Spanish-speaking parent
+// sees "Sra. Alvarez" as the author of a Class Story post and of its
+// comment, and as the sender of a message, never the stored "Ms.".
+func TestTitlesInStoriesAndMessages(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t, dbtest.SQLiteOnly(t, "words on pages; no SQL of its own"))
+	ctx := context.Background()
+	teacher := teacherSession(t, env)
+	parentUser, err := store.UserByEmail(ctx, env.DB.R, demo.ParentEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetUserLanguage(ctx, env.DB.W, parentUser.ID, "es", env.App.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var classID int64
+	for id := range teacher.Actor.Classes {
+		classID = id
+	}
+	post, err := env.App.PostClassStory(ctx, teacher, classID, app.StoryDraft{Text: "Our class play"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.CommentOnStory(ctx, teacher, post.ID, "Thank you all"); err != nil {
+		t.Fatal(err)
+	}
+	_, roster, err := env.App.Class(ctx, teacher, classID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ava := roster[0]
+	for _, st := range roster {
+		if st.FirstName == "Ava" {
+			ava = st
+		}
+	}
+	conv, _, err := env.App.StartConversation(ctx, teacher, app.NewConversation{SchoolID: ava.SchoolID, StudentID: ava.ID, To: parentUser.ID},
+		app.MessageDraft{Text: "Ava read beautifully today"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent := login(t, env, demo.ParentEmail)
+	for _, page := range []string{"/stories/" + strconv.FormatInt(post.ID, 10), "/messages/" + strconv.FormatInt(conv.ID, 10)} {
+		_, body, _ := get(t, parent, env.URL+page)
+		if !strings.Contains(body, "Sra. Alvarez") || strings.Contains(body, "Ms. Alvarez") {
+			t.Errorf("%s does not name the teacher in Spanish", page)
 		}
 	}
 }

@@ -68,8 +68,15 @@ func displayName(l *i18n.Localizer, u *store.User) string {
 	if u == nil {
 		return ""
 	}
-	if u.Title != "" && u.LastName != "" {
-		return title(l, u.Title) + " " + u.LastName
+	return personName(l, u.Title, u.FirstName, u.LastName)
+}
+
+// personName is how a person is shown to the reader: "Sra. Rivera" with
+// the title in the reader's language, else the first name (as
+// store.User.DisplayName, whose title is the English one stored).
+func personName(l *i18n.Localizer, t, first, last string) string {
+	if t != "" && last != "" {
+		return title(l, t) + " " + last
 	}
-	return u.DisplayName()
+	return first
 }

@@ -137,7 +137,7 @@ func memberNames(l *i18n.Localizer, list []store.Member, me int64) string {
 		if m.UserID == me {
 			continue
 		}
-		n := m.DisplayName()
+		n := personName(l, m.Title, m.FirstName, m.LastName)
 		if n == "" {
 			n = formerName(l, m.Kind)
 		}
@@ -320,7 +320,9 @@ func (s *Server) convView(l *i18n.Localizer, sess *app.Session, v *app.Conversat
 func (s *Server) msgViewOf(l *i18n.Localizer, m app.MessageView, receipts bool, others int) msgView {
 	mv := msgView{ID: m.ID, Body: m.Body, Mine: m.Mine, CanEdit: m.CanEdit, CanReport: m.CanReport, Edited: m.EditedAt != nil,
 		ReceiptsShown: receipts && m.Mine, ReadByAllRequired: others}
-	mv.Sender = m.SenderName()
+	if m.SenderID != 0 {
+		mv.Sender = personName(l, m.SenderTitle, m.SenderFirst, m.SenderLast)
+	}
 	if mv.Sender == "" {
 		mv.Sender = formerName(l, m.SenderKind)
 	}
@@ -346,7 +348,7 @@ func (s *Server) msgViewOf(l *i18n.Localizer, m app.MessageView, receipts bool, 
 		if rd.UserID == m.SenderID {
 			continue
 		}
-		name := rd.DisplayName()
+		name := personName(l, rd.Title, rd.FirstName, rd.LastName)
 		if name == "" {
 			name = formerName(l, rd.Kind)
 		}
@@ -441,7 +443,7 @@ func (s *Server) newConvData(r *http.Request, sess *app.Session, l *i18n.Localiz
 		}
 		g := &d.Groups[i]
 		if student {
-			g.Options = append(g.Options, contactOption{Value: contactValue(c.UserID, c.StudentID, c.SchoolID), Label: l.T("message.student_contact", "name", c.DisplayName())})
+			g.Options = append(g.Options, contactOption{Value: contactValue(c.UserID, c.StudentID, c.SchoolID), Label: l.T("message.student_contact", "name", personName(l, c.Title, c.FirstName, c.LastName))})
 			continue
 		}
 		if staff && c.StudentID != 0 && len(g.Options) == 1 {
@@ -450,7 +452,7 @@ func (s *Server) newConvData(r *http.Request, sess *app.Session, l *i18n.Localiz
 			all = "all" + all[1:]
 			g.Options = append([]contactOption{{Value: all, Label: l.T("message.all_parents_of", "name", c.StudentFirst)}}, g.Options...)
 		}
-		name := c.DisplayName()
+		name := personName(l, c.Title, c.FirstName, c.LastName)
 		if c.Kind == store.KindLeader && c.StudentID != 0 && !staff {
 			name = l.T("message.office", "name", name)
 		}

@@ -108,7 +108,9 @@ func (s *Server) cards(l *i18n.Localizer, back string, items []app.StoryItem, si
 		if it.Post.ClassID == 0 {
 			c.Where = l.T("story.school_story")
 		}
-		c.Author = it.Post.AuthorName()
+		if it.Post.AuthorID != 0 {
+			c.Author = personName(l, it.Post.AuthorTitle, it.Post.AuthorFirst, it.Post.AuthorLast)
+		}
 		if c.Author == "" {
 			c.Author = it.Post.SchoolName
 		}
