@@ -7,6 +7,7 @@ import (
 
 	"cubby/internal/authz"
 	"cubby/internal/db"
+	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -76,6 +77,14 @@ func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day
 				Status: m.Status, RecordedBy: s.User.ID, RecordedAt: now}
 			if err := store.SaveAttendance(ctx, tx, r); err != nil {
 				return err
+			}
+			if m.Status == store.Absent && day == today {
+				// The parents hear of it after a grace period, if it is
+				// still an absence then (a wrong tap corrected is never told).
+				if err := a.Notify(ctx, tx, Notice{Kind: notify.KindAbsence, SchoolID: c.SchoolID, RefID: c.ID, ActorID: s.User.ID,
+					StudentID: m.StudentID, ToParents: true, At: now, Delay: RecordGrace}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

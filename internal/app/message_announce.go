@@ -166,45 +166,25 @@ func without(ids []int64, id int64) []int64 {
 	return out
 }
 
-// notifyRecipients queues an announcement's email to each recipient, in
-// their language, inside the announcement's transaction (the outbox): all
-// of them or none, and each once.
+// notifyRecipients tells each recipient of an announcement, inside its
+// transaction: all of them or none, and each once. A scheduled one is
+// dated (and its emails held) to its time; an urgent one is not held for
+// quiet hours. Many recipients go through the notification job.
 func (a *App) notifyRecipients(ctx context.Context, tx db.Querier, s *Session, conv *store.Conversation, now time.Time) error {
-	if a.Mail == nil {
-		return nil
-	}
 	list, err := store.Recipients(ctx, tx, conv.ID)
 	if err != nil {
 		return err
 	}
-	school, err := store.SchoolByID(ctx, tx, conv.SchoolID)
-	if err != nil {
-		return err
+	to := make([]int64, len(list))
+	for i, m := range list {
+		to[i] = m.UserID
 	}
-	link := a.conversationLink(conv.ID)
-	for _, m := range list {
-		if m.Email == "" {
-			continue
-		}
-		e := notify.Email{To: m.Email, Lang: m.Language, Template: "message_announcement", SchoolID: conv.SchoolID,
-			Data: map[string]any{"Name": m.DisplayName(), "Sender": s.User.DisplayName(), "SchoolName": school.Name, "Link": link, "Urgent": conv.Urgent}}
-		if conv.SendAt != nil {
-			e.NotBefore = *conv.SendAt
-		}
-		if !conv.Urgent && (m.Kind == store.KindTeacher || m.Kind == store.KindLeader) {
-			q, err := a.quietAt(ctx, tx, m.UserID, e.NotBefore)
-			if err != nil {
-				return err
-			}
-			if q != nil {
-				e.NotBefore = q.Until
-			}
-		}
-		if err := a.mail(ctx, tx, e, now); err != nil {
-			return err
-		}
+	at := now
+	if conv.SendAt != nil {
+		at = *conv.SendAt
 	}
-	return nil
+	return a.Notify(ctx, tx, Notice{Kind: notify.KindMessage, SchoolID: conv.SchoolID, RefID: conv.ID, ActorID: s.User.ID,
+		To: to, At: at, Urgent: conv.Urgent})
 }
 
 // ReplyToAnnouncement answers an announcement privately: the reply goes to

@@ -148,44 +148,25 @@ func (a *App) waitingMembers(ctx context.Context, tx db.Querier, convID, senderI
 	return store.Waiting(ctx, tx, convID, senderID)
 }
 
-// notifyMembers queues the email of a new message to everyone else in its
-// conversation who has an address and is not waiting already; a member
-// of staff's is held during their quiet hours.
+// notifyMembers tells everyone else in a conversation of its new message
+// (notification.go: the centre, and email or push as each chose, held
+// during their quiet hours), except who is waiting already: they were
+// told of an earlier message there and have not opened it since.
 func (a *App) notifyMembers(ctx context.Context, tx db.Querier, s *Session, conv *store.Conversation, waiting map[int64]bool, now time.Time) error {
-	if a.Mail == nil {
-		return nil
+	if conv.Kind == store.ConvAnnouncement {
+		return nil // announcements tell their recipients themselves
 	}
 	members, err := store.Writers(ctx, tx, conv.ID)
 	if err != nil {
 		return err
 	}
-	if conv.Kind == store.ConvAnnouncement {
-		return nil // announcements email their recipients themselves
-	}
-	school, err := store.SchoolByID(ctx, tx, conv.SchoolID)
-	if err != nil {
-		return err
-	}
+	var to []int64
 	for _, m := range members {
-		if m.UserID == s.User.ID || waiting[m.UserID] || m.Email == "" {
-			continue
-		}
-		e := notify.Email{To: m.Email, Lang: m.Language, Template: "message_new", SchoolID: conv.SchoolID,
-			Data: map[string]any{"Name": m.DisplayName(), "Sender": s.User.DisplayName(), "SchoolName": school.Name, "Link": a.conversationLink(conv.ID)}}
-		if m.Kind == store.KindTeacher || m.Kind == store.KindLeader {
-			q, err := a.quietNow(ctx, tx, m.UserID, "")
-			if err != nil {
-				return err
-			}
-			if q != nil {
-				e.NotBefore = q.Until
-			}
-		}
-		if err := a.mail(ctx, tx, e, now); err != nil {
-			return err
+		if m.UserID != s.User.ID && !waiting[m.UserID] {
+			to = append(to, m.UserID)
 		}
 	}
-	return nil
+	return a.Notify(ctx, tx, Notice{Kind: notify.KindMessage, SchoolID: conv.SchoolID, RefID: conv.ID, ActorID: s.User.ID, To: to, At: now})
 }
 
 func (a *App) conversationLink(id int64) string {

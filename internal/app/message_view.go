@@ -8,6 +8,7 @@ import (
 
 	"cubby/internal/authz"
 	"cubby/internal/db"
+	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -145,6 +146,7 @@ func (a *App) OpenConversation(ctx context.Context, s *Session, convID, before i
 		if n > 0 {
 			a.announceMessage(ctx, conv.ID) // the senders' receipts
 		}
+		a.readNotificationsOf(ctx, s, conv.ID, notify.KindMessage)
 	}
 	v := &ConversationView{Conversation: *conv, CanWrite: authz.CanWriteInConversation(s.Actor, ref), CanReply: authz.CanReplyToAnnouncement(s.Actor, ref),
 		Receipts: authz.CanSeeReceipts(s.Actor, ref), Recipient: ref.Recipient, Blocked: ref.Blocked,

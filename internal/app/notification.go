@@ -327,3 +327,22 @@ func NotificationLink(n *store.Notification) string {
 	}
 	return "/notifications"
 }
+
+// tellPrivacyRequest tells the school's leaders, who answer requests, of a
+// family's correction or restriction request (in its transaction).
+func (a *App) tellPrivacyRequest(ctx context.Context, q db.Querier, st *store.Student, requestID, requesterID int64) error {
+	leaders, err := store.ActiveLeaders(ctx, q, st.SchoolID)
+	if err != nil {
+		return err
+	}
+	to := make([]int64, len(leaders))
+	for i, l := range leaders {
+		to[i] = l.ID
+	}
+	return a.Notify(ctx, q, Notice{Kind: notify.KindPrivacyRequest, SchoolID: st.SchoolID, RefID: requestID, ActorID: requesterID,
+		StudentID: st.ID, To: to})
+}
+
+// RecordGrace is how long after a point or an absence its family is told:
+// a point undone or an absence corrected within it is never told.
+const RecordGrace = 2 * time.Minute

@@ -114,7 +114,7 @@ func (a *App) SendDigests(ctx context.Context) (int, error) {
 	day := local.Format(time.DateOnly)
 	sent := 0
 	for {
-		users, err := store.DigestWaiting(ctx, a.db.R, now, 200)
+		users, err := store.DigestWaiting(ctx, a.db.R, now, day, 200)
 		if err != nil || len(users) == 0 {
 			return sent, err
 		}

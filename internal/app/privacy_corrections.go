@@ -223,8 +223,14 @@ func (a *App) fileCorrection(ctx context.Context, s *Session, st *store.Student,
 				return err
 			}
 		}
-		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditRequest,
-			SubjectID: st.UserID, Detail: detail})
+		if err := a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditRequest,
+			SubjectID: st.UserID, Detail: detail}); err != nil {
+			return err
+		}
+		if filedBy != 0 {
+			return nil // a leader wrote it down: the school knows
+		}
+		return a.tellPrivacyRequest(ctx, tx, st, c.ID, s.User.ID)
 	})
 	return c, err
 }

@@ -122,8 +122,11 @@ func (a *App) AskRestriction(ctx context.Context, s *Session, studentID int64, g
 		if err := store.AddRestriction(ctx, tx, r); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditRequest,
-			SubjectID: st.UserID, Detail: "restriction of processing: " + ground})
+		if err := a.audit(ctx, tx, store.AuditEntry{SchoolID: st.SchoolID, ActorID: s.User.ID, ActorRole: roleOf(s), Action: store.AuditRequest,
+			SubjectID: st.UserID, Detail: "restriction of processing: " + ground}); err != nil {
+			return err
+		}
+		return a.tellPrivacyRequest(ctx, tx, st, r.ID, s.User.ID)
 	})
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -102,25 +101,19 @@ func (a *App) JoinSchool(ctx context.Context, s *Session, schoolID int64) (*stor
 // school in the directory must not be possible.
 const MaxPendingRequests = 5
 
-// tellLeaders emails each leader of the school, in their language, that
-// someone asks to join (in the request's transaction).
+// tellLeaders tells each leader of the school that someone asks to join
+// (in the request's transaction): the centre, and the email of old unless
+// they chose otherwise.
 func (a *App) tellLeaders(ctx context.Context, q db.Querier, school *store.School, requester *store.User, now time.Time) error {
 	leaders, err := store.ActiveLeaders(ctx, q, school.ID)
 	if err != nil {
 		return err
 	}
-	for _, l := range leaders {
-		if l.Email == "" {
-			continue
-		}
-		err := a.mail(ctx, q, notify.Email{To: l.Email, Lang: l.Language, Template: "join_request", SchoolID: school.ID,
-			Data: map[string]any{"Name": l.DisplayName(), "Requester": requester.FullName(), "SchoolName": school.Name,
-				"Link": a.BaseURL + "/schools/" + strconv.FormatInt(school.ID, 10) + "/directory#requests"}}, now)
-		if err != nil {
-			return err
-		}
+	to := make([]int64, len(leaders))
+	for i, l := range leaders {
+		to[i] = l.ID
 	}
-	return nil
+	return a.Notify(ctx, q, Notice{Kind: notify.KindJoinRequest, SchoolID: school.ID, RefID: school.ID, ActorID: requester.ID, To: to, At: now})
 }
 
 // WithdrawJoinRequest takes back a request that still waits.

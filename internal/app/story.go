@@ -153,7 +153,10 @@ func (a *App) postStory(ctx context.Context, s *Session, to storyAudience, d Sto
 				}
 			}
 		}
-		return nil
+		if post.PublishedAt == nil {
+			return nil // families are told when its photos are ready
+		}
+		return a.notifyStory(ctx, tx, post)
 	})
 	if err != nil {
 		a.dropIncoming(incoming)

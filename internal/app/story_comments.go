@@ -68,9 +68,16 @@ func (a *App) CommentOnStory(ctx context.Context, s *Session, postID int64, text
 		return nil, err
 	}
 	c := &store.StoryComment{SchoolID: p.SchoolID, PostID: p.ID, AuthorID: s.User.ID, Body: text, CreatedAt: a.Now()}
-	if err := store.CreateStoryComment(ctx, a.db.W, c); err != nil {
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
+		if err := store.CreateStoryComment(ctx, tx, c); err != nil {
+			return err
+		}
+		return a.notifyComment(ctx, tx, p, c)
+	})
+	if err != nil {
 		return nil, err
 	}
+	a.notified(p.AuthorID)
 	return store.StoryCommentByID(ctx, a.db.R, c.ID)
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"cubby/internal/authz"
+	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -228,6 +229,7 @@ func (a *App) StoryPost(ctx context.Context, s *Session, postID int64) (*StoryIt
 	if err != nil {
 		return nil, err
 	}
+	a.readNotificationsOf(ctx, s, p.ID, notify.KindStory, notify.KindStoryComment)
 	return &items[0], nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cubby/internal/authz"
+	"cubby/internal/db"
 	"cubby/internal/store"
 )
 
@@ -439,12 +440,18 @@ func (a *App) publishIfReady(ctx context.Context, postID int64) error {
 	if err != nil || len(left) > 0 {
 		return err
 	}
-	ok, err := store.PublishStoryPost(ctx, a.db.W, postID, a.Now())
-	if err != nil || !ok {
-		return err
-	}
-	p, err := store.StoryPostByID(ctx, a.db.R, postID)
-	if err != nil {
+	var p *store.StoryPost
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
+		ok, err := store.PublishStoryPost(ctx, tx, postID, a.Now())
+		if err != nil || !ok {
+			return err
+		}
+		if p, err = store.StoryPostByID(ctx, tx, postID); err != nil {
+			return err
+		}
+		return a.notifyStory(ctx, tx, p)
+	})
+	if err != nil || p == nil {
 		return err
 	}
 	a.announceStory(ctx, p)
@@ -462,6 +469,9 @@ func (a *App) announceStory(ctx context.Context, p *store.StoryPost) {
 	}
 	for _, st := range list {
 		a.Events.Publish(PointEvent{StudentID: st.ID, ClassID: p.ClassID, StoryPostID: p.ID})
+	}
+	if to, err := a.storyAudience(ctx, a.db.R, p); err == nil {
+		a.notified(to...) // their bells
 	}
 }
 

@@ -110,9 +110,13 @@ func serve(ctx context.Context, e *env, cfg config.Config, before func(context.C
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { privacyJobs(jobsCtx, a); close(jobsDone) }()
+	notesDone := make(chan struct{})
+	go func() { notificationJobs(jobsCtx, a); close(notesDone) }()
+	defer func() { stopJobs(); <-notesDone }()
 	// The request log is flushed before the database closes.
 	defer func() { stopJobs(); <-jobsDone }()
 	defer startWorker(ctx, worker)() // stops the outbox worker before the database closes
+	defer startPushWorker(ctx, a)()  // push.go
 	log.Info("listening", "addr", ln.Addr().String(), "database", string(database.Dialect), "files", store.Where())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -142,6 +146,33 @@ func housekeeping(ctx context.Context, a *app.App) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// notificationJobs turns fan-outs into each person's notifications as
+// soon as one is written (and every few seconds, for those due later: a
+// point after its undo window), and sends the daily digests, until ctx
+// ends.
+func notificationJobs(ctx context.Context, a *app.App) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	digests := time.NewTicker(time.Minute)
+	defer digests.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.NotificationKick():
+		case <-t.C:
+		case <-digests.C:
+			if _, err := a.SendDigests(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("notification digests", "err", err)
+			}
+			continue
+		}
+		if _, err := a.RunNotificationJobs(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("notification jobs", "err", err)
 		}
 	}
 }

@@ -49,11 +49,12 @@ func AddNotification(ctx context.Context, q db.Querier, n *Notification) error {
 
 const notificationColumns = `n.id, COALESCE(n.school_id, 0), n.user_id, n.kind, n.ref_id, COALESCE(n.actor_id, 0), COALESCE(n.student_id, 0),
 	n.created_at, n.read_at, n.push_due_at, n.pushed_at, n.digest, n.digested_at,
-	COALESCE(a.title, ''), COALESCE(a.first_name, ''), COALESCE(a.last_name, ''), COALESCE(st.first_name, ''), COALESCE(sc.name, ''),
+	COALESCE(a.title, ''), COALESCE(a.first_name, ''), COALESCE(a.last_name, ''), COALESCE(su.first_name, ''), COALESCE(sc.name, ''),
 	EXISTS (SELECT 1 FROM corrections c WHERE n.kind = 'privacy_request' AND c.id = n.ref_id AND c.student_id = n.student_id)
 	FROM notifications n
 	LEFT JOIN users a ON a.id = n.actor_id
 	LEFT JOIN students st ON st.id = n.student_id
+	LEFT JOIN users su ON su.id = st.user_id
 	LEFT JOIN schools sc ON sc.id = n.school_id `
 
 func listNotifications(ctx context.Context, q db.Querier, where string, args ...any) ([]Notification, error) {
@@ -312,10 +313,11 @@ func DeleteFanout(ctx context.Context, q db.Querier, id int64) error {
 }
 
 // DigestWaiting lists the people with notifications waiting for a digest
-// dated before cutoff.
-func DigestWaiting(ctx context.Context, q db.Querier, cutoff time.Time, limit int) ([]int64, error) {
-	return idRows(ctx, q, `SELECT DISTINCT user_id FROM notifications WHERE digest AND digested_at IS NULL AND created_at <= $1
-		ORDER BY user_id LIMIT $2`, cutoff, limit)
+// dated before cutoff who have had no digest on day.
+func DigestWaiting(ctx context.Context, q db.Querier, cutoff time.Time, day string, limit int) ([]int64, error) {
+	return idRows(ctx, q, `SELECT DISTINCT n.user_id FROM notifications n WHERE n.digest AND n.digested_at IS NULL AND n.created_at <= $1
+		AND NOT EXISTS (SELECT 1 FROM notification_digests g WHERE g.user_id = n.user_id AND g.day = $2)
+		ORDER BY n.user_id LIMIT $3`, cutoff, day, limit)
 }
 
 // DigestItems lists a person's notifications waiting for a digest dated
