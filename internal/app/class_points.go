@@ -11,6 +11,7 @@ import (
 
 	"cubby/internal/authz"
 	"cubby/internal/db"
+	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -158,6 +159,13 @@ func (a *App) AwardPoints(ctx context.Context, s *Session, classID int64, in Awa
 			p := store.Point{SchoolID: c.SchoolID, ClassID: c.ID, StudentID: id, SkillID: skill.ID, SkillName: skill.Name,
 				Weight: skill.Weight, Note: strings.TrimSpace(in.Note), AwardedBy: s.User.ID, AwardedAt: now}
 			if err := store.AddPoint(ctx, tx, &p); err != nil {
+				return err
+			}
+			// The child's parents hear of it after the undo window, as
+			// each chose (the daily summary unless they chose otherwise):
+			// one small fan-out row now, decided by the notification job.
+			if err := a.Notify(ctx, tx, Notice{Kind: notify.KindPoints, SchoolID: c.SchoolID, RefID: p.ID, ActorID: s.User.ID,
+				StudentID: id, ToParents: true, At: now, Delay: RecordGrace}); err != nil {
 				return err
 			}
 			out = append(out, p)

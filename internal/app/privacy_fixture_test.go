@@ -192,9 +192,10 @@ func newFamily(t *testing.T, d db.Dialect) *family {
 	leaveClasses(t, env, leaving)
 	_, err = a.EraseStudent(ctx, f.leader, leaving)
 	must(t, err)
-	touchStories(t, f)    // story_fixture_test.go
-	touchMessages(t, f)   // message_fixture_test.go
-	touchPortfolios(t, f) // portfolio_fixture_test.go
+	touchStories(t, f)       // story_fixture_test.go
+	touchMessages(t, f)      // message_fixture_test.go
+	touchNotifications(t, f) // notification_fixture_test.go
+	touchPortfolios(t, f)    // portfolio_fixture_test.go
 	// Deliver what is queued, so delivery records exist too.
 	_, err = env.Worker.DeliverPending(ctx)
 	must(t, err)
