@@ -27,34 +27,6 @@ func (a *App) Skills(ctx context.Context, s *Session, classID int64) ([]store.Sk
 	return store.SkillsForClass(ctx, a.db.R, c.SchoolID, c.ID)
 }
 
-// AddSkill adds a skill to a class, or school-wide (classID 0) for leaders.
-func (a *App) AddSkill(ctx context.Context, s *Session, schoolID, classID int64, name string, weight int) (*store.Skill, error) {
-	if classID != 0 {
-		c, err := a.teachClass(ctx, s, classID)
-		if err != nil {
-			return nil, err
-		}
-		schoolID = c.SchoolID
-	} else if !authz.CanManageSchoolSkills(s.Actor, schoolID) {
-		return nil, ErrNotFound
-	}
-	name = strings.Join(strings.Fields(name), " ")
-	v := &ValidationError{}
-	if name == "" {
-		v.Add("name", "validation.required")
-	} else if utf8.RuneCountInString(name) > 60 {
-		v.Add("name", "validation.too_long", "max", 60)
-	}
-	if weight < -5 || weight > 5 {
-		v.Add("weight", "skill.bad_weight")
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	sk := &store.Skill{SchoolID: schoolID, ClassID: classID, Name: name, Weight: weight, CreatedAt: a.Now()}
-	return sk, store.CreateSkill(ctx, a.db.W, sk)
-}
-
 // Award asks for points for students of a class.
 type Award struct {
 	StudentIDs []int64

@@ -94,7 +94,7 @@ func (a *App) RollOver(ctx context.Context, s *Session, classID int64, in Rollov
 			return err
 		}
 		for _, sk := range skills {
-			if err := store.CreateSkill(ctx, tx, &store.Skill{SchoolID: c.SchoolID, ClassID: c.ID, Name: sk.Name, Weight: sk.Weight, CreatedAt: now}); err != nil {
+			if err := store.CreateSkill(ctx, tx, &store.Skill{SchoolID: c.SchoolID, ClassID: c.ID, Name: sk.Name, Weight: sk.Weight, Icon: sk.Icon, CreatedAt: now}); err != nil {
 				return err
 			}
 		}

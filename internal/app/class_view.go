@@ -83,7 +83,8 @@ func (a *App) CreateClass(ctx context.Context, s *Session, schoolID int64, name 
 func (a *App) AddStarterSkills(ctx context.Context, q db.Querier, c *store.Class, lang string) error {
 	l := a.I18n.Localizer(lang)
 	for _, d := range defaultSkills {
-		if err := store.CreateSkill(ctx, q, &store.Skill{SchoolID: c.SchoolID, ClassID: c.ID, Name: l.T(d.key), Weight: d.weight, CreatedAt: c.CreatedAt}); err != nil {
+		if err := store.CreateSkill(ctx, q, &store.Skill{SchoolID: c.SchoolID, ClassID: c.ID, Name: l.T(d.key), Weight: d.weight,
+			Icon: starterIcons[d.key], CreatedAt: c.CreatedAt}); err != nil {
 			return err
 		}
 	}

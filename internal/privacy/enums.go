@@ -31,6 +31,7 @@ const (
 	TypeBrowserInformation  DataType = "browser_information"
 	TypeProductUsage        DataType = "product_usage"
 	TypeAccount             DataType = "account"
+	TypeAvatar              DataType = "avatar"
 	TypeSession             DataType = "session"
 	TypeParentLink          DataType = "parent_link"
 	TypeRememberedResponses DataType = "remembered_responses"
@@ -73,6 +74,7 @@ var DataTypes = []DataTypeInfo{
 	{TypeBrowserInformation, "Browser information", true},
 	{TypeProductUsage, "Product usage", true},
 	{TypeAccount, "Account type and account dates", false},
+	{TypeAvatar, "Avatar characters", false},
 	{TypeSession, "Login sessions", false},
 	{TypeParentLink, "Parent–child connections", false},
 	{TypeRememberedResponses, "Remembered responses for safe retries", false},

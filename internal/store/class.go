@@ -152,12 +152,14 @@ func idSet(ctx context.Context, q db.Querier, query string, args ...any) (map[in
 // ClassSettings are what a teacher switches per class.
 type ClassSettings struct {
 	HidePoints bool
+	// AvatarChoice: the class's students choose their own character.
+	AvatarChoice bool
 }
 
 // ClassSettingsOf reads a class's settings.
 func ClassSettingsOf(ctx context.Context, q db.Querier, classID int64) (ClassSettings, error) {
 	var s ClassSettings
-	err := q.QueryRowContext(ctx, `SELECT hide_points FROM classes WHERE id = $1`, classID).Scan(&s.HidePoints)
+	err := q.QueryRowContext(ctx, `SELECT hide_points, avatar_choice FROM classes WHERE id = $1`, classID).Scan(&s.HidePoints, &s.AvatarChoice)
 	return s, db.MapError(err)
 }
 

@@ -11,26 +11,28 @@ import (
 
 // Skill is what a point is for. ClassID 0 means school-wide.
 type Skill struct {
-	ID         int64
-	SchoolID   int64
-	ClassID    int64
-	Name       string
-	Weight     int
+	ID       int64
+	SchoolID int64
+	ClassID  int64
+	Name     string
+	Weight   int
+	// Icon is one of app.SkillIcons, drawn on the skill's button; "" none.
+	Icon       string
 	ArchivedAt *time.Time
 	CreatedAt  time.Time
 }
 
 // CreateSkill inserts a skill.
 func CreateSkill(ctx context.Context, q db.Querier, s *Skill) error {
-	err := q.QueryRowContext(ctx, `INSERT INTO skills (school_id, class_id, name, weight, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		s.SchoolID, nullID(s.ClassID), s.Name, s.Weight, s.CreatedAt).Scan(&s.ID)
+	err := q.QueryRowContext(ctx, `INSERT INTO skills (school_id, class_id, name, weight, icon, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		s.SchoolID, nullID(s.ClassID), s.Name, s.Weight, s.Icon, s.CreatedAt).Scan(&s.ID)
 	return db.MapError(err)
 }
 
 // SkillsForClass lists a class's live skills and its school's school-wide
 // ones: positive first, then zero, then needs-work, by name.
 func SkillsForClass(ctx context.Context, q db.Querier, schoolID, classID int64) ([]Skill, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, created_at FROM skills
+	rows, err := q.QueryContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, icon, created_at FROM skills
 		WHERE school_id = $1 AND (class_id = $2 OR class_id IS NULL) AND archived_at IS NULL
 		ORDER BY CASE WHEN weight > 0 THEN 0 WHEN weight = 0 THEN 1 ELSE 2 END, name, id`, schoolID, classID)
 	if err != nil {
@@ -40,7 +42,7 @@ func SkillsForClass(ctx context.Context, q db.Querier, schoolID, classID int64) 
 	var out []Skill
 	for rows.Next() {
 		var s Skill
-		if err := rows.Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &s.CreatedAt); err != nil {
+		if err := rows.Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &s.Icon, &s.CreatedAt); err != nil {
 			return nil, db.MapError(err)
 		}
 		out = append(out, s)
@@ -142,9 +144,9 @@ func StudentTotals(ctx context.Context, q db.Querier, studentID int64, from, to 
 // its school's; anything else is ErrNotFound.
 func SkillOfClass(ctx context.Context, q db.Querier, schoolID, classID, skillID int64) (*Skill, error) {
 	var s Skill
-	err := q.QueryRowContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, created_at FROM skills
+	err := q.QueryRowContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, icon, created_at FROM skills
 		WHERE id = $1 AND school_id = $2 AND (class_id = $3 OR class_id IS NULL) AND archived_at IS NULL`, skillID, schoolID, classID).
-		Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &s.CreatedAt)
+		Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &s.Icon, &s.CreatedAt)
 	if err != nil {
 		return nil, db.MapError(err)
 	}

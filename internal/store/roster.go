@@ -198,7 +198,8 @@ func SchoolSkills(ctx context.Context, q db.Querier, schoolID int64) ([]Skill, e
 
 // CopyClassSettings copies the teacher's per-class settings.
 func CopyClassSettings(ctx context.Context, q db.Querier, fromID, toID int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE classes SET hide_points = (SELECT hide_points FROM classes WHERE id = $1) WHERE id = $2`, fromID, toID)
+	_, err := q.ExecContext(ctx, `UPDATE classes SET hide_points = (SELECT hide_points FROM classes WHERE id = $1),
+		avatar_choice = (SELECT avatar_choice FROM classes WHERE id = $1) WHERE id = $2`, fromID, toID)
 	return db.MapError(err)
 }
 
@@ -220,7 +221,7 @@ func SkillByID(ctx context.Context, q db.Querier, id int64) (*Skill, error) {
 }
 
 func listSkills(ctx context.Context, q db.Querier, where string, args ...any) ([]Skill, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, archived_at, created_at FROM skills `+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, school_id, COALESCE(class_id, 0), name, weight, icon, archived_at, created_at FROM skills `+where, args...)
 	if err != nil {
 		return nil, db.MapError(err)
 	}
@@ -229,7 +230,7 @@ func listSkills(ctx context.Context, q db.Querier, where string, args ...any) ([
 	for rows.Next() {
 		var s Skill
 		var archived sql.NullTime
-		if err := rows.Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &archived, &s.CreatedAt); err != nil {
+		if err := rows.Scan(&s.ID, &s.SchoolID, &s.ClassID, &s.Name, &s.Weight, &s.Icon, &archived, &s.CreatedAt); err != nil {
 			return nil, db.MapError(err)
 		}
 		s.ArchivedAt = timePtr(archived)

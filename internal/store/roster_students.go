@@ -20,6 +20,9 @@ type Student struct {
 	ParentCode string
 	CreatedAt  time.Time
 	LeftAt     *time.Time
+	// Avatar is the character the student is shown as (app.AvatarChoices),
+	// "" for the one generated from their id (class_tools.go).
+	Avatar string
 }
 
 // CreateStudent inserts the student profile for an existing student user.
@@ -36,7 +39,7 @@ func EnrollStudent(ctx context.Context, q db.Querier, schoolID, classID, student
 	return db.MapError(err)
 }
 
-const studentSelect = `SELECT s.id, s.school_id, s.user_id, u.first_name, u.last_name, u.username, s.parent_code, s.created_at, s.left_at
+const studentSelect = `SELECT s.id, s.school_id, s.user_id, u.first_name, u.last_name, u.username, s.parent_code, s.created_at, s.left_at, ` + effectiveAvatar + `
 	FROM students s JOIN users u ON u.id = s.user_id`
 
 // StudentsOfClass lists a class's current roster by first name.
@@ -81,7 +84,7 @@ func listStudents(ctx context.Context, q db.Querier, query string, args ...any) 
 		var s Student
 		var username sql.NullString
 		var left sql.NullTime
-		if err := rows.Scan(&s.ID, &s.SchoolID, &s.UserID, &s.FirstName, &s.LastName, &username, &s.ParentCode, &s.CreatedAt, &left); err != nil {
+		if err := rows.Scan(&s.ID, &s.SchoolID, &s.UserID, &s.FirstName, &s.LastName, &username, &s.ParentCode, &s.CreatedAt, &left, &s.Avatar); err != nil {
 			return nil, db.MapError(err)
 		}
 		s.Username, s.LeftAt = username.String, timePtr(left)

@@ -4,34 +4,66 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html/template"
+
+	"cubby/internal/app"
+	"cubby/internal/store"
 )
 
 // avatarColors are warm body colours that keep white eyes readable.
-var avatarColors = []string{"#f4a259", "#5b8e7d", "#8cb369", "#bc4b51", "#6a8eae", "#9b72aa", "#e0a458", "#4f9d9a"}
+var avatarColors = [app.AvatarColors]string{"#f4a259", "#5b8e7d", "#8cb369", "#bc4b51", "#6a8eae", "#9b72aa", "#e0a458", "#4f9d9a"}
 
-// avatar draws a student's friendly creature as inline SVG from a seed (the
-// student id): never a photo, the same creature every time, and different
-// enough between classmates to recognise at a glance.
-func avatar(seed int64) template.HTML {
+// avatar draws a student's friendly creature as inline SVG: never a photo.
+// Given a student, it is the character they (or their teacher) chose, or
+// else the one generated from their id; given an id, the generated one;
+// given one of app.AvatarChoices, that character (the chooser's grid).
+func avatar(v any) template.HTML {
+	switch v := v.(type) {
+	case store.Student:
+		if l, ok := app.ParseAvatar(v.Avatar); ok {
+			return drawAvatar(l, 9+v.ID%5)
+		}
+		return avatar(v.ID)
+	case *store.Student:
+		return avatar(*v)
+	case string:
+		l, _ := app.ParseAvatar(v)
+		return drawAvatar(l, 11)
+	case int64:
+		return generatedAvatar(v)
+	case int:
+		return generatedAvatar(int64(v))
+	}
+	return generatedAvatar(0)
+}
+
+// generatedAvatar is the creature made from a seed (the student id): the
+// same every time, and different enough between classmates to recognise
+// at a glance.
+func generatedAvatar(seed int64) template.HTML {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "cubby-%d", seed)
 	v := h.Sum64()
-	color := avatarColors[v%uint64(len(avatarColors))]
-	v /= uint64(len(avatarColors))
-	ears := v % 3 // none, round, pointy
-	v /= 3
-	mouth := v % 3 // smile, open, grin
-	v /= 3
-	eyeGap := 9 + v%5
+	var l app.AvatarLook
+	l.Color = int(v % app.AvatarColors)
+	v /= app.AvatarColors
+	l.Ears = int(v % app.AvatarEars)
+	v /= app.AvatarEars
+	l.Mouth = int(v % app.AvatarMouths)
+	v /= app.AvatarMouths
+	return drawAvatar(l, int64(9+v%5))
+}
+
+func drawAvatar(look app.AvatarLook, eyeGap int64) template.HTML {
+	color := avatarColors[look.Color%app.AvatarColors]
 	var earsSVG string
-	switch ears {
+	switch look.Ears {
 	case 1:
 		earsSVG = fmt.Sprintf(`<circle cx="14" cy="16" r="7" fill="%[1]s"/><circle cx="50" cy="16" r="7" fill="%[1]s"/>`, color)
 	case 2:
 		earsSVG = fmt.Sprintf(`<path d="M12 24 L16 6 L26 18 Z" fill="%[1]s"/><path d="M52 24 L48 6 L38 18 Z" fill="%[1]s"/>`, color)
 	}
 	var mouthSVG string
-	switch mouth {
+	switch look.Mouth {
 	case 0:
 		mouthSVG = `<path d="M24 42 Q32 50 40 42" stroke="#2b2b2b" stroke-width="3" fill="none" stroke-linecap="round"/>`
 	case 1:

@@ -223,6 +223,9 @@ func (s *Server) classSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := s.app.SetHidePoints(r.Context(), sess, id, r.PostForm.Get("hide_points") == "1"); err != nil {
 		return err
 	}
+	if err := s.app.SetAvatarChoice(r.Context(), sess, id, r.PostForm.Get("avatar_choice") == "1"); err != nil {
+		return err
+	}
 	s.redirect(w, r, "/classes/"+strconv.FormatInt(id, 10)+"/students", "settings.saved")
 	return nil
 }

@@ -77,6 +77,19 @@ var formFields = map[string]string{
 	"/login password":   "",
 	"/login/class code": "",
 
+	// The classroom tools, a class's skills and the students' characters
+	// (class_tools.go, class_skills.go, class_avatars.go).
+	"/classes/{id}/settings avatar_choice":      "",
+	"/classes/{id}/tools/groups size":           "", // how big the groups are; nothing is kept
+	"/classes/{id}/skills name":                 "", // a skill is a class setting, not about a person
+	"/classes/{id}/skills weight":               "",
+	"/classes/{id}/skills icon":                 "",
+	"/classes/{id}/skills/{id} name":            "",
+	"/classes/{id}/skills/{id} weight":          "",
+	"/classes/{id}/skills/{id} icon":            "",
+	"/classes/{id}/students/{id}/avatar avatar": "students.avatar",
+	"/settings/avatar avatar":                   "students.avatar",
+
 	// Classes and rosters.
 	"/classes name":                         "", // a class's name is not about a person
 	"/classes/{id}/points note":             "points.note",
@@ -441,6 +454,10 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 	w.add("class: points", teacher, "/classes/"+class+"?student=all")
 	w.add("class: attendance", teacher, "/classes/"+class+"/attendance")
 	w.add("class: students", teacher, "/classes/"+class+"/students")
+	w.add("class: groups", teacher, "/classes/"+class+"/tools/groups")
+	skills := w.add("class: skills", teacher, "/classes/"+class+"/skills")
+	w.add("class: a skill", teacher, regexp.MustCompile(`/classes/\d+/skills/\d+`).FindString(skills))
+	w.add("class: a student's character", teacher, "/classes/"+class+"/students/"+firstStudent(t, env, class)+"/avatar")
 	w.add("class report", teacher, "/classes/"+class+"/report")
 	w.add("join a school", teacher, "/schools/join?q=Maple")
 	w.add("add a school", teacher, "/schools/new")
@@ -487,6 +504,7 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 
 	student := login(t, env, demo.StudentUsername)
 	w.add("student settings", student, "/settings")
+	w.add("student's character", student, "/settings/avatar")
 
 	// Stories: the composers and settings, a post's own page (edit, comment),
 	// a comment another parent can report, and the media consent page.

@@ -26,7 +26,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset":  s.assets.URL,
 		"avatar": avatar,
-		"list":   func(v ...string) []string { return v },
+		// skillIcon draws a skill's picture (skill_icons.go).
+		"skillIcon": skillIcon,
+		"list":      func(v ...string) []string { return v },
 		// signed and clock write numbers and times that sit in
 		// right-to-left text (format_numbers.go).
 		"signed":    signed,
