@@ -197,7 +197,10 @@ func seed(ctx context.Context, a *app.App, tx db.Querier, schoolName, hash strin
 			return err
 		}
 	}
-	return seedStories(ctx, tx, school.ID, now) // stories.go
+	if err := seedStories(ctx, tx, school.ID, now); err != nil { // stories.go
+		return err
+	}
+	return seedPortfolios(ctx, tx, school.ID, now) // portfolios.go
 }
 
 // history gives a demo class four weeks of school days, varied as a real
