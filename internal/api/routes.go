@@ -108,6 +108,7 @@ func (x *API) routes() {
 	x.storyRoutes()       // story.go
 	x.messageRoutes()     // message.go
 	x.portfolioRoutes()   // portfolio.go
+	x.pushRoutes()        // push.go
 	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Public: true, Summary: "Find schools by name words, by the searcher's position, or both. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400},
 		Query: []Param{
 			{Name: "q", Type: "string", Description: "name words, typos forgiven; up to 200 characters"},

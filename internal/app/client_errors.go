@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"cubby/internal/authz"
 	"cubby/internal/store"
 )
 
@@ -43,8 +44,27 @@ var (
 // ReportsOn reports whether the person's browser may report errors: no
 // school of theirs turned reports off.
 func (a *App) ReportsOn(ctx context.Context, s *Session) (bool, error) {
-	off, err := store.ErrorReportsOff(ctx, a.db.R, s.Actor.SchoolIDs())
-	return !off, err
+	off, err := store.SchoolsWithReportsOff(ctx, a.db.R, s.Actor.SchoolIDs())
+	return authz.CanReportErrors(s.Actor, off), err
+}
+
+// ErrorReports reads a school's setting, for its leaders' page.
+func (a *App) ErrorReports(ctx context.Context, s *Session, schoolID int64) (bool, error) {
+	if !authz.CanViewSchool(s.Actor, schoolID) {
+		return false, ErrNotFound
+	}
+	return store.SchoolErrorReports(ctx, a.db.R, schoolID)
+}
+
+// SetErrorReports turns a school's error reports on or off (its leaders).
+func (a *App) SetErrorReports(ctx context.Context, s *Session, schoolID int64, on bool) error {
+	if !authz.CanViewSchool(s.Actor, schoolID) {
+		return ErrNotFound
+	}
+	if !authz.CanSetErrorReports(s.Actor, schoolID) {
+		return ErrForbidden
+	}
+	return store.SetSchoolErrorReports(ctx, a.db.W, schoolID, on)
 }
 
 // ReportClientError stores a scrubbed report. It reports false when

@@ -247,48 +247,79 @@ func (a *App) SendDuePushes(ctx context.Context) (PushReport, error) {
 		if err != nil {
 			return rep, err
 		}
-		type job struct {
-			sub     store.PushSubscription
-			payload []byte
-		}
-		var jobs []job
+		var jobs []pushJob
 		for _, d := range due {
 			payload, _ := json.Marshal(PushPayload{Kind: d.Kind, ID: d.ID})
 			for _, s := range subs[d.UserID] {
-				jobs = append(jobs, job{s, payload})
+				jobs = append(jobs, pushJob{s, payload})
 			}
 		}
-		var mu sync.Mutex
-		work := make(chan job)
-		var wg sync.WaitGroup
-		for range max(1, min(a.Push.Workers, len(jobs))) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := range work {
-					sent, gone := a.pushOne(ctx, j.sub, j.payload, now)
-					mu.Lock()
-					switch {
-					case sent:
-						rep.Sent++
-					case gone:
-						rep.Gone++
-					default:
-						rep.Failed++
-					}
-					mu.Unlock()
-				}
-			}()
-		}
-		for _, j := range jobs {
-			work <- j
-		}
-		close(work)
-		wg.Wait()
+		a.deliverPushes(ctx, jobs, now, &rep)
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
 		}
 	}
+}
+
+// SendPush sends payload to each of a person's devices now, whatever
+// their notification settings: for tests and the notification centre's
+// own decisions.
+func (a *App) SendPush(ctx context.Context, userID int64, p PushPayload) (PushReport, error) {
+	var rep PushReport
+	if a.Push.Sender == nil {
+		return rep, nil
+	}
+	subs, err := store.PushSubscriptionsOf(ctx, a.db.R, userID)
+	if err != nil {
+		return rep, err
+	}
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return rep, err
+	}
+	var jobs []pushJob
+	for _, s := range subs {
+		jobs = append(jobs, pushJob{s, payload})
+	}
+	a.deliverPushes(ctx, jobs, a.Now(), &rep)
+	return rep, ctx.Err()
+}
+
+type pushJob struct {
+	sub     store.PushSubscription
+	payload []byte
+}
+
+// deliverPushes sends the jobs with Push.Workers at once and counts the
+// outcomes into rep.
+func (a *App) deliverPushes(ctx context.Context, jobs []pushJob, now time.Time, rep *PushReport) {
+	var mu sync.Mutex
+	work := make(chan pushJob)
+	var wg sync.WaitGroup
+	for range max(1, min(a.Push.Workers, len(jobs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				sent, gone := a.pushOne(ctx, j.sub, j.payload, now)
+				mu.Lock()
+				switch {
+				case sent:
+					rep.Sent++
+				case gone:
+					rep.Gone++
+				default:
+					rep.Failed++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
 }
 
 // pushOne sends one push. It logs the outcome by status only: never the

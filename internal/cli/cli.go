@@ -147,6 +147,9 @@ func newApp(cfg config.Config, database *db.DB, log *slog.Logger, bundle *i18n.B
 	for _, l := range bundle.Locales() {
 		a.Languages = append(a.Languages, l.Code)
 	}
+	if err := setUpPush(cfg, a); err != nil { // push.go
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -52,6 +52,11 @@ type Config struct {
 	FilesProcessorName    string // CUBBY_FILES_PROCESSOR_NAME: who runs the object store (transparency page)
 	FilesProcessorCountry string // CUBBY_FILES_PROCESSOR_COUNTRY: where the bucket is
 
+	// CUBBY_PUSH_ALLOW_LOCAL: let push subscriptions name endpoints on
+	// this machine (loopback, over http too), for tests with a local push
+	// service only; off, endpoints must be https on public addresses.
+	PushAllowLocal bool
+
 	// Privacy: who answers for the data, and the processors' agreements;
 	// see privacy.go. Empty values show as "not set by the operator".
 	Privacy
@@ -102,6 +107,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	str(&c.FilesProcessorName, "files-processor-name", "CUBBY_FILES_PROCESSOR_NAME", "who runs the object store of CUBBY_FILES_URL, for the transparency page")
 	str(&c.FilesProcessorCountry, "files-processor-country", "CUBBY_FILES_PROCESSOR_COUNTRY", "two-letter country code where the bucket is")
 	c.privacyFlags(str)
+	if v, ok := os.LookupEnv("CUBBY_PUSH_ALLOW_LOCAL"); ok {
+		c.PushAllowLocal = v == "1" || strings.EqualFold(v, "true")
+	}
+	fs.BoolVar(&c.PushAllowLocal, "push-allow-local", c.PushAllowLocal, "let push subscriptions name endpoints on this machine, for tests with a local push service only (CUBBY_PUSH_ALLOW_LOCAL)")
 	if v, ok := os.LookupEnv("CUBBY_SESSION_TTL"); ok {
 		if d, err := time.ParseDuration(v); err == nil {
 			c.SessionTTL = d

@@ -201,16 +201,27 @@ func DeleteClientErrorsBefore(ctx context.Context, q db.Querier, cutoff time.Tim
 	return res.RowsAffected()
 }
 
-// ErrorReportsOff reports whether any of the schools turned error reports
-// off: a person in several schools follows the strictest.
-func ErrorReportsOff(ctx context.Context, q db.Querier, schoolIDs []int64) (bool, error) {
+// SchoolsWithReportsOff lists which of the schools turned error reports
+// off.
+func SchoolsWithReportsOff(ctx context.Context, q db.Querier, schoolIDs []int64) ([]int64, error) {
 	if len(schoolIDs) == 0 {
-		return false, nil
+		return nil, nil
 	}
-	query, args := inList(`SELECT count(*) FROM schools WHERE NOT client_error_reports AND id IN (%s)`, schoolIDs)
-	var n int
-	err := q.QueryRowContext(ctx, query, args...).Scan(&n)
-	return n > 0, db.MapError(err)
+	query, args := inList(`SELECT id FROM schools WHERE NOT client_error_reports AND id IN (%s) ORDER BY id`, schoolIDs)
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out = append(out, id)
+	}
+	return out, db.MapError(rows.Err())
 }
 
 // SchoolErrorReports reads a school's setting.

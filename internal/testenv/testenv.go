@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +23,7 @@ import (
 	"cubby/internal/files"
 	"cubby/internal/i18n"
 	"cubby/internal/notify"
+	"cubby/internal/notify/webpush"
 	"cubby/internal/privacy"
 	"cubby/internal/web"
 )
@@ -116,6 +118,15 @@ func New(t testing.TB, d db.Dialect, opts ...Option) *Env {
 	// Tests hash many passwords; the cheapest argon2id settings keep them
 	// fast without changing what is tested.
 	a.Password = app.PasswordParams{Time: 1, Memory: 1024, Threads: 1}
+	// Web push with a key of the test's; endpoints on this machine are
+	// allowed (CUBBY_PUSH_ALLOW_LOCAL's switch), for the local push service
+	// (StartPushService). A test of the production policy sets its own.
+	vapid, err := webpush.LoadOrCreateVAPID(filepath.Join(t.TempDir(), webpush.VAPIDFile), "mailto:ops@demo.cubby.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := webpush.Policy{AllowLoopback: true}
+	a.Push.Sender, a.Push.Policy, a.Push.AppVersion, a.Push.Workers = webpush.NewSender(vapid, policy), policy, "test", 4
 	if _, err := demo.Seed(context.Background(), database, a); err != nil {
 		t.Fatal(err)
 	}

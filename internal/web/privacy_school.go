@@ -21,6 +21,9 @@ type schoolPrivacyItem struct {
 	School    *store.School
 	Retention []retentionRow
 	Students  []store.ErasureCandidate
+	// ErrorReports: the school's members report JavaScript errors
+	// (push_devices.go).
+	ErrorReports bool
 }
 
 type retentionRow struct {
@@ -47,6 +50,9 @@ func (s *Server) renderSchoolPrivacy(w http.ResponseWriter, r *http.Request, ses
 	var d schoolPrivacy
 	for _, sp := range schools {
 		item := schoolPrivacyItem{School: sp.School, Students: sp.Students}
+		if item.ErrorReports, err = s.app.ErrorReports(r.Context(), sess, sp.School.ID); err != nil {
+			return err
+		}
 		for _, st := range sp.Retention {
 			row := retentionRow{Key: string(st.DataType), Name: wd.dataType(st.DataType), Max: wd.period(st.Max)}
 			for _, rt := range st.Rules {
