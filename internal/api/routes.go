@@ -102,13 +102,14 @@ func (x *API) routes() {
 	x.add(Op{Method: "POST", Path: "/connections", ID: "connect", Tag: "families",
 		Summary: "A parent connects to their child with the child's parent code.", Request: "ConnectRequest", Response: "Connection",
 		Success: http.StatusCreated, Errors: []int{400, 401, 403, 429}, Handle: x.connect})
-	x.rosterRoutes()      // roster.go
-	x.directoryRoutes()   // directory.go
-	x.restrictionRoutes() // restriction.go
-	x.storyRoutes()       // story.go
-	x.messageRoutes()     // message.go
-	x.portfolioRoutes()   // portfolio.go
-	x.pushRoutes()        // push.go
+	x.rosterRoutes()       // roster.go
+	x.directoryRoutes()    // directory.go
+	x.restrictionRoutes()  // restriction.go
+	x.storyRoutes()        // story.go
+	x.messageRoutes()      // message.go
+	x.portfolioRoutes()    // portfolio.go
+	x.notificationRoutes() // notification.go
+	x.pushRoutes()         // push.go
 	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Public: true, Summary: "Find schools by name words, by the searcher's position, or both. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400},
 		Query: []Param{
 			{Name: "q", Type: "string", Description: "name words, typos forgiven; up to 200 characters"},

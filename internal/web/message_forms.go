@@ -305,6 +305,9 @@ func (s *Server) exportConversationSubmit(w http.ResponseWriter, r *http.Request
 // quietHoursSubmit saves a member of staff's quiet hours.
 func (s *Server) quietHoursSubmit(w http.ResponseWriter, r *http.Request) error {
 	sess := session(r)
+	if k := sess.User.Kind; k != store.KindTeacher && k != store.KindLeader {
+		return app.ErrNotFound
+	}
 	if err := r.ParseForm(); err != nil {
 		return err
 	}

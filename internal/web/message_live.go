@@ -42,6 +42,7 @@ func (s *Server) messageNav(r *http.Request, p *Page) {
 	if sess == nil || len(p.Nav) == 0 {
 		return
 	}
+	defer s.notificationNav(r, p) // the bell follows Messages (notification_pages.go)
 	if sess.User.Kind == store.KindStudent {
 		// A student has Messages only once a teacher wrote to them.
 		if ok, err := s.app.HasConversations(r.Context(), sess); err != nil || !ok {

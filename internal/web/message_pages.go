@@ -585,6 +585,9 @@ func (s *Server) blockViews(list []store.MessageBlock) []blockView {
 // they blocked.
 func (s *Server) messageSettingsPage(w http.ResponseWriter, r *http.Request) error {
 	sess := session(r)
+	if k := sess.User.Kind; k != store.KindTeacher && k != store.KindLeader {
+		return app.ErrNotFound // everyone's quiet hours are on /settings/notifications
+	}
 	h, err := s.app.MyQuietHours(r.Context(), sess)
 	if errors.Is(err, app.ErrForbidden) {
 		return app.ErrNotFound

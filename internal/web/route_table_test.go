@@ -102,7 +102,7 @@ var (
 		"GET /consent", "POST /consent", "GET /consent/manage", "POST /consent/withdraw", "POST /children/back",
 		"GET /transparency", "GET /transparency.json", "GET /transparency/versions", "GET /transparency/versions/{version}",
 		"GET /transparency/record", "GET /transparency/record.json", "GET /transparency/record.csv",
-		"GET /unsubscribe", "POST /unsubscribe", "GET /invite", "GET /invite/signup", "POST /invite/signup", "GET /schools/search",
+		"GET /unsubscribe", "POST /unsubscribe", "GET /notifications/unsubscribe", "POST /notifications/unsubscribe", "GET /invite", "GET /invite/signup", "POST /invite/signup", "GET /schools/search",
 	}
 	publicOps = []string{
 		"POST /auth/login", "POST /auth/signup", "POST /auth/student-signup", "POST /auth/verify",

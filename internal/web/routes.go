@@ -43,7 +43,7 @@ func (s *Server) Routes() []Route { return s.webRoutes() }
 // tables features keep beside their handlers (story_routes.go,
 // message_routes.go).
 func (s *Server) webRoutes() []Route {
-	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.pushRoutes())
+	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.pushRoutes(), s.notificationRoutes())
 }
 
 // pageRoutes declares the HTML pages and form endpoints, grouped by
