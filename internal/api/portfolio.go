@@ -21,7 +21,7 @@ import (
 func (x *API) portfolioRoutes() {
 	x.add(Op{Method: "POST", Path: "/students/{id}/portfolio", ID: "postPortfolio", Tag: "portfolios", Idempotent: true,
 		Summary: "The student posts a piece of work to their own portfolio (multipart/form-data: text, activity_id or class_id, and at most one of file — a photo or document —, drawing — a PNG of the strokes, laid over the activity's template — or voice — a recording, at most 10 MB, stored without its metadata). It waits for a teacher unless the class needs no approval. Another student's portfolio answers 403; an activity not set for the student, an empty drawing, a bad file 400; a file over the limit 413.",
-		Upload: "PortfolioForm", Response: "PortfolioItem", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 413}, Handle: x.postPortfolio})
+		Upload:  "PortfolioForm", Response: "PortfolioItem", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 413}, Handle: x.postPortfolio})
 	x.add(Op{Method: "GET", Path: "/students/{id}/portfolio", ID: "studentPortfolio", Tag: "portfolios",
 		Summary:  "A student's portfolio, newest first: all their work for the student and their teachers, approved work only (by when it was approved) for their parents; 404 for anyone else.",
 		Response: "PortfolioPage", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.studentPortfolio})

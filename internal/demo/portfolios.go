@@ -66,7 +66,7 @@ func seedPortfolios(ctx context.Context, tx db.Querier, schoolID int64, now time
 	approved := at(20)
 	items := []*store.PortfolioItem{
 		{SchoolID: schoolID, StudentID: ava.ID, ClassID: class.ID, Kind: store.PortfolioText, Status: "approved",
-			Body: "Today we went to the library. I chose a book about owls because they can turn their heads almost all the way round.",
+			Body:      "Today we went to the library. I chose a book about owls because they can turn their heads almost all the way round.",
 			CreatedAt: at(30), SubmittedAt: at(30), ApprovedAt: &approved, ApprovedBy: teacher.ID},
 		{SchoolID: schoolID, StudentID: ava.ID, ClassID: class.ID, ActivityID: diary.ID, Kind: store.PortfolioText, Status: "pending",
 			Body: "My seedling has two new leaves and it is 4 cm tall.", CreatedAt: at(2), SubmittedAt: at(2)},
