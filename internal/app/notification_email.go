@@ -8,9 +8,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cubby/internal/db"
+	"cubby/internal/i18n"
 	"cubby/internal/notify"
 	"cubby/internal/store"
 )
@@ -25,7 +27,7 @@ import (
 
 // emailNotice queues the email of one person's notification.
 func (a *App) emailNotice(ctx context.Context, q db.Querier, n Notice, info *noticeInfo, row *store.Notification, t store.NotifyTarget, due, now time.Time) error {
-	loc := a.I18n.Localizer(t.Language)
+	loc := a.localizer(t.Language)
 	unsub, err := a.unsubscribeLink(ctx, q, t.UserID, n.Kind)
 	if err != nil {
 		return err
@@ -152,4 +154,19 @@ func (a *App) UnsubscribeNotifications(ctx context.Context, token string) (Unsub
 		return nil
 	})
 	return info, err
+}
+
+var (
+	fallbackOnce   sync.Once
+	fallbackBundle *i18n.Bundle
+)
+
+// localizer is lang's catalog for notification emails; an App built
+// without a bundle (benchmarks) loads the embedded catalogs once.
+func (a *App) localizer(lang string) *i18n.Localizer {
+	if a.I18n != nil {
+		return a.I18n.Localizer(lang)
+	}
+	fallbackOnce.Do(func() { fallbackBundle, _ = i18n.Load() })
+	return fallbackBundle.Localizer(lang)
 }

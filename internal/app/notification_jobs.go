@@ -163,7 +163,7 @@ func (a *App) sendDigest(ctx context.Context, userID int64, day string, now time
 		if u.Email == "" || u.DisabledAt != nil || a.Mail == nil {
 			return nil // nothing to email; the centre has them
 		}
-		loc := a.I18n.Localizer(u.Language)
+		loc := a.localizer(u.Language)
 		var list []DigestItem
 		for i := len(items) - 1; i >= 0 && len(list) < digestMaxItems; i-- { // newest first
 			it := items[i]
