@@ -136,6 +136,11 @@ func (s *Server) tpRow(w words, d *privacy.Deployment, r privacy.DataTypeRow) tp
 			row.Summary += " · " + l.T("whyask.kept", "when", l.T("privacy.when."+string(rt.Trigger), "period", w.period(rt.Period)))
 		}
 	}
+	if !r.Collected {
+		// Nothing to say how it is collected, used or kept: the row says
+		// only that Cubby does not collect it.
+		return row
+	}
 	if !r.Personal {
 		row.AccountTypes = l.T("privacy.nobody")
 		row.Collection = sentence(l.T("privacy.method.imported"))
