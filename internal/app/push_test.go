@@ -340,3 +340,57 @@ func TestDeviceFamilies(t *testing.T) {
 		}
 	}
 }
+
+// Quiet hours hold a push until they end: the notification centre sets
+// push_due_at to the end of the person's quiet hours, and the push worker
+// (simulated clock) sends nothing before then and the push after, once.
+func TestPushWaitsForTheEndOfQuietHours(t *testing.T) {
+	t.Parallel()
+	svc := testenv.StartPushService(t)
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			env := testenv.New(t, d)
+			a := env.App
+			evening := time.Date(2026, 3, 3, 21, 30, 0, 0, time.UTC)
+			at(env, evening)
+			parent := session(t, env, demo.ParentEmail)
+			sub := svc.Subscribe(t, a.PushKey())
+			_, err := a.SubscribePush(ctx, parent, app.PushInput{Endpoint: sub.Endpoint, P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth, UserAgent: androidChrome})
+			must(t, err)
+			morning := time.Date(2026, 3, 4, 7, 0, 0, 0, time.UTC) // when the quiet hours end
+			var id int64
+			must(t, env.DB.W.QueryRowContext(ctx, `INSERT INTO notifications (user_id, kind, ref_id, created_at, push_due_at)
+				VALUES ($1, 'message', 7, $2, $3) RETURNING id`, parent.User.ID, evening, morning).Scan(&id))
+
+			rep, err := a.SendDuePushes(ctx)
+			must(t, err)
+			if rep.Notifications != 0 || len(svc.Messages(t, sub)) != 0 {
+				t.Fatalf("pushed during quiet hours: %+v", rep)
+			}
+			at(env, morning.Add(-time.Minute))
+			if rep, _ := a.SendDuePushes(ctx); rep.Notifications != 0 {
+				t.Fatalf("pushed a minute early: %+v", rep)
+			}
+			at(env, morning)
+			rep, err = a.SendDuePushes(ctx)
+			must(t, err)
+			if rep.Sent != 1 {
+				t.Fatalf("at the end of quiet hours: %+v", rep)
+			}
+			msgs := svc.Messages(t, sub)
+			if len(msgs) != 1 || msgs[0] != `{"kind":"message","id":`+itoa(id)+`}` {
+				t.Errorf("received %q", msgs)
+			}
+			if rep, _ := a.SendDuePushes(ctx); rep.Notifications != 0 {
+				t.Errorf("pushed twice: %+v", rep)
+			}
+			var pushed *time.Time
+			must(t, env.DB.R.QueryRow(`SELECT pushed_at FROM notifications WHERE id = $1`, id).Scan(&pushed))
+			if pushed == nil || !pushed.Equal(morning) {
+				t.Errorf("pushed_at %v", pushed)
+			}
+		})
+	}
+}
