@@ -73,7 +73,7 @@
     canvas.style.touchAction = "none"; // the page does not scroll while drawing
     canvas.addEventListener("pointerdown", (ev) => {
       ev.preventDefault();
-      canvas.setPointerCapture && canvas.setPointerCapture(ev.pointerId);
+      try { canvas.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer the browser no longer tracks */ }
       const scale = canvas.width / canvas.getBoundingClientRect().width;
       current = { tool, colour, size: size * scale, points: [at(ev)] };
       strokes.push(current);
