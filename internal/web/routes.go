@@ -41,9 +41,9 @@ func (s *Server) Routes() []Route { return s.webRoutes() }
 
 // webRoutes is every HTML page and form endpoint: the table below, and the
 // tables features keep beside their handlers (story_routes.go,
-// message_routes.go).
+// message_routes.go, class_tools_routes.go).
 func (s *Server) webRoutes() []Route {
-	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.pushRoutes(), s.notificationRoutes())
+	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.portfolioRoutes(), s.notificationRoutes(), s.pushRoutes(), s.classJoinRoutes())
 }
 
 // pageRoutes declares the HTML pages and form endpoints, grouped by
