@@ -67,6 +67,7 @@ type App struct {
 	ipFailures    *limiter // per client address
 	resetRequests *limiter // per email address, against mail bombing
 	signupsPerIP  *limiter
+	errorReports  *limiter // client error reports, per person (client_errors.go)
 	// bulkAudits: the views of a whole class or school each reader has
 	// been logged for today (audit_bulk.go).
 	bulkAudits bulkAudits
@@ -97,6 +98,7 @@ func New(database *db.DB, log *slog.Logger) *App {
 		resetRequests: newLimiter(3, time.Hour),
 		signupsPerIP:  newLimiter(20, time.Hour),
 		codeGuesses:   newLimiter(20, 15*time.Minute),
+		errorReports:  newLimiter(errorsPerPerson, time.Hour),
 	}
 }
 

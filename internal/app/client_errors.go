@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -34,11 +33,6 @@ const (
 	// a loop of errors does not fill the table.
 	errorsPerPerson = 20
 	errorsPerHour   = 2000
-)
-
-var (
-	errorLimitOnce sync.Once
-	errorLimit     *limiter
 )
 
 // ReportsOn reports whether the person's browser may report errors: no
@@ -82,10 +76,9 @@ func (a *App) ReportClientError(ctx context.Context, s *Session, in ClientErrorI
 	if err != nil || !on {
 		return false, err
 	}
-	errorLimitOnce.Do(func() { errorLimit = newLimiter(errorsPerPerson, time.Hour) })
 	now := a.Now()
 	key := strconv.FormatInt(s.User.ID, 10)
-	if wait := errorLimit.check(key, now); wait > 0 {
+	if wait := a.errorReports.check(key, now); wait > 0 {
 		return false, &RateLimitError{RetryAfter: wait}
 	}
 	n, err := store.CountClientErrorsSince(ctx, a.db.R, now.Add(-time.Hour))
@@ -95,7 +88,7 @@ func (a *App) ReportClientError(ctx context.Context, s *Session, in ClientErrorI
 	if n >= errorsPerHour {
 		return false, &RateLimitError{RetryAfter: 10 * time.Minute}
 	}
-	errorLimit.add(key, now)
+	a.errorReports.add(key, now)
 	browser := BrowserFamilyOf(in.UserAgent)
 	err = store.InsertClientError(ctx, a.db.W, store.ClientError{CreatedAt: now, Message: msg,
 		Stack: scrubReport(in.Stack, MaxErrorStack), AppVersion: a.Push.AppVersion, Browser: browser})

@@ -32,7 +32,8 @@ type MergeCounts struct {
 // move. A table added later that refers to students must be added here
 // (and to MoveStudentRecords); until then a merge that would lose its
 // rows is refused rather than silently cascading them away.
-var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections", "guardian_blocks", "processing_restrictions"}
+var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections", "guardian_blocks", "processing_restrictions",
+	"portfolio_items", "portfolio_activity_students", "notifications", "notification_fanouts"}
 
 // MoveStudentRecords moves everything recorded about student drop onto
 // student keep, inside the caller's transaction. Rows that would collide
@@ -91,6 +92,15 @@ func MoveStudentRecords(ctx context.Context, q db.Querier, keep, drop *Student) 
 	exec(nil, `UPDATE processing_restrictions SET student_id = $1 WHERE student_id = $2 AND NOT (closed_at IS NULL AND EXISTS (
 		SELECT 1 FROM processing_restrictions o WHERE o.student_id = $1 AND o.ground = processing_restrictions.ground AND o.closed_at IS NULL))`, k, d)
 	exec(nil, `DELETE FROM processing_restrictions WHERE student_id = $1`, d)
+	// The child's portfolio, the activities set for them and what their
+	// parents were told follow the child; an activity set for both
+	// profiles is set once.
+	exec(nil, `UPDATE portfolio_items SET student_id = $1 WHERE student_id = $2`, k, d)
+	exec(nil, `UPDATE portfolio_activity_students SET student_id = $1 WHERE student_id = $2 AND NOT EXISTS (
+		SELECT 1 FROM portfolio_activity_students o WHERE o.student_id = $1 AND o.activity_id = portfolio_activity_students.activity_id)`, k, d)
+	exec(nil, `DELETE FROM portfolio_activity_students WHERE student_id = $1`, d)
+	exec(nil, `UPDATE notifications SET student_id = $1 WHERE student_id = $2`, k, d)
+	exec(nil, `UPDATE notification_fanouts SET student_id = $1 WHERE student_id = $2`, k, d)
 	// One child: if the school recorded either profile as an eligible
 	// student, the merged one is.
 	exec(nil, `UPDATE students SET eligible_since = (SELECT o.eligible_since FROM students o WHERE o.id = $2)
