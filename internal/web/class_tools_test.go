@@ -90,7 +90,7 @@ func TestClassroomToolsPages(t *testing.T) {
 				t.Fatalf("group point: %d %s", s, loc)
 			}
 			var n int
-			env.DB.R.QueryRow(`SELECT count(*) FROM points WHERE student_id IN (`+strings.ReplaceAll(first, ".", ",")+`)`).Scan(&n)
+			env.DB.R.QueryRow(`SELECT count(*) FROM points WHERE student_id IN (` + strings.ReplaceAll(first, ".", ",") + `)`).Scan(&n)
 			if want := strings.Count(first, ".") + 1; n != want {
 				t.Errorf("%d points for a group of %d", n, want)
 			}

@@ -145,7 +145,7 @@ func (s *Server) nav(p *Page) []NavItem {
 	case store.KindTeacher, store.KindLeader:
 		items = append(items, item("nav.classes", "/classes"), item("nav.school", "/school"))
 	}
-	items = append(items, item("nav.stories", "/stories")) // story_pages.go
+	items = append(items, item("nav.stories", "/stories"))     // story_pages.go
 	items = append(items, item("nav.portfolio", "/portfolio")) // portfolio_pages.go
 	return append(items, item("nav.settings", "/settings"))
 }
