@@ -2,9 +2,7 @@ package api
 
 import (
 	"errors"
-	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
@@ -82,58 +80,6 @@ func (x *API) portfolioRoutes() {
 	x.add(Op{Method: "DELETE", Path: "/activities/{id}", ID: "deleteActivity", Tag: "portfolios",
 		Summary: "Remove an activity (its class's teachers); work made for it stays in the students' portfolios.", Success: http.StatusNoContent,
 		Errors: []int{401, 403, 404}, Handle: x.deleteActivity})
-}
-
-// ReadNamedFiles reads a multipart form: its fields, and each file spooled
-// to a temporary file, by the form name it came under. cleanup removes the
-// spooled files.
-func ReadNamedFiles(r *http.Request) (fields map[string][]string, files map[string][]app.StoryFile, cleanup func(), err error) {
-	var tmps []*os.File
-	cleanup = func() {
-		for _, f := range tmps {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, nil, cleanup, refused("text", "story.no_form")
-	}
-	fields, files = map[string][]string{}, map[string][]app.StoryFile{}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, cleanup, formErr(err)
-		}
-		if part.FileName() == "" {
-			b, err := io.ReadAll(io.LimitReader(part, 64<<10))
-			if err != nil {
-				return nil, nil, cleanup, formErr(err)
-			}
-			fields[part.FormName()] = append(fields[part.FormName()], string(b))
-			continue
-		}
-		tmp, err := os.CreateTemp("", "cubby-form-*")
-		if err != nil {
-			return nil, nil, cleanup, err
-		}
-		tmps = append(tmps, tmp)
-		n, err := io.Copy(tmp, part)
-		if err != nil {
-			return nil, nil, cleanup, formErr(err)
-		}
-		if n == 0 {
-			continue // an empty file input
-		}
-		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-			return nil, nil, cleanup, err
-		}
-		files[part.FormName()] = append(files[part.FormName()], app.StoryFile{Name: part.FileName(), Body: tmp})
-	}
-	return fields, files, cleanup, nil
 }
 
 func refused(field, key string, args ...any) error {

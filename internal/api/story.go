@@ -103,9 +103,37 @@ func (x *API) storyRoutes() {
 func StoryFormLimit(perFile int64) int64 { return int64(app.StoryMaxFiles)*perFile + 1<<20 }
 
 // ReadStoryForm reads a multipart post: its fields, and each file spooled
-// to a temporary file as it streams in (never whole in memory). cleanup
-// removes the spooled files; call it when the post is done.
+// to a temporary file as it streams in (never whole in memory), in the
+// order sent. cleanup removes the spooled files; call it when the post is
+// done.
 func ReadStoryForm(r *http.Request) (fields map[string][]string, files []app.StoryFile, cleanup func(), err error) {
+	fields, parts, cleanup, err := readMultipart(r, "files")
+	for _, p := range parts {
+		files = append(files, p.file)
+	}
+	return fields, files, cleanup, err
+}
+
+// ReadNamedFiles is ReadStoryForm with the files by the form name each
+// came under (a portfolio's work and its template, say).
+func ReadNamedFiles(r *http.Request) (fields map[string][]string, files map[string][]app.StoryFile, cleanup func(), err error) {
+	fields, parts, cleanup, err := readMultipart(r, "text")
+	files = map[string][]app.StoryFile{}
+	for _, p := range parts {
+		files[p.name] = append(files[p.name], p.file)
+	}
+	return fields, files, cleanup, err
+}
+
+type namedFile struct {
+	name string
+	file app.StoryFile
+}
+
+// readMultipart streams a multipart body: fields up to 64 KiB each, files
+// spooled to temporary files (empty file inputs skipped). A body that is
+// not multipart is a 400 on noFormField.
+func readMultipart(r *http.Request, noFormField string) (fields map[string][]string, files []namedFile, cleanup func(), err error) {
 	var tmps []*os.File
 	cleanup = func() {
 		for _, f := range tmps {
@@ -116,7 +144,7 @@ func ReadStoryForm(r *http.Request) (fields map[string][]string, files []app.Sto
 	mr, err := r.MultipartReader()
 	if err != nil {
 		v := &app.ValidationError{}
-		v.Add("files", "story.no_form")
+		v.Add(noFormField, "story.no_form")
 		return nil, nil, cleanup, v
 	}
 	fields = map[string][]string{}
@@ -151,7 +179,7 @@ func ReadStoryForm(r *http.Request) (fields map[string][]string, files []app.Sto
 		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 			return nil, nil, cleanup, err
 		}
-		files = append(files, app.StoryFile{Name: part.FileName(), Body: tmp})
+		files = append(files, namedFile{name: part.FormName(), file: app.StoryFile{Name: part.FileName(), Body: tmp}})
 	}
 	return fields, files, cleanup, nil
 }
