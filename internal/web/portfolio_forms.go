@@ -215,13 +215,7 @@ func (s *Server) portfolioReturnSubmit(w http.ResponseWriter, r *http.Request) e
 	}
 	err = s.app.ReturnPortfolio(r.Context(), sess, id, r.PostForm.Get("comment"))
 	if err != nil {
-		p := s.page(w, r, "portfolio.item_title")
-		status, ok := s.formError(w, p, err)
-		if !ok {
-			return err
-		}
-		p.Form = r.PostForm
-		return s.renderItem(w, r, p, sess, id, status, "")
+		return s.itemFormFailed(w, r, sess, id, err)
 	}
 	s.redirect(w, r, portfolioBack(r, id), "portfolio.returned")
 	return nil
@@ -235,13 +229,7 @@ func (s *Server) portfolioCommentSubmit(w http.ResponseWriter, r *http.Request) 
 	}
 	_, err = s.app.CommentOnPortfolio(r.Context(), sess, id, r.PostForm.Get("comment"))
 	if err != nil {
-		p := s.page(w, r, "portfolio.item_title")
-		status, ok := s.formError(w, p, err)
-		if !ok {
-			return err
-		}
-		p.Form = r.PostForm
-		return s.renderItem(w, r, p, sess, id, status, "")
+		return s.itemFormFailed(w, r, sess, id, err)
 	}
 	s.redirect(w, r, portfolioBack(r, id), "portfolio.commented")
 	return nil
@@ -368,4 +356,17 @@ func (s *Server) schoolPortfolioSubmit(w http.ResponseWriter, r *http.Request) e
 	}
 	s.redirect(w, r, "/portfolio", "portfolio.settings_saved")
 	return nil
+}
+
+// itemFormFailed shows a form on a piece of work again with what was
+// wrong (a review or a comment), or returns err when it is not about the
+// input.
+func (s *Server) itemFormFailed(w http.ResponseWriter, r *http.Request, sess *app.Session, id int64, err error) error {
+	p := s.page(w, r, "portfolio.item_title")
+	status, ok := s.formError(w, p, err)
+	if !ok {
+		return err
+	}
+	p.Form = r.PostForm
+	return s.renderItem(w, r, p, sess, id, status, "")
 }
