@@ -111,11 +111,9 @@ func (a *App) DecideClassJoin(ctx context.Context, s *Session, requestID int64, 
 		}
 		return store.EnrollStudent(ctx, tx, c.SchoolID, c.ID, st.ID, now)
 	})
-	if errors.Is(err, ErrConflict) {
-		var re *RefusedError
-		if !errors.As(err, &re) {
-			return nil, &RefusedError{Key: "classjoin.answered", Err: ErrConflict}
-		}
+	var re *RefusedError
+	if errors.Is(err, ErrConflict) && !errors.As(err, &re) {
+		return nil, &RefusedError{Key: "classjoin.answered", Err: ErrConflict}
 	}
 	if err != nil {
 		return nil, err
