@@ -35,18 +35,16 @@ func BenchmarkPortfolio(b *testing.B) {
 			w := benchWorld(b, env)
 			seedYearOfWork(b, env, w, perDay)
 			b.Run("queue", func(b *testing.B) {
-				for b.Loop() {
-					if _, err := env.App.ClassPortfolioQueue(ctx, w.teacher, w.class3); err != nil {
-						b.Fatal(err)
-					}
-				}
+				timed(b, func(int) error {
+					_, err := env.App.ClassPortfolioQueue(ctx, w.teacher, w.class3)
+					return err
+				})
 			})
 			b.Run("family", func(b *testing.B) {
-				for b.Loop() {
-					if _, err := env.App.StudentPortfolio(ctx, w.parent, w.ava.ID, "", 20); err != nil {
-						b.Fatal(err)
-					}
-				}
+				timed(b, func(int) error {
+					_, err := env.App.StudentPortfolio(ctx, w.parent, w.ava.ID, "", 20)
+					return err
+				})
 			})
 		})
 	}
