@@ -199,7 +199,32 @@ var formFields = map[string]string{
 	"/schools/{id}/messages/settings students_min_grade": "",
 	"/schools/{id}/messages/grades grade":                "", // classes.grade is a fact about the class
 	"/settings/media class_{id}":                         "consents.purpose",
-	"/settings/media school_{id}":                        "consents.purpose",
+	"/schools/{id}/error-reports enabled":                "", // the school's switch
+	// Portfolios and joining a class.
+	"/classes/{id}/activities title":                "portfolio_activities.title",
+	"/classes/{id}/activities instructions":         "portfolio_activities.instructions",
+	"/classes/{id}/activities due_on":               "portfolio_activities.due_on",
+	"/classes/{id}/activities template":             "portfolio_activities.template_name",
+	"/classes/{id}/activities student_id":           "", // a choice among the class's students
+	"/activities/{id}/copy class_id":                "", // a choice among the teacher's classes
+	"/activities/{id}/copy due_on":                  "portfolio_activities.due_on",
+	"/classes/{id}/portfolio/settings comments_off": "", // the class's switch
+	"/schools/{id}/portfolio grade":                 "", // the school's switch
+	"/portfolio-items/{id}/return comment":          "portfolio_reviews.comment",
+	"/portfolio-items/{id}/comments comment":        "portfolio_comments.body",
+	"/join-class code":                              "class_join_requests.class_id", // the code finds the class; the request is kept
+	// Notifications.
+	"/settings/notifications pref.message":            "notification_prefs.channel",
+	"/settings/notifications pref.story":              "notification_prefs.channel",
+	"/settings/notifications pref.points":             "notification_prefs.channel",
+	"/settings/notifications pref.absence":            "notification_prefs.channel",
+	"/settings/notifications pref.portfolio_approved": "notification_prefs.channel",
+	"/settings/notifications pref.portfolio_comment":  "notification_prefs.channel",
+	"/settings/notifications/quiet-hours enabled":     "quiet_hours.enabled",
+	"/settings/notifications/quiet-hours starts":      "quiet_hours.starts",
+	"/settings/notifications/quiet-hours ends":        "quiet_hours.ends",
+	"/settings/notifications/quiet-hours weekends":    "quiet_hours.weekends",
+	"/settings/media school_{id}":                     "consents.purpose",
 }
 
 // unrendered are forms with fields this test does not reach, and why
@@ -540,6 +565,16 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 	w.add("announcement, a parent", parent, regexp.MustCompile(`^/messages/[0-9]+`).FindString(loc))
 	w.add("quiet hours", teacher, "/settings/messages")
 	w.add("school messages", leader, "/schools/"+sid+"/messages")
+
+	// Portfolios: the class's queue (settings, a new activity, return and
+	// comment on a piece), the teacher's library, the leaders' switches and
+	// a family's view; notifications' choices; a student joining a class.
+	w.add("portfolio queue", teacher, "/classes/"+class+"/portfolio")
+	w.add("activity library", teacher, "/portfolio/library")
+	w.add("school portfolios", leader, "/portfolio")
+	w.add("a child's portfolio", parent, "/students/"+child[1]+"/portfolio")
+	w.add("notification choices", parent, "/settings/notifications")
+	w.add("join a class", student, "/join-class")
 
 	// Last, as a restriction changes what the pages above show: a parent
 	// asks to restrict processing, the leader sees the request to decide

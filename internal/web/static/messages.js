@@ -84,7 +84,9 @@
         if (!resp.ok) return;
         const doc = new DOMParser().parseFromString(await resp.text(), "text/html");
         const region = document.querySelector("[data-msg-region]"), fresh = doc.querySelector("[data-msg-region]");
-        if (mine && region && fresh && !region.querySelector("details[open]")) {
+        // Unchanged (the refresh as the stream opens, mostly): nothing is
+        // swapped, so nothing under the reader's eyes or cursor moves.
+        if (mine && region && fresh && region.innerHTML !== fresh.innerHTML && !region.querySelector("details[open]")) {
           const atEnd = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
           region.replaceChildren(...fresh.childNodes);
           if (conv && atEnd) {
