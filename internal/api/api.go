@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"cubby/internal/app"
+	"cubby/internal/authz"
 	"cubby/internal/i18n"
 )
 
@@ -39,11 +40,14 @@ type Op struct {
 	// login before they have set it up (app.Admit): saying who they are
 	// and logging out. Every other op answers them 403.
 	TwoFactorExempt bool
-	Request         string // schema name of the JSON body, if any
-	Upload          string // schema name of a multipart/form-data body (file uploads), if any
-	Response        string // schema name of the success body, if any
-	Success         int    // success status
-	Errors          []int  // error statuses it can answer
+	// Access is who the op is for (authz.Audience); every op says it, and
+	// the authorization matrix test holds the handler to it.
+	Access   authz.Audience
+	Request  string // schema name of the JSON body, if any
+	Upload   string // schema name of a multipart/form-data body (file uploads), if any
+	Response string // schema name of the success body, if any
+	Success  int    // success status
+	Errors   []int  // error statuses it can answer
 	// Query lists the ?parameters it reads (pagination is added by itself).
 	Query []Param
 	// Idempotent ops accept an Idempotency-Key header.

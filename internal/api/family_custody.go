@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cubby/internal/authz"
 	"net/http"
 	"time"
 
@@ -14,25 +15,25 @@ import (
 // else 404, as for a student they cannot know about.
 func (x *API) custodyRoutes() {
 	h := x.explained
-	x.add(Op{Method: "GET", Path: "/students/{id}/family", ID: "getFamilyAccess", Tag: "custody",
+	x.add(Op{Method: "GET", Path: "/students/{id}/family", ID: "getFamilyAccess", Tag: "custody", Access: authz.ForStaff,
 		Summary:  "Who may act for a student: the connected parents (has_access is false for every parent once the student is an eligible student and the server ends parents' access), the custody restrictions in force and lifted, whether the student holds their own rights, and the server's rule for parents then (parent_access: end or keep, CUBBY_ELIGIBLE_PARENT_ACCESS). The school's leaders.",
 		Response: "FamilyAccess", Success: http.StatusOK, Errors: []int{401, 403, 404}, Handle: h(x.familyAccess)})
-	x.add(Op{Method: "POST", Path: "/students/{id}/blocks", ID: "blockGuardian", Tag: "custody",
+	x.add(Op{Method: "POST", Path: "/students/{id}/blocks", ID: "blockGuardian", Tag: "custody", Access: authz.ForStaff,
 		Summary: "Restrict a connected parent's access to the student (reason: court_order, custody_agreement, safeguarding or other; note: an optional reference of at most 500 characters). The parent is disconnected at once; every access check, the parent code and invitations refuse them until the restriction is lifted. They are told only that the connection cannot be made and to contact the school. 400 when guardian_id is not a parent connected to the student. Audited. The school's leaders.",
 		Request: "BlockCreate", Response: "GuardianBlock", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: h(x.blockGuardian)})
-	x.add(Op{Method: "POST", Path: "/students/{id}/blocks/{block_id}/lift", ID: "liftGuardianBlock", Tag: "custody",
+	x.add(Op{Method: "POST", Path: "/students/{id}/blocks/{block_id}/lift", ID: "liftGuardianBlock", Tag: "custody", Access: authz.ForStaff,
 		Summary:  "Lift a restriction: the parent may connect again (with the parent code or an invitation); it does not reconnect them. The restriction stays listed as lifted. 409 when it was lifted already. Audited. The school's leaders.",
 		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftBlock(false))})
-	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks", ID: "blockEmail", Tag: "custody",
+	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks", ID: "blockEmail", Tag: "custody", Access: authz.ForStaff,
 		Summary: "Restrict an email address that is not connected (a court order or agreement the school holds before the person connects): no account with this address can connect to the student by the parent code or an invitation, and one connected now is disconnected. The student gets a new parent code. 400 for a malformed address or one already restricted for this student. Audited. The school's leaders.",
 		Request: "EmailBlockCreate", Response: "GuardianBlock", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: h(x.blockEmail)})
-	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks/{block_id}/lift", ID: "liftEmailBlock", Tag: "custody",
+	x.add(Op{Method: "POST", Path: "/students/{id}/email-blocks/{block_id}/lift", ID: "liftEmailBlock", Tag: "custody", Access: authz.ForStaff,
 		Summary:  "Lift a restriction on an address: accounts with it may connect again; it connects no one. 409 when it was lifted already. Audited. The school's leaders.",
 		Response: "GuardianBlock", Success: http.StatusOK, Errors: []int{401, 403, 404, 409}, Handle: h(x.liftBlock(true))})
-	x.add(Op{Method: "PUT", Path: "/students/{id}/eligibility", ID: "setEligibility", Tag: "custody",
+	x.add(Op{Method: "PUT", Path: "/students/{id}/eligibility", ID: "setEligibility", Tag: "custody", Access: authz.ForStaff,
 		Summary: "Record (eligible: true) that the student now holds the rights over their own records — an eligible student: 18 under FERPA, or the local age of majority; Cubby stores the day it was recorded, never an age — or undo a mistaken record (false). The student can then export their data and ask for corrections; parents keep or lose access at once as the server says (parent_access). Setting what is already so changes nothing. 409 for a student who left. Audited. The school's leaders.",
 		Request: "EligibilityRequest", Response: "Eligibility", Success: http.StatusOK, Errors: []int{400, 401, 403, 404, 409}, Handle: h(x.setEligibility)})
-	x.add(Op{Method: "POST", Path: "/students/{id}/corrections", ID: "fileCorrection", Tag: "custody", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/students/{id}/corrections", ID: "fileCorrection", Tag: "custody", Access: authz.ForStaff, Idempotent: true,
 		Summary: "File a correction request (GDPR Art. 16, FERPA 34 CFR 99.20) on behalf of requested_by — a parent who may act for the student, or the student once eligible — who asked the school in person, by phone or on paper. The request is theirs (they see it and are told the answer); filed_by records the leader. table and key name one of the student's records the family can see; 404 for another. 400 when requested_by holds no such right. The school's leaders.",
 		Request: "CorrectionFile", Response: "FiledCorrection", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404}, Handle: h(x.fileCorrection)})
 }

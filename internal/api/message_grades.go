@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cubby/internal/authz"
 	"encoding/json"
 	"net/http"
 
@@ -25,10 +26,10 @@ type classGradesJSON struct {
 
 // classGradeRoutes declares the class grade endpoints.
 func (x *API) classGradeRoutes() {
-	x.add(Op{Method: "GET", Path: "/schools/{id}/class-grades", ID: "classGrades", Tag: "messages",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/class-grades", ID: "classGrades", Tag: "messages", Access: authz.ForLeaders,
 		Summary:  "The school's classes with their grades (null: none), by name, for its leaders. A student's grade is the highest of their current classes'; a class without one reaches no student by message.",
 		Response: "ClassGrades", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.classGrades})
-	x.add(Op{Method: "PUT", Path: "/schools/{id}/class-grades/{class_id}", ID: "setClassGrade", Tag: "messages",
+	x.add(Op{Method: "PUT", Path: "/schools/{id}/class-grades/{class_id}", ID: "setClassGrade", Tag: "messages", Access: authz.ForLeaders,
 		Summary: "Set a class's grade (0 kindergarten to 12), or clear it with null (its leaders). A class of another school is 404.",
 		Request: "ClassGradeSet", Response: "ClassGrades", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.setClassGrade})
 }

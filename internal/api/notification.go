@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cubby/internal/authz"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,26 +18,26 @@ import (
 // per kind. A choice for a kind that does not exist is 400, nothing saved.
 
 func (x *API) notificationRoutes() {
-	x.add(Op{Method: "GET", Path: "/me/notifications", ID: "listNotifications", Tag: "notifications",
+	x.add(Op{Method: "GET", Path: "/me/notifications", ID: "listNotifications", Tag: "notifications", Access: authz.ForSelf,
 		Summary:  "The caller's notifications, newest first, with the unread count. A parent sees those about a child only while they act for the child.",
 		Response: "NotificationList", Success: http.StatusOK, Errors: []int{400, 401}, Handle: x.listNotifications,
 		Query: []Param{
 			{Name: "limit", Type: "integer", Description: "1–200, default 50"},
 			{Name: "cursor", Type: "string", Description: "the next value of the previous page"},
 		}})
-	x.add(Op{Method: "GET", Path: "/me/notifications/unread", ID: "unreadNotifications", Tag: "notifications",
+	x.add(Op{Method: "GET", Path: "/me/notifications/unread", ID: "unreadNotifications", Tag: "notifications", Access: authz.ForSelf,
 		Summary: "How many notifications the caller has not read, for the bell.", Response: "UnreadCount",
 		Success: http.StatusOK, Errors: []int{401}, Handle: x.unreadNotifications})
-	x.add(Op{Method: "POST", Path: "/me/notifications/{id}/read", ID: "readNotification", Tag: "notifications",
+	x.add(Op{Method: "POST", Path: "/me/notifications/{id}/read", ID: "readNotification", Tag: "notifications", Access: authz.ForSelf,
 		Summary: "Mark one of the caller's notifications read (again is harmless); 404 for anyone else's.", Response: "Notification",
 		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.readNotification})
-	x.add(Op{Method: "POST", Path: "/me/notifications/read", ID: "readAllNotifications", Tag: "notifications",
+	x.add(Op{Method: "POST", Path: "/me/notifications/read", ID: "readAllNotifications", Tag: "notifications", Access: authz.ForSelf,
 		Summary: "Mark every notification of the caller read.", Response: "NotificationsMarked",
 		Success: http.StatusOK, Errors: []int{401}, Handle: x.readAllNotifications})
-	x.add(Op{Method: "GET", Path: "/me/notification-preferences", ID: "getNotificationPreferences", Tag: "notifications",
+	x.add(Op{Method: "GET", Path: "/me/notification-preferences", ID: "getNotificationPreferences", Tag: "notifications", Access: authz.ForSelf,
 		Summary:  "How the caller hears of each kind of notification that concerns them: push, email (at once), digest (the daily summary) or off; default says it was never chosen.",
 		Response: "NotificationPreferences", Success: http.StatusOK, Errors: []int{401}, Handle: x.getNotificationPrefs})
-	x.add(Op{Method: "PUT", Path: "/me/notification-preferences", ID: "putNotificationPreferences", Tag: "notifications",
+	x.add(Op{Method: "PUT", Path: "/me/notification-preferences", ID: "putNotificationPreferences", Tag: "notifications", Access: authz.ForSelf,
 		Summary: "Set choices, kind → channel; kinds left out stay as they are. A kind or channel that does not exist is 400 and nothing is saved.",
 		Request: "NotificationPreferencesUpdate", Response: "NotificationPreferences", Success: http.StatusOK, Errors: []int{400, 401, 413}, Handle: x.putNotificationPrefs})
 }

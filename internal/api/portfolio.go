@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cubby/internal/authz"
 	"errors"
 	"net/http"
 	"strconv"
@@ -17,67 +18,67 @@ import (
 
 // portfolioRoutes declares the portfolio endpoints.
 func (x *API) portfolioRoutes() {
-	x.add(Op{Method: "POST", Path: "/students/{id}/portfolio", ID: "postPortfolio", Tag: "portfolios", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/students/{id}/portfolio", ID: "postPortfolio", Tag: "portfolios", Access: authz.ForFamily, Idempotent: true,
 		Summary: "The student posts a piece of work to their own portfolio (multipart/form-data: text, activity_id or class_id, and at most one of file — a photo or document —, drawing — a PNG of the strokes, laid over the activity's template — or voice — a recording, at most 10 MB, stored without its metadata). It waits for a teacher unless the class needs no approval. Another student's portfolio answers 403; an activity not set for the student, an empty drawing, a bad file 400; a file over the limit 413.",
 		Upload:  "PortfolioForm", Response: "PortfolioItem", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 413}, Handle: x.postPortfolio})
-	x.add(Op{Method: "GET", Path: "/students/{id}/portfolio", ID: "studentPortfolio", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/students/{id}/portfolio", ID: "studentPortfolio", Tag: "portfolios", Access: authz.ForFamily,
 		Summary:  "A student's portfolio, newest first: all their work for the student and their teachers, approved work only (by when it was approved) for their parents; 404 for anyone else.",
 		Response: "PortfolioPage", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.studentPortfolio})
-	x.add(Op{Method: "GET", Path: "/portfolio-items/{id}", ID: "getPortfolioItem", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/portfolio-items/{id}", ID: "getPortfolioItem", Tag: "portfolios", Access: authz.ForFamily,
 		Summary:  "One piece of work with its comments and, for the student and staff, the teacher's decisions (a return's private comment). 404 for anyone who may not see it — a parent before it is approved.",
 		Response: "PortfolioItem", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.getPortfolioItem})
-	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/revise", ID: "revisePortfolioItem", Tag: "portfolios",
+	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/revise", ID: "revisePortfolioItem", Tag: "portfolios", Access: authz.ForFamily,
 		Summary: "The student sends an improved version of work that waits or was returned (the same form as a new piece); it goes back to the queue. Approved work answers 409.",
 		Upload:  "PortfolioForm", Response: "PortfolioItem", Success: http.StatusOK, Errors: []int{400, 401, 403, 404, 409, 413}, Handle: x.revisePortfolio})
-	x.add(Op{Method: "DELETE", Path: "/portfolio-items/{id}", ID: "deletePortfolioItem", Tag: "portfolios",
+	x.add(Op{Method: "DELETE", Path: "/portfolio-items/{id}", ID: "deletePortfolioItem", Tag: "portfolios", Access: authz.ForFamily,
 		Summary: "Delete a piece of work with its files, comments and likes: the student, or staff who review it.", Success: http.StatusNoContent,
 		Errors: []int{401, 403, 404}, Handle: x.deletePortfolioItem})
-	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/approve", ID: "approvePortfolioItem", Tag: "portfolios",
+	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/approve", ID: "approvePortfolioItem", Tag: "portfolios", Access: authz.ForClassTeachers,
 		Summary: "A teacher of the class (or a leader) shares waiting work with the student's family; 409 when it is not waiting.",
 		Success: http.StatusNoContent, Errors: []int{401, 403, 404, 409}, Handle: x.approvePortfolio})
-	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/return", ID: "returnPortfolioItem", Tag: "portfolios",
+	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/return", ID: "returnPortfolioItem", Tag: "portfolios", Access: authz.ForClassTeachers,
 		Summary: "Return waiting work to the student with a private comment (required) saying what to improve; the family sees nothing of it.",
 		Request: "PortfolioReturn", Success: http.StatusNoContent, Errors: []int{400, 401, 403, 404, 409}, Handle: x.returnPortfolio})
-	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/likes", ID: "likePortfolioItem", Tag: "portfolios",
+	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/likes", ID: "likePortfolioItem", Tag: "portfolios", Access: authz.ForFamily,
 		Summary: "Like approved work (the student's parents and staff); twice answers 409, work not yet approved 409 (or 404 for a parent, who cannot see it).",
 		Success: http.StatusCreated, Errors: []int{401, 403, 404, 409}, Handle: x.likePortfolio})
-	x.add(Op{Method: "DELETE", Path: "/portfolio-items/{id}/likes", ID: "unlikePortfolioItem", Tag: "portfolios",
+	x.add(Op{Method: "DELETE", Path: "/portfolio-items/{id}/likes", ID: "unlikePortfolioItem", Tag: "portfolios", Access: authz.ForFamily,
 		Summary: "Take the caller's like back.", Success: http.StatusNoContent, Errors: []int{401, 404}, Handle: x.unlikePortfolio})
-	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/comments", ID: "commentOnPortfolioItem", Tag: "portfolios", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/portfolio-items/{id}/comments", ID: "commentOnPortfolioItem", Tag: "portfolios", Access: authz.ForFamily, Idempotent: true,
 		Summary: "Comment on approved work (the student's parents and staff); 409 when families' comments are off or the work is not approved.",
 		Request: "StoryCommentCreate", Response: "PortfolioComment", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409}, Handle: x.commentOnPortfolio})
-	x.add(Op{Method: "DELETE", Path: "/portfolio-comments/{id}", ID: "deletePortfolioComment", Tag: "portfolios",
+	x.add(Op{Method: "DELETE", Path: "/portfolio-comments/{id}", ID: "deletePortfolioComment", Tag: "portfolios", Access: authz.ForFamily,
 		Summary: "Delete a comment: its writer, or staff who review the work.", Success: http.StatusNoContent, Errors: []int{401, 403, 404}, Handle: x.deletePortfolioComment})
-	x.add(Op{Method: "GET", Path: "/portfolio-files/{id}", ID: "portfolioFile", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/portfolio-files/{id}", ID: "portfolioFile", Tag: "portfolios", Access: authz.ForFamily,
 		Summary: "A file of a piece of work (?size=thumb for a picture's thumbnail), checked against who may see the work on every request.",
 		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.portfolioFile,
 		Query: []Param{{Name: "size", Type: "string", Description: "thumb (pictures); the file without it"}}})
-	x.add(Op{Method: "GET", Path: "/classes/{id}/portfolio/queue", ID: "portfolioQueue", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/classes/{id}/portfolio/queue", ID: "portfolioQueue", Tag: "portfolios", Access: authz.ForClassTeachers,
 		Summary:  "A class's work waiting for approval, oldest first, and the work returned to its students (its teachers and the school's leaders).",
 		Response: "PortfolioQueue", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.portfolioQueue})
-	x.add(Op{Method: "PUT", Path: "/classes/{id}/portfolio/settings", ID: "setPortfolioSettings", Tag: "portfolios",
+	x.add(Op{Method: "PUT", Path: "/classes/{id}/portfolio/settings", ID: "setPortfolioSettings", Tag: "portfolios", Access: authz.ForClassTeachers,
 		Summary: "A class's switches: families' comments, and approval (off only where the school allows it for the class's grade, else 400).",
 		Request: "PortfolioSettings", Response: "PortfolioSettings", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.setPortfolioSettings})
-	x.add(Op{Method: "POST", Path: "/classes/{id}/activities", ID: "createActivity", Tag: "portfolios",
+	x.add(Op{Method: "POST", Path: "/classes/{id}/activities", ID: "createActivity", Tag: "portfolios", Access: authz.ForClassTeachers,
 		Summary: "Set an activity for the class or chosen students (its teachers): multipart/form-data with title, instructions, due_on (YYYY-MM-DD, not in the past), student_ids and an optional template file (a picture to draw over, or a worksheet).",
 		Upload:  "ActivityForm", Response: "Activity", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409, 413}, Handle: x.createActivity})
-	x.add(Op{Method: "GET", Path: "/classes/{id}/activities", ID: "classActivities", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/classes/{id}/activities", ID: "classActivities", Tag: "portfolios", Access: authz.ForCommunity,
 		Summary:  "A class's activities, newest first (its teachers and the school's leaders).",
 		Response: "ActivityList", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.classActivities})
-	x.add(Op{Method: "GET", Path: "/me/activities", ID: "myActivities", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/me/activities", ID: "myActivities", Tag: "portfolios", Access: authz.ForSelf,
 		Summary:  "The activities set for the calling student, newest first, with the state of their work for each.",
 		Response: "ActivityList", Success: http.StatusOK, Errors: []int{401}, Handle: x.myActivities})
-	x.add(Op{Method: "GET", Path: "/me/activity-library", ID: "activityLibrary", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/me/activity-library", ID: "activityLibrary", Tag: "portfolios", Access: authz.ForSelf,
 		Summary:  "The calling teacher's activities of every year, newest first, to copy into a class.",
 		Response: "ActivityList", Success: http.StatusOK, Errors: []int{401, 403}, Handle: x.activityLibrary})
-	x.add(Op{Method: "POST", Path: "/activities/{id}/copy", ID: "copyActivity", Tag: "portfolios",
+	x.add(Op{Method: "POST", Path: "/activities/{id}/copy", ID: "copyActivity", Tag: "portfolios", Access: authz.ForStaff,
 		Summary: "Set one of the caller's past activities again in a class they teach, with its template and an optional new due date.",
 		Request: "ActivityCopy", Response: "Activity", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409}, Handle: x.copyActivity})
-	x.add(Op{Method: "GET", Path: "/activities/{id}/template", ID: "activityTemplate", Tag: "portfolios",
+	x.add(Op{Method: "GET", Path: "/activities/{id}/template", ID: "activityTemplate", Tag: "portfolios", Access: authz.ForCommunity,
 		Summary: "An activity's template picture or worksheet (?size=thumb for a picture's thumbnail), for its class's staff and the students it is for.",
 		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.activityTemplate,
 		Query: []Param{{Name: "size", Type: "string", Description: "thumb (pictures); the file without it"}}})
-	x.add(Op{Method: "DELETE", Path: "/activities/{id}", ID: "deleteActivity", Tag: "portfolios",
+	x.add(Op{Method: "DELETE", Path: "/activities/{id}", ID: "deleteActivity", Tag: "portfolios", Access: authz.ForClassTeachers,
 		Summary: "Remove an activity (its class's teachers); work made for it stays in the students' portfolios.", Success: http.StatusNoContent,
 		Errors: []int{401, 403, 404}, Handle: x.deleteActivity})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cubby/internal/authz"
 	"errors"
 	"net/http"
 	"slices"
@@ -14,17 +15,17 @@ import (
 // it (app/restriction.go says what a restriction does).
 
 func (x *API) restrictionRoutes() {
-	x.add(Op{Method: "POST", Path: "/students/{id}/restrictions", ID: "restrictProcessing", Tag: "privacy",
+	x.add(Op{Method: "POST", Path: "/students/{id}/restrictions", ID: "restrictProcessing", Tag: "privacy", Access: authz.ForFamily,
 		Summary: "Ask to restrict the processing of a student's records (GDPR Art. 18), on a ground of Art. 18(1): accuracy (the records are contested), unlawful (restriction instead of erasure), legal_claims (needed for a legal claim) or objection (an objection is being considered). The student and their parents ask (201, status requested); a leader of the student's school sets it in force at once (201, status active), e.g. for a request made on paper. While in force the student gets no new points (409 on awards), is left out of class and school reports and usage counts, and teachers no longer see their records; attendance is still taken. 404 for anyone else; 409 when a request or restriction on that ground is already open.",
 		Request: "RestrictionRequest", Response: "Restriction", Success: http.StatusCreated, Errors: []int{400, 401, 404, 409, 413}, Handle: x.restrictProcessing})
-	x.add(Op{Method: "GET", Path: "/restrictions", ID: "listRestrictions", Tag: "privacy",
+	x.add(Op{Method: "GET", Path: "/restrictions", ID: "listRestrictions", Tag: "privacy", Access: authz.ForSelf,
 		Summary:  "The restrictions of processing the caller may see: a parent's children's, a student's own, or every one of the schools a leader leads (waiting first, then in force, then closed). ?student_id= narrows to one student. Paginated.",
 		Query:    []Param{{Name: "student_id", Type: "string", Description: "only this student's"}},
 		Response: "RestrictionList", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.listRestrictions})
-	x.add(Op{Method: "POST", Path: "/restrictions/{id}/decision", ID: "decideRestriction", Tag: "privacy",
+	x.add(Op{Method: "POST", Path: "/restrictions/{id}/decision", ID: "decideRestriction", Tag: "privacy", Access: authz.ForLeaders,
 		Summary: "A leader of the student's school grants (grant: true) or declines a waiting request; declining needs a reason. The person who asked is emailed. 409 when it was decided already.",
 		Request: "RestrictionDecision", Response: "Restriction", Success: http.StatusOK, Errors: []int{400, 401, 404, 409, 413}, Handle: x.decideRestriction})
-	x.add(Op{Method: "POST", Path: "/restrictions/{id}/lift", ID: "liftRestriction", Tag: "privacy",
+	x.add(Op{Method: "POST", Path: "/restrictions/{id}/lift", ID: "liftRestriction", Tag: "privacy", Access: authz.ForLeaders,
 		Summary: "A leader of the student's school lifts a restriction in force, with a reason; the person who obtained it is emailed in the same step (Art. 18(3)), and the lift is in the audit log. 409 when it is not in force (lifted already, or never granted).",
 		Request: "RestrictionLift", Response: "Restriction", Success: http.StatusOK, Errors: []int{400, 401, 404, 409, 413}, Handle: x.liftRestriction})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cubby/internal/authz"
 	"net/http"
 	"time"
 
@@ -14,31 +15,31 @@ import (
 
 // pushRoutes declares them.
 func (x *API) pushRoutes() {
-	x.add(Op{Method: "GET", Path: "/push/key", ID: "pushKey", Tag: "push",
+	x.add(Op{Method: "GET", Path: "/push/key", ID: "pushKey", Tag: "push", Access: authz.ForSelf,
 		Summary:  "The server's VAPID public key (base64url), the applicationServerKey to subscribe with; enabled is false when this server sends no push.",
 		Response: "PushKey", Success: http.StatusOK, Errors: []int{401}, Handle: x.pushKey})
-	x.add(Op{Method: "POST", Path: "/push/subscriptions", ID: "subscribePush", Tag: "push",
+	x.add(Op{Method: "POST", Path: "/push/subscriptions", ID: "subscribePush", Tag: "push", Access: authz.ForSelf,
 		Summary: "Turn push notifications on for this browser: the body is its PushSubscription.toJSON(). A browser that subscribes again keeps one device. Refused with 400 and nothing stored: an endpoint that is not https or that resolves to a private, loopback or link-local address, or malformed keys; with 409 a person's eleventh device (remove one first). Pushes carry only a notification's kind and id.",
 		Request: "PushSubscribe", Response: "Device", Success: http.StatusCreated, Errors: []int{400, 401, 409, 413}, Handle: x.subscribePush})
-	x.add(Op{Method: "POST", Path: "/push/unsubscribe", ID: "unsubscribePush", Tag: "push",
+	x.add(Op{Method: "POST", Path: "/push/unsubscribe", ID: "unsubscribePush", Tag: "push", Access: authz.ForSelf,
 		Summary: "Turn push notifications off for the browser with this endpoint (the caller's own; an unknown one is fine).",
 		Request: "PushEndpoint", Success: http.StatusNoContent, Errors: []int{400, 401}, Handle: x.unsubscribePush})
-	x.add(Op{Method: "POST", Path: "/push/touch", ID: "touchPush", Tag: "push",
+	x.add(Op{Method: "POST", Path: "/push/touch", ID: "touchPush", Tag: "push", Access: authz.ForSelf,
 		Summary: "Record that the person opened Cubby on this device (last used, at most once a day; a device unused for 60 days is deleted). known is false when Cubby no longer has the subscription, and the browser subscribes again.",
 		Request: "PushEndpoint", Response: "PushTouch", Success: http.StatusOK, Errors: []int{400, 401}, Handle: x.touchPush})
-	x.add(Op{Method: "GET", Path: "/me/devices", ID: "listDevices", Tag: "push",
+	x.add(Op{Method: "GET", Path: "/me/devices", ID: "listDevices", Tag: "push", Access: authz.ForSelf,
 		Summary:  "The caller's devices that receive push notifications: platform and browser family, Cubby's version, when turned on and last used, and whether it is this login's.",
 		Response: "DeviceList", Success: http.StatusOK, Errors: []int{401}, Handle: x.listDevices})
-	x.add(Op{Method: "DELETE", Path: "/me/devices/{id}", ID: "removeDevice", Tag: "push",
+	x.add(Op{Method: "DELETE", Path: "/me/devices/{id}", ID: "removeDevice", Tag: "push", Access: authz.ForSelf,
 		Summary: "Remove one of the caller's devices: it receives no more notifications. Another person's device is 404.",
 		Success: http.StatusNoContent, Errors: []int{401, 404}, Handle: x.removeDevice})
-	x.add(Op{Method: "POST", Path: "/client-errors", ID: "reportClientError", Tag: "push",
+	x.add(Op{Method: "POST", Path: "/client-errors", ID: "reportClientError", Tag: "push", Access: authz.ForSelf,
 		Summary: "Report a JavaScript error of Cubby's pages, to diagnose bugs: its message and stack only (query strings and email addresses are removed, the message is cut to 500 characters, the stack to 4,000), kept 30 days with Cubby's version and the browser's family, never the account. stored is false, and nothing is kept, where a school of the caller's turned reports off; the page then stops sending.",
 		Request: "ClientError", Response: "ClientErrorStored", Success: http.StatusOK, Errors: []int{400, 401, 413, 429}, Handle: x.reportClientError})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/error-reports", ID: "getErrorReports", Tag: "push",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/error-reports", ID: "getErrorReports", Tag: "push", Access: authz.ForLeaders,
 		Summary:  "Whether the school's members report JavaScript errors (on by default).",
 		Response: "ErrorReportsSetting", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.getErrorReports})
-	x.add(Op{Method: "PUT", Path: "/schools/{id}/error-reports", ID: "setErrorReports", Tag: "push",
+	x.add(Op{Method: "PUT", Path: "/schools/{id}/error-reports", ID: "setErrorReports", Tag: "push", Access: authz.ForLeaders,
 		Summary: "Turn the school's JavaScript error reports on or off (its leaders). Off, nothing is reported from anyone who belongs to the school.",
 		Request: "ErrorReportsSetting", Response: "ErrorReportsSetting", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.setErrorReports})
 }

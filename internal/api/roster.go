@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cubby/internal/authz"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,40 +18,40 @@ import (
 // school's OneRoster export), merging duplicate profiles, the year
 // rollover, co-teachers, school-wide skills and the school's name setting.
 func (x *API) rosterRoutes() {
-	x.add(Op{Method: "POST", Path: "/classes/{id}/students/import", ID: "importStudents", Tag: "roster",
+	x.add(Op{Method: "POST", Path: "/classes/{id}/students/import", ID: "importStudents", Tag: "roster", Access: authz.ForClassTeachers,
 		Summary: "Add the students of a spreadsheet (multipart field file: a CSV with a header naming first and last name columns in any common spelling, or one name column; comma, semicolon or tab separated) to a class the caller teaches. All or nothing; a child the school already has is put on the roster, not duplicated; unusable rows are listed with the reason. Up to 20 MiB.",
 		Upload:  "StudentsUpload", Response: "StudentsImport", Success: http.StatusOK, Errors: []int{400, 401, 403, 404, 409, 413}, Handle: x.importStudents})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/oneroster", ID: "importOneRoster", Tag: "roster",
+	x.add(Op{Method: "POST", Path: "/schools/{id}/oneroster", ID: "importOneRoster", Tag: "roster", Access: authz.ForLeaders,
 		Summary: "Import a OneRoster 1.1 CSV export (multipart: a zip, or orgs.csv, users.csv, classes.csv and enrollments.csv as files) into a school where the caller is staff, in one transaction: its classes, its students (role=student) and their enrollments; teachers become class teachers when their email is a staff member's. Importing the same export again changes nothing (sourcedIds are kept). A bad export — missing files or columns, broken quoting, enrollments naming a missing user or class — answers 400 listing every problem as errors[\"file:line\"], and nothing is imported. Up to 20 MiB.",
 		Upload:  "OneRosterUpload", Response: "OneRosterImport", Success: http.StatusOK, Errors: []int{400, 401, 404, 413}, Handle: x.importOneRoster})
-	x.add(Op{Method: "POST", Path: "/students/{id}/merge", ID: "mergeStudents", Tag: "roster", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/students/{id}/merge", ID: "mergeStudents", Tag: "roster", Access: authz.ForStaff, Idempotent: true,
 		Summary: "Merge duplicate_id into this student, two profiles of one child in the same school: points, attendance, enrollments, parent connections, login-card links, consents and correction requests move here, then the duplicate and its account are deleted. The school's leaders, or a teacher of either student; 404 for those who cannot see both.",
 		Request: "MergeRequest", Response: "MergeResult", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.mergeStudents})
-	x.add(Op{Method: "POST", Path: "/classes/{id}/rollover", ID: "rolloverClass", Tag: "roster", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/classes/{id}/rollover", ID: "rolloverClass", Tag: "roster", Access: authz.ForClassTeachers, Idempotent: true,
 		Summary: "Start next year's class from this one: same teachers, skills and settings, the chosen student_ids (same profiles) enrolled; this class is archived and stays readable but can no longer change (409). Its teachers and the school's leaders.",
 		Request: "RolloverRequest", Response: "Class", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409}, Handle: x.rollover})
-	x.add(Op{Method: "GET", Path: "/classes/{id}/teachers", ID: "listTeachers", Tag: "roster",
+	x.add(Op{Method: "GET", Path: "/classes/{id}/teachers", ID: "listTeachers", Tag: "roster", Access: authz.ForClassTeachers,
 		Summary: "A class's teachers, for those who see the class.", Response: "TeacherList", Success: http.StatusOK,
 		Errors: []int{401, 404}, Handle: x.listTeachers})
-	x.add(Op{Method: "POST", Path: "/classes/{id}/teachers", ID: "addTeacher", Tag: "roster",
+	x.add(Op{Method: "POST", Path: "/classes/{id}/teachers", ID: "addTeacher", Tag: "roster", Access: authz.ForClassTeachers,
 		Summary: "Add a co-teacher, with the same rights, by the email of an active staff member of the class's school. The class's teachers and the school's leaders.",
 		Request: "TeacherAdd", Response: "Teacher", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409}, Handle: x.addTeacher})
-	x.add(Op{Method: "DELETE", Path: "/classes/{id}/teachers/{user_id}", ID: "removeTeacher", Tag: "roster",
+	x.add(Op{Method: "DELETE", Path: "/classes/{id}/teachers/{user_id}", ID: "removeTeacher", Tag: "roster", Access: authz.ForClassTeachers,
 		Summary: "Take a teacher off a class; a class always keeps at least one (400).", Success: http.StatusNoContent,
 		Errors: []int{400, 401, 403, 404, 409}, Handle: x.removeTeacher})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/skills", ID: "listSchoolSkills", Tag: "roster",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/skills", ID: "listSchoolSkills", Tag: "roster", Access: authz.ForLeaders,
 		Summary: "The school-wide skills every class of the school shows. School leaders.", Response: "SkillList",
 		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.listSchoolSkills})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/skills", ID: "addSchoolSkill", Tag: "roster",
+	x.add(Op{Method: "POST", Path: "/schools/{id}/skills", ID: "addSchoolSkill", Tag: "roster", Access: authz.ForLeaders,
 		Summary: "Add a school-wide skill (weight -5 to +5, 0 allowed); every class shows it. School leaders.", Request: "SkillCreate", Response: "Skill",
 		Success: http.StatusCreated, Errors: []int{400, 401, 404}, Handle: x.addSchoolSkill})
-	x.add(Op{Method: "DELETE", Path: "/schools/{id}/skills/{skill_id}", ID: "archiveSchoolSkill", Tag: "roster",
+	x.add(Op{Method: "DELETE", Path: "/schools/{id}/skills/{skill_id}", ID: "archiveSchoolSkill", Tag: "roster", Access: authz.ForLeaders,
 		Summary: "Archive a school-wide skill: classes stop showing it; points already given keep its name. School leaders.", Success: http.StatusNoContent,
 		Errors: []int{401, 404}, Handle: x.archiveSchoolSkill})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/settings", ID: "getSchoolSettings", Tag: "roster",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/settings", ID: "getSchoolSettings", Tag: "roster", Access: authz.ForLeaders,
 		Summary: "The school's classroom settings. School leaders.", Response: "SchoolSettings", Success: http.StatusOK,
 		Errors: []int{401, 404}, Handle: x.getSchoolSettings})
-	x.add(Op{Method: "PATCH", Path: "/schools/{id}/settings", ID: "updateSchoolSettings", Tag: "roster",
+	x.add(Op{Method: "PATCH", Path: "/schools/{id}/settings", ID: "updateSchoolSettings", Tag: "roster", Access: authz.ForLeaders,
 		Summary: "Change the school's classroom settings: show_initials shows students as \"A. M.\" to other people on the class screen, the class-code picker and login cards. School leaders.",
 		Request: "SchoolSettings", Response: "SchoolSettings", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.updateSchoolSettings})
 }

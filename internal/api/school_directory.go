@@ -2,6 +2,7 @@ package api
 
 import (
 	"cmp"
+	"cubby/internal/authz"
 	"errors"
 	"net/http"
 	"slices"
@@ -17,19 +18,19 @@ import (
 // invitations and (custody.go) who may act for the school's students.
 func (x *API) directoryRoutes() {
 	h := x.explained
-	x.add(Op{Method: "POST", Path: "/schools", ID: "createSchool", Tag: "directory", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/schools", ID: "createSchool", Tag: "directory", Access: authz.ForSelf, Idempotent: true,
 		Summary: "Add a school that school search cannot find. It is flagged unverified until a verified leader of it or the operator confirms it; the caller (teacher or leader) becomes its first, not yet verified, member of staff. At most 3 a day; a school of the same name, town and country answers 400.",
 		Request: "SchoolCreate", Response: "Membership", Success: http.StatusCreated, Errors: []int{400, 401, 403, 429}, Handle: h(x.createSchool)})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/join", ID: "joinSchool", Tag: "directory",
+	x.add(Op{Method: "POST", Path: "/schools/{id}/join", ID: "joinSchool", Tag: "directory", Access: authz.ForSelf,
 		Summary:  "Ask to join a school as staff (teachers and leaders). The request waits for a leader (status pending), unless the school approves its own email domain and the caller's verified address is on it (status active; leader requests always wait). A second request answers 409, or approves it if the domain now matches.",
 		Response: "Membership", Success: http.StatusCreated, Errors: []int{401, 403, 404, 409}, Handle: h(x.joinSchool)})
-	x.add(Op{Method: "DELETE", Path: "/schools/{id}/join", ID: "withdrawJoinRequest", Tag: "directory",
+	x.add(Op{Method: "DELETE", Path: "/schools/{id}/join", ID: "withdrawJoinRequest", Tag: "directory", Access: authz.ForSelf,
 		Summary: "Take back a join request that still waits; 409 once it was approved.", Success: http.StatusNoContent,
 		Errors: []int{401, 404, 409}, Handle: h(x.withdrawJoin)})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/directory", ID: "schoolDirectory", Tag: "directory",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/directory", ID: "schoolDirectory", Tag: "directory", Access: authz.ForStaff,
 		Summary:  "The School Directory: active staff with roles and verification, waiting join requests (leaders only) and the school's students with their classes. Leaders and verified teachers of the school; 403 for its staff not yet verified; 404 for anyone else.",
 		Response: "Directory", Success: http.StatusOK, Errors: []int{401, 403, 404}, Handle: h(x.directory)})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/students", ID: "listSchoolStudents", Tag: "directory",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/students", ID: "listSchoolStudents", Tag: "directory", Access: authz.ForStaff,
 		Summary:  "The school's current students with their classes, in id order, a page at a time; ?q= keeps those whose name contains every word (case and accents ignored). Leaders and verified teachers of the school; 403 for its staff not yet verified; 404 for anyone else. Audited as a view of the School Directory.",
 		Query:    []Param{{Name: "q", Type: "string", Description: "words of the student's name; case and accents ignored"}},
 		Response: "SchoolStudentList", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: h(x.schoolStudents)})
@@ -43,25 +44,25 @@ func (x *API) directoryRoutes() {
 		if a.response == "" {
 			success = http.StatusNoContent
 		}
-		x.add(Op{Method: "POST", Path: "/schools/{id}/members/{user_id}/" + a.action, ID: a.id, Tag: "directory", Summary: a.summary,
+		x.add(Op{Method: "POST", Path: "/schools/{id}/members/{user_id}/" + a.action, ID: a.id, Tag: "directory", Access: authz.ForLeaders, Summary: a.summary,
 			Request: a.request, Response: a.response, Success: success, Errors: []int{400, 401, 403, 404, 409}, Handle: h(x.memberAction(a.action))})
 	}
-	x.add(Op{Method: "GET", Path: "/schools/{id}/access", ID: "getSchoolAccess", Tag: "directory",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/access", ID: "getSchoolAccess", Tag: "directory", Access: authz.ForLeaders,
 		Summary: "How people join the school and how its staff log in. School leaders.", Response: "SchoolAccess",
 		Success: http.StatusOK, Errors: []int{401, 403, 404}, Handle: h(x.getAccess)})
-	x.add(Op{Method: "PUT", Path: "/schools/{id}/access", ID: "putSchoolAccess", Tag: "directory",
+	x.add(Op{Method: "PUT", Path: "/schools/{id}/access", ID: "putSchoolAccess", Tag: "directory", Access: authz.ForLeaders,
 		Summary: "Set email_domain (join requests from verified addresses on it are approved at once; empty: all wait; webmail domains are refused) and require_two_factor (staff without two-factor login can do nothing else until they set it up; the leader turns it on for themself first). School leaders.",
 		Request: "SchoolAccess", Response: "SchoolAccess", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: h(x.putAccess)})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/confirm", ID: "confirmSchool", Tag: "directory",
+	x.add(Op{Method: "POST", Path: "/schools/{id}/confirm", ID: "confirmSchool", Tag: "directory", Access: authz.ForLeaders,
 		Summary: "Confirm that a school someone added exists as described. Verified leaders of the school.", Success: http.StatusNoContent,
 		Errors: []int{401, 403, 404}, Handle: h(x.confirmSchool)})
-	x.add(Op{Method: "POST", Path: "/invitations", ID: "sendInvitation", Tag: "directory", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/invitations", ID: "sendInvitation", Tag: "directory", Access: authz.ForStaff, Idempotent: true,
 		Summary: "Invite a teacher to a school (type teacher, school_id: active staff) or a parent to follow a student (type parent, student_id: the student's class teachers and the school's leaders), by email or — where SMS is configured — by phone (E.164; spaces and dashes are fine). The link works once, for 14 days. Needs a verified email address (403). Rate limited per sender and per school, text messages more tightly (429 with Retry-After).",
 		Request: "InvitationCreate", Response: "Invitation", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 429}, Handle: h(x.sendInvitation)})
-	x.add(Op{Method: "GET", Path: "/invitations/{token}", ID: "openInvitation", Tag: "directory", Public: true,
+	x.add(Op{Method: "GET", Path: "/invitations/{token}", ID: "openInvitation", Tag: "directory", Access: authz.ForAnyone, Public: true,
 		Summary:  "What an invitation link is for, before accepting it: the school, who sent it, and the address it was emailed to (to fill in sign-up). 404 for an unknown link, 410 for one used or expired.",
 		Response: "InvitationInfo", Success: http.StatusOK, Errors: []int{404, 410}, Handle: h(x.openInvitation)})
-	x.add(Op{Method: "POST", Path: "/invitations/accept", ID: "acceptInvitation", Tag: "directory",
+	x.add(Op{Method: "POST", Path: "/invitations/accept", ID: "acceptInvitation", Tag: "directory", Access: authz.ForSelf,
 		Summary: "Accept an invitation as the caller: a teacher invitation makes a teacher or leader account active (not yet verified) staff of the school; a parent invitation connects a parent account to the student. Works once (410 after, or once expired); 403 for the wrong kind of account. Accepting with the address the link was emailed to verifies it.",
 		Request: "TokenOnly", Response: "InvitationAccepted", Success: http.StatusOK, Errors: []int{400, 401, 403, 404, 410}, Handle: h(x.acceptInvitation)})
 	x.custodyRoutes() // custody.go: who may act for a school's students

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cubby/internal/authz"
 	"errors"
 	"io"
 	"mime"
@@ -22,78 +23,78 @@ import (
 // storyRoutes declares the story endpoints.
 func (x *API) storyRoutes() {
 	postErrs := []int{400, 401, 403, 404, 409, 413}
-	x.add(Op{Method: "POST", Path: "/classes/{id}/story", ID: "postClassStory", Tag: "stories", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/classes/{id}/story", ID: "postClassStory", Tag: "stories", Access: authz.ForClassTeachers, Idempotent: true,
 		Summary: "Post to a class's Class Story (its teachers): text and up to 10 attachments, as JSON naming earlier uploads (upload_ids) or as multipart/form-data with the files (text, file…, student_ids, comments_off). Photos are re-encoded without metadata in the background; the post reaches families (status published) once they are ready. Tagging a child without media consent is refused (400) with the children named.",
 		Request: "StoryCreate", Upload: "StoryForm", Response: "StoryPost", Success: http.StatusCreated, Errors: postErrs, Handle: x.postClassStory})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/story", ID: "postSchoolStory", Tag: "stories", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/schools/{id}/story", ID: "postSchoolStory", Tag: "stories", Access: authz.ForLeaders, Idempotent: true,
 		Summary: "Post to a school's School Story (its leaders and verified staff), as for a Class Story; children tagged need media consent for the whole school.",
 		Request: "StoryCreate", Upload: "StoryForm", Response: "StoryPost", Success: http.StatusCreated, Errors: postErrs, Handle: x.postSchoolStory})
-	x.add(Op{Method: "POST", Path: "/classes/{id}/story/uploads", ID: "uploadClassStoryFile", Tag: "stories",
+	x.add(Op{Method: "POST", Path: "/classes/{id}/story/uploads", ID: "uploadClassStoryFile", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "Upload one file (multipart/form-data, part \"file\") ahead of a Class Story post, with the client's upload progress; its type is decided from its content and it is refused (400, or 413 over the size limit) when it cannot be shared. Unposted uploads are deleted after a day.",
 		Upload:  "StoryUploadForm", Response: "StoryUpload", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409, 413}, Handle: x.uploadClassStoryFile})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/story/uploads", ID: "uploadSchoolStoryFile", Tag: "stories",
+	x.add(Op{Method: "POST", Path: "/schools/{id}/story/uploads", ID: "uploadSchoolStoryFile", Tag: "stories", Access: authz.ForLeaders,
 		Summary: "Upload one file ahead of a School Story post.", Upload: "StoryUploadForm", Response: "StoryUpload",
 		Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 413}, Handle: x.uploadSchoolStoryFile})
-	x.add(Op{Method: "DELETE", Path: "/story-uploads/{id}", ID: "discardStoryUpload", Tag: "stories",
+	x.add(Op{Method: "DELETE", Path: "/story-uploads/{id}", ID: "discardStoryUpload", Tag: "stories", Access: authz.ForSelf,
 		Summary: "Discard one of the caller's uploads they will not post.", Success: http.StatusNoContent, Errors: []int{401, 404}, Handle: x.discardStoryUpload})
-	x.add(Op{Method: "GET", Path: "/feed", ID: "feed", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/feed", ID: "feed", Tag: "stories", Access: authz.ForSelf,
 		Summary:  "The caller's story feed, newest first: a parent's children's classes and schools (a child who left stops bringing new posts), a teacher's classes and School Story, every story of a leader's school. New posts are announced on the web page's event stream.",
 		Response: "StoryPostList", Success: http.StatusOK, Errors: []int{400, 401}, Handle: x.feed})
-	x.add(Op{Method: "GET", Path: "/classes/{id}/story", ID: "classStory", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/classes/{id}/story", ID: "classStory", Tag: "stories", Access: authz.ForCommunity,
 		Summary:  "One class's Class Story, newest first, for whoever may follow it.",
 		Response: "StoryPostList", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.classStory})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/story", ID: "schoolStory", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/story", ID: "schoolStory", Tag: "stories", Access: authz.ForCommunity,
 		Summary:  "One school's School Story, newest first.",
 		Response: "StoryPostList", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.schoolStory})
-	x.add(Op{Method: "GET", Path: "/stories/{id}", ID: "getStory", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/stories/{id}", ID: "getStory", Tag: "stories", Access: authz.ForCommunity,
 		Summary:  "A post with its comments, for whoever may see it (404 for anyone else). Its author, the class's teachers and the school's leaders also get seen (\"seen by 18 of 25 families\").",
 		Response: "StoryPost", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.getStory})
-	x.add(Op{Method: "PATCH", Path: "/stories/{id}", ID: "updateStory", Tag: "stories",
+	x.add(Op{Method: "PATCH", Path: "/stories/{id}", ID: "updateStory", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "Change a post's text (its author; the post shows as edited) or switch its comments (its author or a leader).",
 		Request: "StoryUpdate", Response: "StoryPost", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.updateStory})
-	x.add(Op{Method: "DELETE", Path: "/stories/{id}", ID: "deleteStory", Tag: "stories",
+	x.add(Op{Method: "DELETE", Path: "/stories/{id}", ID: "deleteStory", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "Delete a post with its files, likes and comments: its author or a leader of the school.", Success: http.StatusNoContent,
 		Errors: []int{401, 403, 404}, Handle: x.deleteStory})
-	x.add(Op{Method: "POST", Path: "/stories/{id}/likes", ID: "likeStory", Tag: "stories",
+	x.add(Op{Method: "POST", Path: "/stories/{id}/likes", ID: "likeStory", Tag: "stories", Access: authz.ForCommunity,
 		Summary: "Like a post (parents and staff who see it); liking twice answers 409.", Success: http.StatusCreated,
 		Errors: []int{401, 403, 404, 409}, Handle: x.likeStory})
-	x.add(Op{Method: "DELETE", Path: "/stories/{id}/likes", ID: "unlikeStory", Tag: "stories",
+	x.add(Op{Method: "DELETE", Path: "/stories/{id}/likes", ID: "unlikeStory", Tag: "stories", Access: authz.ForCommunity,
 		Summary: "Take the caller's like back.", Success: http.StatusNoContent, Errors: []int{401, 404}, Handle: x.unlikeStory})
-	x.add(Op{Method: "POST", Path: "/stories/{id}/comments", ID: "commentOnStory", Tag: "stories", Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/stories/{id}/comments", ID: "commentOnStory", Tag: "stories", Access: authz.ForCommunity, Idempotent: true,
 		Summary: "Comment on a post (parents and staff who see it); 409 when comments are off for the post, its class or its school.",
 		Request: "StoryCommentCreate", Response: "StoryComment", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409}, Handle: x.commentOnStory})
-	x.add(Op{Method: "DELETE", Path: "/story-comments/{id}", ID: "deleteStoryComment", Tag: "stories",
+	x.add(Op{Method: "DELETE", Path: "/story-comments/{id}", ID: "deleteStoryComment", Tag: "stories", Access: authz.ForCommunity,
 		Summary: "Delete a comment: its writer, the post's author or a leader.", Success: http.StatusNoContent, Errors: []int{401, 403, 404}, Handle: x.deleteStoryComment})
-	x.add(Op{Method: "POST", Path: "/story-comments/{id}/reports", ID: "reportStoryComment", Tag: "stories",
+	x.add(Op{Method: "POST", Path: "/story-comments/{id}/reports", ID: "reportStoryComment", Tag: "stories", Access: authz.ForCommunity,
 		Summary: "A parent reports someone else's comment to the school's leaders; twice answers 409.", Request: "StoryReportCreate",
 		Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409}, Handle: x.reportStoryComment})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/story/reports", ID: "storyReports", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/schools/{id}/story/reports", ID: "storyReports", Tag: "stories", Access: authz.ForLeaders,
 		Summary: "The school's reported comments no leader has dealt with, oldest first (its leaders).", Response: "StoryReportList",
 		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.storyReports})
-	x.add(Op{Method: "POST", Path: "/story-reports/{id}/resolve", ID: "resolveStoryReport", Tag: "stories",
+	x.add(Op{Method: "POST", Path: "/story-reports/{id}/resolve", ID: "resolveStoryReport", Tag: "stories", Access: authz.ForStaff,
 		Summary: "A leader removes the reported comment, or keeps it and dismisses its reports.", Request: "StoryReportResolve",
 		Success: http.StatusNoContent, Errors: []int{400, 401, 404}, Handle: x.resolveStoryReport})
-	x.add(Op{Method: "GET", Path: "/story-attachments/{id}/file", ID: "storyFile", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/story-attachments/{id}/file", ID: "storyFile", Tag: "stories", Access: authz.ForCommunity,
 		Summary: "An attachment's file (?size=thumb or display for a photo's smaller sizes), checked against who may see the post on every request; always sent as a download or an image, never as a page.",
 		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.storyFile,
 		Query: []Param{{Name: "size", Type: "string", Description: "thumb or display (photos); the full file without it"}}})
-	x.add(Op{Method: "DELETE", Path: "/story-attachments/{id}", ID: "removeStoryAttachment", Tag: "stories",
+	x.add(Op{Method: "DELETE", Path: "/story-attachments/{id}", ID: "removeStoryAttachment", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "Take a photo or file out of a post (its author or a leader).", Success: http.StatusNoContent, Errors: []int{400, 401, 403, 404}, Handle: x.removeStoryAttachment})
-	x.add(Op{Method: "DELETE", Path: "/story-attachments/{id}/tags/{student_id}", ID: "untagStory", Tag: "stories",
+	x.add(Op{Method: "DELETE", Path: "/story-attachments/{id}/tags/{student_id}", ID: "untagStory", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "Untag a child from a photo (the post's author or a leader).", Success: http.StatusNoContent, Errors: []int{401, 403, 404}, Handle: x.untagStory})
-	x.add(Op{Method: "GET", Path: "/classes/{id}/story/children", ID: "classStoryChildren", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/classes/{id}/story/children", ID: "classStoryChildren", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "The children the class's teachers may tag, with whether each has media consent for the class's families.", Response: "StoryChildList",
 		Success: http.StatusOK, Errors: []int{401, 403, 404}, Handle: x.classStoryChildren})
-	x.add(Op{Method: "GET", Path: "/students/{id}/media-consent", ID: "getMediaConsent", Tag: "stories",
+	x.add(Op{Method: "GET", Path: "/students/{id}/media-consent", ID: "getMediaConsent", Tag: "stories", Access: authz.ForFamily,
 		Summary: "A child's media consent (a parent of the child, or the student holding their own rights).", Response: "MediaConsent",
 		Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.getMediaConsent})
-	x.add(Op{Method: "PUT", Path: "/students/{id}/media-consent", ID: "setMediaConsent", Tag: "stories",
+	x.add(Op{Method: "PUT", Path: "/students/{id}/media-consent", ID: "setMediaConsent", Tag: "stories", Access: authz.ForFamily,
 		Summary: "Say whether photos of the child may be shared with the families of the child's classes (class) and with the whole school (school); each answer is kept in the consent ledger.",
 		Request: "MediaConsentUpdate", Response: "MediaConsent", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.setMediaConsent})
-	x.add(Op{Method: "PUT", Path: "/classes/{id}/story/settings", ID: "setClassStorySettings", Tag: "stories",
+	x.add(Op{Method: "PUT", Path: "/classes/{id}/story/settings", ID: "setClassStorySettings", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "Whether the class's students see its Class Story (off by default) and whether it takes comments (its teachers and the school's leaders).",
 		Request: "StorySettings", Response: "StorySettings", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.setClassStorySettings})
-	x.add(Op{Method: "PUT", Path: "/schools/{id}/story/settings", ID: "setSchoolStorySettings", Tag: "stories",
+	x.add(Op{Method: "PUT", Path: "/schools/{id}/story/settings", ID: "setSchoolStorySettings", Tag: "stories", Access: authz.ForLeaders,
 		Summary: "Whether the school's stories take comments, and whether a departed member of staff's posts are removed with their account or kept under the school's name (its leaders).",
 		Request: "StorySettings", Response: "StorySettings", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.setSchoolStorySettings})
 }

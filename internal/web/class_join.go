@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cubby/internal/authz"
 	"net/http"
 	"strconv"
 
@@ -15,11 +16,11 @@ import (
 
 func (s *Server) classJoinRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/join-class", Handle: s.classJoinPage},
-		{Method: "POST", Pattern: "/join-class", Handle: s.classJoinSubmit},
-		{Method: "GET", Pattern: "/classes/{id}/join-requests", Handle: s.classJoinRequestsPage},
-		{Method: "POST", Pattern: "/class-join-requests/{id}/approve", Handle: s.classJoinDecide(true)},
-		{Method: "POST", Pattern: "/class-join-requests/{id}/decline", Handle: s.classJoinDecide(false)},
+		{Method: "GET", Pattern: "/join-class", Handle: s.classJoinPage, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/join-class", Handle: s.classJoinSubmit, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/classes/{id}/join-requests", Handle: s.classJoinRequestsPage, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/class-join-requests/{id}/approve", Handle: s.classJoinDecide(true), Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/class-join-requests/{id}/decline", Handle: s.classJoinDecide(false), Access: authz.ForClassTeachers},
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cubby/internal/authz"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,17 +19,17 @@ import (
 // notificationRoutes lists the centre's pages and forms (notification_pages.go).
 func (s *Server) notificationRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/notifications", Handle: s.notificationsPage},
-		{Method: "GET", Pattern: "/notifications/events", Handle: s.notificationEvents},
-		{Method: "POST", Pattern: "/notifications/read-all", Handle: s.notificationsReadAll},
-		{Method: "GET", Pattern: "/notifications/{id}", Handle: s.notificationOpen},
-		{Method: "POST", Pattern: "/notifications/{id}/read", Handle: s.notificationRead},
-		{Method: "GET", Pattern: "/settings/notifications", Handle: s.notificationSettingsPage, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/notifications", Handle: s.notificationSettingsSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/notifications/quiet-hours", Handle: s.notificationQuietSubmit, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/notifications", Handle: s.notificationsPage, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/notifications/events", Handle: s.notificationEvents, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/notifications/read-all", Handle: s.notificationsReadAll, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/notifications/{id}", Handle: s.notificationOpen, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/notifications/{id}/read", Handle: s.notificationRead, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/settings/notifications", Handle: s.notificationSettingsPage, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/notifications", Handle: s.notificationSettingsSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/notifications/quiet-hours", Handle: s.notificationQuietSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
 		// The emails' one-click unsubscribe (RFC 8058): no login, a signed token.
-		{Method: "GET", Pattern: "/notifications/unsubscribe", Handle: s.notificationUnsubscribeForm, Public: true, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/notifications/unsubscribe", Handle: s.notificationUnsubscribeSubmit, Public: true, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/notifications/unsubscribe", Handle: s.notificationUnsubscribeForm, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/notifications/unsubscribe", Handle: s.notificationUnsubscribeSubmit, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cubby/internal/authz"
 	"net/http"
 
 	"cubby/internal/app"
@@ -10,28 +11,28 @@ import (
 // portfolio_forms.go); every one needs a login.
 func (s *Server) portfolioRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/portfolio", Handle: s.portfolioHome},
-		{Method: "POST", Pattern: "/portfolio", Handle: s.portfolioSubmit},
-		{Method: "GET", Pattern: "/portfolio/library", Handle: s.activityLibraryPage},
-		{Method: "GET", Pattern: "/students/{id}/portfolio", Handle: s.studentPortfolioPage},
-		{Method: "GET", Pattern: "/portfolio-items/{id}", Handle: s.portfolioItemPage},
-		{Method: "POST", Pattern: "/portfolio-items/{id}/revise", Handle: s.portfolioReviseSubmit},
-		{Method: "POST", Pattern: "/portfolio-items/{id}/approve", Handle: s.portfolioAction(s.portfolioApprove)},
-		{Method: "POST", Pattern: "/portfolio-items/{id}/return", Handle: s.portfolioReturnSubmit},
-		{Method: "POST", Pattern: "/portfolio-items/{id}/delete", Handle: s.portfolioAction(s.portfolioDelete)},
-		{Method: "POST", Pattern: "/portfolio-items/{id}/like", Handle: s.portfolioAction(s.portfolioLike)},
-		{Method: "POST", Pattern: "/portfolio-items/{id}/unlike", Handle: s.portfolioAction(s.portfolioUnlike)},
-		{Method: "POST", Pattern: "/portfolio-items/{id}/comments", Handle: s.portfolioCommentSubmit},
-		{Method: "POST", Pattern: "/portfolio-comments/{id}/delete", Handle: s.portfolioCommentDelete},
-		{Method: "GET", Pattern: "/portfolio-files/{id}", Handle: s.portfolioFile},
-		{Method: "GET", Pattern: "/classes/{id}/portfolio", Handle: s.classPortfolioPage},
-		{Method: "POST", Pattern: "/classes/{id}/portfolio/settings", Handle: s.classPortfolioSettings},
-		{Method: "POST", Pattern: "/classes/{id}/activities", Handle: s.activitySubmit},
-		{Method: "GET", Pattern: "/activities/{id}", Handle: s.activityPage},
-		{Method: "POST", Pattern: "/activities/{id}/delete", Handle: s.activityDelete},
-		{Method: "POST", Pattern: "/activities/{id}/copy", Handle: s.activityCopy},
-		{Method: "GET", Pattern: "/activities/{id}/template", Handle: s.activityTemplate},
-		{Method: "POST", Pattern: "/schools/{id}/portfolio", Handle: s.schoolPortfolioSubmit},
+		{Method: "GET", Pattern: "/portfolio", Handle: s.portfolioHome, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/portfolio", Handle: s.portfolioSubmit, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/portfolio/library", Handle: s.activityLibraryPage, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/students/{id}/portfolio", Handle: s.studentPortfolioPage, Access: authz.ForFamily},
+		{Method: "GET", Pattern: "/portfolio-items/{id}", Handle: s.portfolioItemPage, Access: authz.ForFamily},
+		{Method: "POST", Pattern: "/portfolio-items/{id}/revise", Handle: s.portfolioReviseSubmit, Access: authz.ForFamily},
+		{Method: "POST", Pattern: "/portfolio-items/{id}/approve", Handle: s.portfolioAction(s.portfolioApprove), Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/portfolio-items/{id}/return", Handle: s.portfolioReturnSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/portfolio-items/{id}/delete", Handle: s.portfolioAction(s.portfolioDelete), Access: authz.ForFamily},
+		{Method: "POST", Pattern: "/portfolio-items/{id}/like", Handle: s.portfolioAction(s.portfolioLike), Access: authz.ForFamily},
+		{Method: "POST", Pattern: "/portfolio-items/{id}/unlike", Handle: s.portfolioAction(s.portfolioUnlike), Access: authz.ForFamily},
+		{Method: "POST", Pattern: "/portfolio-items/{id}/comments", Handle: s.portfolioCommentSubmit, Access: authz.ForFamily},
+		{Method: "POST", Pattern: "/portfolio-comments/{id}/delete", Handle: s.portfolioCommentDelete, Access: authz.ForFamily},
+		{Method: "GET", Pattern: "/portfolio-files/{id}", Handle: s.portfolioFile, Access: authz.ForFamily},
+		{Method: "GET", Pattern: "/classes/{id}/portfolio", Handle: s.classPortfolioPage, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/portfolio/settings", Handle: s.classPortfolioSettings, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/activities", Handle: s.activitySubmit, Access: authz.ForClassTeachers},
+		{Method: "GET", Pattern: "/activities/{id}", Handle: s.activityPage, Access: authz.ForCommunity},
+		{Method: "POST", Pattern: "/activities/{id}/delete", Handle: s.activityDelete, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/activities/{id}/copy", Handle: s.activityCopy, Access: authz.ForStaff},
+		{Method: "GET", Pattern: "/activities/{id}/template", Handle: s.activityTemplate, Access: authz.ForCommunity},
+		{Method: "POST", Pattern: "/schools/{id}/portfolio", Handle: s.schoolPortfolioSubmit, Access: authz.ForLeaders},
 	}
 }
 

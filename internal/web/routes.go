@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"cubby/internal/app"
+	"cubby/internal/authz"
 )
 
 // Route is one web page or form endpoint. Declaring it in webRoutes is the
@@ -26,6 +27,10 @@ type Route struct {
 	// up, the rest of their own settings, logging out, the language and
 	// the privacy notice. Everything else sends them to set it up.
 	TwoFactorExempt bool
+	// Access is who the route is for (authz.Audience); every route says
+	// it, and the authorization matrix test holds the handler to it:
+	// account types outside it are refused and change nothing.
+	Access authz.Audience
 }
 
 // MuxPattern is the route's ServeMux pattern, method included.
@@ -52,181 +57,181 @@ func (s *Server) webRoutes() []Route {
 func (s *Server) pageRoutes() []Route {
 	return []Route{
 		// Home: a visitor's landing page, or the person's own start page.
-		{Method: "GET", Pattern: "/{$}", Handle: s.home, Public: true},
+		{Method: "GET", Pattern: "/{$}", Handle: s.home, Public: true, Access: authz.ForAnyone},
 
 		// Account: logging in and out, signing up, passwords, language
 		// (account_login.go, account_signup.go, account_student_*.go,
 		// account_password.go, account_language.go).
-		{Method: "GET", Pattern: "/login", Handle: s.loginForm, Public: true},
-		{Method: "POST", Pattern: "/login", Handle: s.loginSubmit, Public: true},
-		{Method: "POST", Pattern: "/logout", Handle: s.logout, Public: true, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/language", Handle: s.setLanguage, Public: true, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/login/2fa", Handle: s.secondFactorForm, Public: true},
-		{Method: "POST", Pattern: "/login/2fa", Handle: s.secondFactorSubmit, Public: true},
-		{Method: "GET", Pattern: "/login/class", Handle: s.classLoginForm, Public: true},
-		{Method: "POST", Pattern: "/login/class", Handle: s.classLoginSubmit, Public: true},
-		{Method: "POST", Pattern: "/login/class/pick", Handle: s.classLoginPick, Public: true},
-		{Method: "GET", Pattern: "/login/card", Handle: s.cardLoginForm, Public: true},
-		{Method: "POST", Pattern: "/login/card", Handle: s.cardLoginSubmit, Public: true},
-		{Method: "GET", Pattern: "/signup", Handle: s.signupForm, Public: true},
-		{Method: "POST", Pattern: "/signup", Handle: s.signupSubmit, Public: true},
-		{Method: "GET", Pattern: "/signup/student", Handle: s.studentSignupForm, Public: true},
-		{Method: "POST", Pattern: "/signup/student", Handle: s.studentSignupSubmit, Public: true},
-		{Method: "GET", Pattern: "/verify", Handle: s.verify, Public: true},
-		{Method: "GET", Pattern: "/password/forgot", Handle: s.forgotForm, Public: true},
-		{Method: "POST", Pattern: "/password/forgot", Handle: s.forgotSubmit, Public: true},
-		{Method: "GET", Pattern: "/password/reset", Handle: s.resetForm, Public: true},
-		{Method: "POST", Pattern: "/password/reset", Handle: s.resetSubmit, Public: true},
+		{Method: "GET", Pattern: "/login", Handle: s.loginForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/login", Handle: s.loginSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/logout", Handle: s.logout, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/language", Handle: s.setLanguage, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/login/2fa", Handle: s.secondFactorForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/login/2fa", Handle: s.secondFactorSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/login/class", Handle: s.classLoginForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/login/class", Handle: s.classLoginSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/login/class/pick", Handle: s.classLoginPick, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/login/card", Handle: s.cardLoginForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/login/card", Handle: s.cardLoginSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/signup", Handle: s.signupForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/signup", Handle: s.signupSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/signup/student", Handle: s.studentSignupForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/signup/student", Handle: s.studentSignupSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/verify", Handle: s.verify, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/password/forgot", Handle: s.forgotForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/password/forgot", Handle: s.forgotSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/password/reset", Handle: s.resetForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/password/reset", Handle: s.resetSubmit, Public: true, Access: authz.ForAnyone},
 
 		// Settings: the person's own account, where two-factor login is set
 		// up, so all of it is exempt (account_settings.go,
 		// privacy_account.go).
-		{Method: "GET", Pattern: "/settings", Handle: s.settings, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/profile", Handle: s.profileSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/email", Handle: s.emailSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/password", Handle: s.passwordSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/sessions/logout-others", Handle: s.logoutOthersSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/verify", Handle: s.resendVerification, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/2fa/begin", Handle: s.beginTwoFactorSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/2fa/confirm", Handle: s.confirmTwoFactor, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/2fa/disable", Handle: s.disableTwoFactorSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/consents/{id}/withdraw", Handle: s.withdrawOwnConsent, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/settings/delete", Handle: s.deleteAccountPage, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/delete", Handle: s.deleteAccountSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/delete/cancel", Handle: s.deleteAccountCancel, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/news", Handle: s.newsSubmit, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/settings/usage", Handle: s.usageSubmit, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/settings", Handle: s.settings, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/profile", Handle: s.profileSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/email", Handle: s.emailSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/password", Handle: s.passwordSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/sessions/logout-others", Handle: s.logoutOthersSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/verify", Handle: s.resendVerification, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/2fa/begin", Handle: s.beginTwoFactorSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/2fa/confirm", Handle: s.confirmTwoFactor, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/2fa/disable", Handle: s.disableTwoFactorSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/consents/{id}/withdraw", Handle: s.withdrawOwnConsent, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/settings/delete", Handle: s.deleteAccountPage, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/delete", Handle: s.deleteAccountSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/delete/cancel", Handle: s.deleteAccountCancel, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/news", Handle: s.newsSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/settings/usage", Handle: s.usageSubmit, TwoFactorExempt: true, Access: authz.ForSelf},
 
 		// Parental consent for a young student's account, from the emailed
 		// link (privacy_consent.go).
-		{Method: "GET", Pattern: "/consent", Handle: s.consentForm, Public: true},
-		{Method: "POST", Pattern: "/consent", Handle: s.consentSubmit, Public: true},
-		{Method: "GET", Pattern: "/consent/manage", Handle: s.consentManage, Public: true},
-		{Method: "POST", Pattern: "/consent/withdraw", Handle: s.consentWithdraw, Public: true},
+		{Method: "GET", Pattern: "/consent", Handle: s.consentForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/consent", Handle: s.consentSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/consent/manage", Handle: s.consentManage, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/consent/withdraw", Handle: s.consentWithdraw, Public: true, Access: authz.ForAnyone},
 
 		// Classes: the class screen, points, attendance, the roster
 		// (class.go, class_view.go, roster.go).
-		{Method: "GET", Pattern: "/classes", Handle: s.classes},
-		{Method: "POST", Pattern: "/classes", Handle: s.createClassSubmit},
-		{Method: "GET", Pattern: "/classes/{id}", Handle: s.class},
-		{Method: "POST", Pattern: "/classes/{id}/points", Handle: s.awardForm},
-		{Method: "GET", Pattern: "/classes/{id}/attendance", Handle: s.attendanceForm},
-		{Method: "POST", Pattern: "/classes/{id}/attendance", Handle: s.attendanceSubmit},
-		{Method: "GET", Pattern: "/classes/{id}/students", Handle: s.rosterPage},
-		{Method: "POST", Pattern: "/classes/{id}/students", Handle: s.addStudentsSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/remove", Handle: s.removeStudentSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/password", Handle: s.resetPasswordSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/settings", Handle: s.classSettings},
-		{Method: "POST", Pattern: "/classes/{id}/code", Handle: s.classCodeSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/cards", Handle: s.loginCardsSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/card", Handle: s.loginCardSubmit},
+		{Method: "GET", Pattern: "/classes", Handle: s.classes, Access: authz.ForStaff},
+		{Method: "POST", Pattern: "/classes", Handle: s.createClassSubmit, Access: authz.ForStaff},
+		{Method: "GET", Pattern: "/classes/{id}", Handle: s.class, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/points", Handle: s.awardForm, Access: authz.ForClassTeachers},
+		{Method: "GET", Pattern: "/classes/{id}/attendance", Handle: s.attendanceForm, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/attendance", Handle: s.attendanceSubmit, Access: authz.ForClassTeachers},
+		{Method: "GET", Pattern: "/classes/{id}/students", Handle: s.rosterPage, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/students", Handle: s.addStudentsSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/remove", Handle: s.removeStudentSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/password", Handle: s.resetPasswordSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/settings", Handle: s.classSettings, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/code", Handle: s.classCodeSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/cards", Handle: s.loginCardsSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/students/{sid}/card", Handle: s.loginCardSubmit, Access: authz.ForClassTeachers},
 
 		// Roster management: uploads, co-teachers, merges, the year
 		// rollover, the school's skills and name setting (roster_manage.go,
 		// roster_import.go).
-		{Method: "POST", Pattern: "/classes/{id}/students/import", Handle: s.csvImportSubmit},
-		{Method: "GET", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterForm},
-		{Method: "POST", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/teachers", Handle: s.addTeacherSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/teachers/{uid}/remove", Handle: s.removeTeacherSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/merge", Handle: s.mergeSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/rollover", Handle: s.rolloverSubmit},
-		{Method: "GET", Pattern: "/schools/{id}/skills", Handle: s.schoolSkills},
-		{Method: "POST", Pattern: "/schools/{id}/skills", Handle: s.schoolSkillSubmit},
-		{Method: "POST", Pattern: "/schools/{id}/skills/{sid}/archive", Handle: s.schoolSkillArchive},
-		{Method: "POST", Pattern: "/schools/{id}/initials", Handle: s.schoolInitialsSubmit},
+		{Method: "POST", Pattern: "/classes/{id}/students/import", Handle: s.csvImportSubmit, Access: authz.ForClassTeachers},
+		{Method: "GET", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterForm, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterSubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/classes/{id}/teachers", Handle: s.addTeacherSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/teachers/{uid}/remove", Handle: s.removeTeacherSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/merge", Handle: s.mergeSubmit, Access: authz.ForClassTeachers},
+		{Method: "POST", Pattern: "/classes/{id}/rollover", Handle: s.rolloverSubmit, Access: authz.ForClassTeachers},
+		{Method: "GET", Pattern: "/schools/{id}/skills", Handle: s.schoolSkills, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/skills", Handle: s.schoolSkillSubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/skills/{sid}/archive", Handle: s.schoolSkillArchive, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/initials", Handle: s.schoolInitialsSubmit, Access: authz.ForLeaders},
 
 		// Families: connecting to a child, switching into their view, the
 		// live updates of the family page (family.go).
-		{Method: "POST", Pattern: "/children/connect", Handle: s.connectSubmit},
-		{Method: "POST", Pattern: "/children/{id}/switch", Handle: s.switchToChild},
+		{Method: "POST", Pattern: "/children/connect", Handle: s.connectSubmit, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/children/{id}/switch", Handle: s.switchToChild, Access: authz.ForFamily},
 		// Switching back is authorised by the parent's kept session
 		// cookie, not by the (student's) current one.
-		{Method: "POST", Pattern: "/children/back", Handle: s.switchBack, Public: true},
-		{Method: "GET", Pattern: "/events", Handle: s.events},
+		{Method: "POST", Pattern: "/children/back", Handle: s.switchBack, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/events", Handle: s.events, Access: authz.ForSelf},
 
 		// Reports and attendance history, HTML or ?format=csv (report.go,
 		// class_attendance_history.go).
-		{Method: "GET", Pattern: "/students/{id}/report", Handle: s.studentReport},
-		{Method: "GET", Pattern: "/classes/{id}/report", Handle: s.classReport},
-		{Method: "GET", Pattern: "/schools/{id}/report", Handle: s.schoolReport},
-		{Method: "GET", Pattern: "/students/{id}/attendance", Handle: s.studentAttendance},
-		{Method: "GET", Pattern: "/classes/{id}/attendance/history", Handle: s.classAttendanceHistory},
+		{Method: "GET", Pattern: "/students/{id}/report", Handle: s.studentReport, Access: authz.ForFamily},
+		{Method: "GET", Pattern: "/classes/{id}/report", Handle: s.classReport, Access: authz.ForClassTeachers},
+		{Method: "GET", Pattern: "/schools/{id}/report", Handle: s.schoolReport, Access: authz.ForLeaders},
+		{Method: "GET", Pattern: "/students/{id}/attendance", Handle: s.studentAttendance, Access: authz.ForFamily},
+		{Method: "GET", Pattern: "/classes/{id}/attendance/history", Handle: s.classAttendanceHistory, Access: authz.ForClassTeachers},
 
 		// The privacy notice, its versions and the record of processing:
 		// public, and readable before two-factor login is set up
 		// (privacy_transparency*.go, privacy_record.go, privacy_notices.go).
-		{Method: "GET", Pattern: "/transparency", Handle: s.transparency, Public: true, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/transparency.json", Handle: s.transparencyJSON, Public: true, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/transparency/versions", Handle: s.noticeVersions, Public: true, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/transparency/versions/{version}", Handle: s.noticeVersion, Public: true, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/transparency/record", Handle: s.record, Public: true, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/transparency/record.json", Handle: s.recordJSON, Public: true, TwoFactorExempt: true},
-		{Method: "GET", Pattern: "/transparency/record.csv", Handle: s.recordCSV, Public: true, TwoFactorExempt: true},
-		{Method: "POST", Pattern: "/transparency/acknowledge", Handle: s.acknowledgeNotice, TwoFactorExempt: true},
+		{Method: "GET", Pattern: "/transparency", Handle: s.transparency, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/transparency.json", Handle: s.transparencyJSON, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/transparency/versions", Handle: s.noticeVersions, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/transparency/versions/{version}", Handle: s.noticeVersion, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/transparency/record", Handle: s.record, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/transparency/record.json", Handle: s.recordJSON, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/transparency/record.csv", Handle: s.recordCSV, Public: true, TwoFactorExempt: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/transparency/acknowledge", Handle: s.acknowledgeNotice, TwoFactorExempt: true, Access: authz.ForSelf},
 
 		// Data rights: export, the access log, corrections, restriction of
 		// processing, one-click unsubscribe (privacy_export.go,
 		// privacy_corrections.go, privacy_restriction.go, privacy_account.go).
-		{Method: "POST", Pattern: "/privacy/export", Handle: s.exportRequest},
-		{Method: "GET", Pattern: "/privacy/export/{id}", Handle: s.exportStatus},
-		{Method: "GET", Pattern: "/privacy/export/{id}/download", Handle: s.exportDownload},
-		{Method: "GET", Pattern: "/privacy/access", Handle: s.accessLog},
-		{Method: "GET", Pattern: "/privacy/corrections", Handle: s.corrections},
-		{Method: "GET", Pattern: "/privacy/corrections/new", Handle: s.correctionForm},
-		{Method: "POST", Pattern: "/privacy/corrections", Handle: s.correctionSubmit},
-		{Method: "POST", Pattern: "/privacy/corrections/{id}/decide", Handle: s.correctionDecide},
-		{Method: "GET", Pattern: "/privacy/restrictions", Handle: s.restrictions},
-		{Method: "POST", Pattern: "/privacy/restrictions", Handle: s.restrictionAsk},
-		{Method: "POST", Pattern: "/privacy/restrictions/set", Handle: s.restrictionSet},
-		{Method: "POST", Pattern: "/privacy/restrictions/{id}/decide", Handle: s.restrictionDecide},
-		{Method: "POST", Pattern: "/privacy/restrictions/{id}/lift", Handle: s.restrictionLift},
-		{Method: "GET", Pattern: "/unsubscribe", Handle: s.unsubscribeForm, Public: true},
-		{Method: "POST", Pattern: "/unsubscribe", Handle: s.unsubscribeSubmit, Public: true},
+		{Method: "POST", Pattern: "/privacy/export", Handle: s.exportRequest, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/privacy/export/{id}", Handle: s.exportStatus, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/privacy/export/{id}/download", Handle: s.exportDownload, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/privacy/access", Handle: s.accessLog, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/privacy/corrections", Handle: s.corrections, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/privacy/corrections/new", Handle: s.correctionForm, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/privacy/corrections", Handle: s.correctionSubmit, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/privacy/corrections/{id}/decide", Handle: s.correctionDecide, Access: authz.ForLeaders},
+		{Method: "GET", Pattern: "/privacy/restrictions", Handle: s.restrictions, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/privacy/restrictions", Handle: s.restrictionAsk, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/privacy/restrictions/set", Handle: s.restrictionSet, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/privacy/restrictions/{id}/decide", Handle: s.restrictionDecide, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/privacy/restrictions/{id}/lift", Handle: s.restrictionLift, Access: authz.ForLeaders},
+		{Method: "GET", Pattern: "/unsubscribe", Handle: s.unsubscribeForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/unsubscribe", Handle: s.unsubscribeSubmit, Public: true, Access: authz.ForAnyone},
 
 		// The school's privacy settings, erasure and retention
 		// (privacy_school.go).
-		{Method: "GET", Pattern: "/privacy/school", Handle: s.schoolPrivacy},
-		{Method: "POST", Pattern: "/privacy/school/{school}/retention", Handle: s.retentionSubmit},
-		{Method: "GET", Pattern: "/privacy/school/students/{id}/erase", Handle: s.eraseStudentForm},
-		{Method: "POST", Pattern: "/privacy/school/students/{id}/erase", Handle: s.eraseStudentSubmit},
-		{Method: "POST", Pattern: "/privacy/school/students/{id}/keep", Handle: s.keepStudentSubmit},
+		{Method: "GET", Pattern: "/privacy/school", Handle: s.schoolPrivacy, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/privacy/school/{school}/retention", Handle: s.retentionSubmit, Access: authz.ForLeaders},
+		{Method: "GET", Pattern: "/privacy/school/students/{id}/erase", Handle: s.eraseStudentForm, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/privacy/school/students/{id}/erase", Handle: s.eraseStudentSubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/privacy/school/students/{id}/keep", Handle: s.keepStudentSubmit, Access: authz.ForLeaders},
 
 		// The School Directory, joining or creating a school, invitations
 		// (school_directory.go, school_join.go, school_invite.go).
-		{Method: "GET", Pattern: "/school", Handle: s.mySchool},
-		{Method: "GET", Pattern: "/schools/{id}/directory", Handle: s.directory},
-		{Method: "POST", Pattern: "/schools/{id}/members/{uid}/{action}", Handle: s.memberAction},
-		{Method: "POST", Pattern: "/schools/{id}/access", Handle: s.accessSubmit},
-		{Method: "POST", Pattern: "/schools/{id}/confirm", Handle: s.confirmSchoolSubmit},
-		{Method: "POST", Pattern: "/schools/{id}/invite", Handle: s.inviteTeacherSubmit},
-		{Method: "GET", Pattern: "/schools/join", Handle: s.joinPage},
-		{Method: "POST", Pattern: "/schools/join", Handle: s.joinSubmit},
-		{Method: "POST", Pattern: "/schools/join/{id}/withdraw", Handle: s.withdrawSubmit},
-		{Method: "GET", Pattern: "/schools/new", Handle: s.newSchoolForm},
-		{Method: "POST", Pattern: "/schools/new", Handle: s.newSchoolSubmit},
-		{Method: "POST", Pattern: "/classes/{id}/invite", Handle: s.inviteParentSubmit},
+		{Method: "GET", Pattern: "/school", Handle: s.mySchool, Access: authz.ForStaff},
+		{Method: "GET", Pattern: "/schools/{id}/directory", Handle: s.directory, Access: authz.ForStaff},
+		{Method: "POST", Pattern: "/schools/{id}/members/{uid}/{action}", Handle: s.memberAction, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/access", Handle: s.accessSubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/confirm", Handle: s.confirmSchoolSubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/invite", Handle: s.inviteTeacherSubmit, Access: authz.ForStaff},
+		{Method: "GET", Pattern: "/schools/join", Handle: s.joinPage, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/schools/join", Handle: s.joinSubmit, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/schools/join/{id}/withdraw", Handle: s.withdrawSubmit, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/schools/new", Handle: s.newSchoolForm, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/schools/new", Handle: s.newSchoolSubmit, Access: authz.ForSelf},
+		{Method: "POST", Pattern: "/classes/{id}/invite", Handle: s.inviteParentSubmit, Access: authz.ForClassTeachers},
 		// An invitation link opens for anyone; accepting it needs an
 		// account, which the sign-up from it creates.
-		{Method: "GET", Pattern: "/invite", Handle: s.invitation, Public: true},
-		{Method: "POST", Pattern: "/invite", Handle: s.acceptSubmit},
-		{Method: "GET", Pattern: "/invite/signup", Handle: s.inviteSignupForm, Public: true},
-		{Method: "POST", Pattern: "/invite/signup", Handle: s.inviteSignupSubmit, Public: true},
-		{Method: "GET", Pattern: "/schools/search", Handle: s.schoolSearch, Public: true},
+		{Method: "GET", Pattern: "/invite", Handle: s.invitation, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/invite", Handle: s.acceptSubmit, Access: authz.ForSelf},
+		{Method: "GET", Pattern: "/invite/signup", Handle: s.inviteSignupForm, Public: true, Access: authz.ForAnyone},
+		{Method: "POST", Pattern: "/invite/signup", Handle: s.inviteSignupSubmit, Public: true, Access: authz.ForAnyone},
+		{Method: "GET", Pattern: "/schools/search", Handle: s.schoolSearch, Public: true, Access: authz.ForAnyone},
 
 		// A student's family access: blocks, eligibility, corrections filed
 		// for a family (family_custody.go).
-		{Method: "GET", Pattern: "/schools/{id}/students/{sid}/family", Handle: s.familyAccess},
-		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/blocks", Handle: s.blockSubmit},
-		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/blocks/{bid}/lift", Handle: s.liftSubmit(false)},
-		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/email-blocks", Handle: s.emailBlockSubmit},
-		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/email-blocks/{bid}/lift", Handle: s.liftSubmit(true)},
-		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/eligible", Handle: s.eligibleSubmit},
-		{Method: "GET", Pattern: "/schools/{id}/students/{sid}/corrections/new", Handle: s.fileCorrectionForm},
-		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/corrections", Handle: s.fileCorrectionSubmit},
+		{Method: "GET", Pattern: "/schools/{id}/students/{sid}/family", Handle: s.familyAccess, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/blocks", Handle: s.blockSubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/blocks/{bid}/lift", Handle: s.liftSubmit(false), Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/email-blocks", Handle: s.emailBlockSubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/email-blocks/{bid}/lift", Handle: s.liftSubmit(true), Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/eligible", Handle: s.eligibleSubmit, Access: authz.ForLeaders},
+		{Method: "GET", Pattern: "/schools/{id}/students/{sid}/corrections/new", Handle: s.fileCorrectionForm, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/students/{sid}/corrections", Handle: s.fileCorrectionSubmit, Access: authz.ForLeaders},
 
 		// Anything else: the not-found page, for visitors too.
-		{Pattern: "/", Handle: s.notFound, Public: true},
+		{Pattern: "/", Handle: s.notFound, Public: true, Access: authz.ForAnyone},
 	}
 }
 
