@@ -106,3 +106,60 @@ func (w *bulkWriter) copy(ctx context.Context, t1 table, r1 [][]any, t2 table, r
 		})
 	})
 }
+
+// withoutIndexes drops the secondary indexes of tables while fn loads
+// them and builds them again after: one sorted build per index is far
+// cheaper than keeping every index in step with millions of rows arriving
+// out of order. The indexes are rebuilt from the engine's own record of
+// their definitions, so they come back exactly as the migrations made them.
+func withoutIndexes(ctx context.Context, d *db.DB, tables []string, fn func() error) error {
+	q := `SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = $1`
+	if d.Dialect == db.Postgres {
+		q = `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
+			AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))`
+	}
+	var defs []string
+	for _, t := range tables {
+		rows, err := d.W.QueryContext(ctx, q, t)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var def string
+			if err := rows.Scan(&def); err != nil {
+				rows.Close()
+				return err
+			}
+			defs = append(defs, def)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, def := range defs {
+		name := indexName(def)
+		if _, err := d.W.ExecContext(ctx, "DROP INDEX "+name); err != nil {
+			return fmt.Errorf("drop index %s: %w", name, err)
+		}
+	}
+	err := fn()
+	// Rebuilt even when fn failed, so the schema is never left short.
+	for _, def := range defs {
+		if _, e := d.W.ExecContext(ctx, def); e != nil && err == nil {
+			err = fmt.Errorf("%s: %w", def, e)
+		}
+	}
+	return err
+}
+
+// indexName is the name in "CREATE [UNIQUE] INDEX name ON …".
+func indexName(def string) string {
+	f := strings.Fields(def)
+	for i, w := range f {
+		if strings.EqualFold(w, "INDEX") && i+1 < len(f) {
+			return f[i+1]
+		}
+	}
+	return ""
+}

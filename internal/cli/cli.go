@@ -40,6 +40,7 @@ func commands() []command {
 		{"outbox", outboxUsage, "show the email/SMS queue; retry-failed queues failed messages again", runOutbox},
 		{"privacy", privacyUsage, "audit the privacy inventory, verify the audit log, run retention (see cubby privacy -h)", runPrivacy},
 		{"news", newsUsage, "send product news to the adults who opted in", runNews},
+		{"bench", benchUsage, "fill an empty database with a district (seed); drive a server with a mix of use cases (load)", runBench},
 		{"version", "cubby version", "print the version and the database schema version", runVersion},
 	}
 }
