@@ -69,6 +69,9 @@ func (x *API) messageRoutes() {
 	x.add(Op{Method: "POST", Path: "/schools/{id}/announcements", ID: "announceToSchool", Tag: "messages", Access: authz.ForLeaders, Idempotent: true,
 		Summary: "A leader of the school writes to all of its families or all of its staff; urgent announcements are emailed at once, even to staff in their quiet hours.",
 		Request: "SchoolAnnouncementCreate", Upload: "AnnouncementForm", Response: "ConversationStarted", Success: http.StatusCreated, Errors: writeErrs, Handle: x.announceToSchool})
+	x.add(Op{Method: "DELETE", Path: "/conversations/{id}", ID: "cancelAnnouncement", Tag: "messages", Access: authz.ForParticipants,
+		Summary: "Its sender calls off a scheduled announcement before its time (send_at): the announcement, its files and every notification and email waiting to tell its recipients are deleted, so none of them hears of it. Once sent it is 409; anyone else is 403 or 404.",
+		Success: http.StatusNoContent, Errors: []int{401, 403, 404, 409}, Handle: x.cancelAnnouncement})
 	x.add(Op{Method: "GET", Path: "/schools/{id}/conversations", ID: "schoolConversations", Tag: "messages", Access: authz.ForLeaders,
 		Summary:  "A school's conversations, latest first, for its leaders to find one for a safeguarding export: who and when, not what.",
 		Response: "SchoolConversations", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.schoolConversations,
@@ -97,7 +100,7 @@ func (x *API) messageRoutes() {
 	x.add(Op{Method: "PUT", Path: "/me/quiet-hours", ID: "setQuietHours", Tag: "messages", Access: authz.ForSelf,
 		Summary: "Set the caller's quiet hours (staff): from starts to ends (HH:MM; overnight when starts is later) and, with weekends, all weekend.",
 		Request: "QuietHours", Response: "QuietHours", Success: http.StatusOK, Errors: []int{400, 401, 403}, Handle: x.setQuietHours})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/message-settings", ID: "getMessageSettings", Tag: "messages", Access: authz.ForLeaders,
+	x.add(Op{Method: "GET", Path: "/schools/{id}/message-settings", ID: "getMessageSettings", Tag: "messages", Access: authz.ForStaff,
 		Summary:  "The school's messaging switches, for its staff.",
 		Response: "MessageSettings", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.getMessageSettings})
 	x.add(Op{Method: "PUT", Path: "/schools/{id}/message-settings", ID: "setMessageSettings", Tag: "messages", Access: authz.ForLeaders,
