@@ -36,7 +36,7 @@ func (x *API) pushRoutes() {
 	x.add(Op{Method: "POST", Path: "/client-errors", ID: "reportClientError", Tag: "push", Access: authz.ForSelf,
 		Summary: "Report a JavaScript error of Cubby's pages, to diagnose bugs: its message and stack only (query strings and email addresses are removed, the message is cut to 500 characters, the stack to 4,000), kept 30 days with Cubby's version and the browser's family, never the account. stored is false, and nothing is kept, where a school of the caller's turned reports off; the page then stops sending.",
 		Request: "ClientError", Response: "ClientErrorStored", Success: http.StatusOK, Errors: []int{400, 401, 413, 429}, Handle: x.reportClientError})
-	x.add(Op{Method: "GET", Path: "/schools/{id}/error-reports", ID: "getErrorReports", Tag: "push", Access: authz.ForLeaders,
+	x.add(Op{Method: "GET", Path: "/schools/{id}/error-reports", ID: "getErrorReports", Tag: "push", Access: authz.ForStaff,
 		Summary:  "Whether the school's members report JavaScript errors (on by default).",
 		Response: "ErrorReportsSetting", Success: http.StatusOK, Errors: []int{401, 404}, Handle: x.getErrorReports})
 	x.add(Op{Method: "PUT", Path: "/schools/{id}/error-reports", ID: "setErrorReports", Tag: "push", Access: authz.ForLeaders,

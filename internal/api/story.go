@@ -26,13 +26,13 @@ func (x *API) storyRoutes() {
 	x.add(Op{Method: "POST", Path: "/classes/{id}/story", ID: "postClassStory", Tag: "stories", Access: authz.ForClassTeachers, Idempotent: true,
 		Summary: "Post to a class's Class Story (its teachers): text and up to 10 attachments, as JSON naming earlier uploads (upload_ids) or as multipart/form-data with the files (text, file…, student_ids, comments_off). Photos are re-encoded without metadata in the background; the post reaches families (status published) once they are ready. Tagging a child without media consent is refused (400) with the children named.",
 		Request: "StoryCreate", Upload: "StoryForm", Response: "StoryPost", Success: http.StatusCreated, Errors: postErrs, Handle: x.postClassStory})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/story", ID: "postSchoolStory", Tag: "stories", Access: authz.ForLeaders, Idempotent: true,
+	x.add(Op{Method: "POST", Path: "/schools/{id}/story", ID: "postSchoolStory", Tag: "stories", Access: authz.ForStaff, Idempotent: true,
 		Summary: "Post to a school's School Story (its leaders and verified staff), as for a Class Story; children tagged need media consent for the whole school.",
 		Request: "StoryCreate", Upload: "StoryForm", Response: "StoryPost", Success: http.StatusCreated, Errors: postErrs, Handle: x.postSchoolStory})
 	x.add(Op{Method: "POST", Path: "/classes/{id}/story/uploads", ID: "uploadClassStoryFile", Tag: "stories", Access: authz.ForClassTeachers,
 		Summary: "Upload one file (multipart/form-data, part \"file\") ahead of a Class Story post, with the client's upload progress; its type is decided from its content and it is refused (400, or 413 over the size limit) when it cannot be shared. Unposted uploads are deleted after a day.",
 		Upload:  "StoryUploadForm", Response: "StoryUpload", Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 409, 413}, Handle: x.uploadClassStoryFile})
-	x.add(Op{Method: "POST", Path: "/schools/{id}/story/uploads", ID: "uploadSchoolStoryFile", Tag: "stories", Access: authz.ForLeaders,
+	x.add(Op{Method: "POST", Path: "/schools/{id}/story/uploads", ID: "uploadSchoolStoryFile", Tag: "stories", Access: authz.ForStaff,
 		Summary: "Upload one file ahead of a School Story post.", Upload: "StoryUploadForm", Response: "StoryUpload",
 		Success: http.StatusCreated, Errors: []int{400, 401, 403, 404, 413}, Handle: x.uploadSchoolStoryFile})
 	x.add(Op{Method: "DELETE", Path: "/story-uploads/{id}", ID: "discardStoryUpload", Tag: "stories", Access: authz.ForSelf,

@@ -130,8 +130,8 @@ func (s *Server) pageRoutes() []Route {
 		// rollover, the school's skills and name setting (roster_manage.go,
 		// roster_import.go).
 		{Method: "POST", Pattern: "/classes/{id}/students/import", Handle: s.csvImportSubmit, Access: authz.ForClassTeachers},
-		{Method: "GET", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterForm, Access: authz.ForLeaders},
-		{Method: "POST", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterSubmit, Access: authz.ForLeaders},
+		{Method: "GET", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterForm, Access: authz.ForStaff},
+		{Method: "POST", Pattern: "/schools/{id}/oneroster", Handle: s.oneRosterSubmit, Access: authz.ForStaff},
 		{Method: "POST", Pattern: "/classes/{id}/teachers", Handle: s.addTeacherSubmit, Access: authz.ForClassTeachers},
 		{Method: "POST", Pattern: "/classes/{id}/teachers/{uid}/remove", Handle: s.removeTeacherSubmit, Access: authz.ForClassTeachers},
 		{Method: "POST", Pattern: "/classes/{id}/merge", Handle: s.mergeSubmit, Access: authz.ForClassTeachers},

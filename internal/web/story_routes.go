@@ -16,7 +16,7 @@ func (s *Server) storyRoutes() []Route {
 		{Method: "POST", Pattern: "/classes/{id}/story", Handle: s.classStorySubmit, Access: authz.ForClassTeachers},
 		{Method: "POST", Pattern: "/classes/{id}/story/settings", Handle: s.classStorySettings, Access: authz.ForClassTeachers},
 		{Method: "GET", Pattern: "/schools/{id}/story", Handle: s.schoolStoryPage, Access: authz.ForCommunity},
-		{Method: "POST", Pattern: "/schools/{id}/story", Handle: s.schoolStorySubmit, Access: authz.ForLeaders},
+		{Method: "POST", Pattern: "/schools/{id}/story", Handle: s.schoolStorySubmit, Access: authz.ForStaff},
 		{Method: "POST", Pattern: "/schools/{id}/story/settings", Handle: s.schoolStorySettings, Access: authz.ForLeaders},
 		{Method: "GET", Pattern: "/schools/{id}/story/reports", Handle: s.storyReportsPage, Access: authz.ForLeaders},
 		{Method: "POST", Pattern: "/story-reports/{id}/resolve", Handle: s.storyReportResolve, Access: authz.ForStaff},
