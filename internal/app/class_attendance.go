@@ -20,9 +20,10 @@ type Mark struct {
 var statuses = []string{store.Present, store.Absent, store.Late, store.LeftEarly}
 
 // TakeAttendance saves a class's attendance for a day. Teachers of the
-// class record today (and may change it all day); school leaders can
-// correct any past day. Future days and days before the class existed are
-// refused.
+// class record today (and may change it all day) and correct the days
+// before it that their school's window allows; school leaders can correct
+// any past day (class_attendance_window.go). Future days and days before
+// the class existed are refused.
 func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day string, marks []Mark) ([]store.AttendanceRecord, error) {
 	c, err := a.viewClass(ctx, s, classID)
 	if err != nil {
@@ -36,17 +37,9 @@ func (a *App) TakeAttendance(ctx context.Context, s *Session, classID int64, day
 		return nil, ErrArchived
 	}
 	v := &ValidationError{}
-	_, err = time.ParseInLocation(time.DateOnly, day, a.Location)
 	today := a.Today()
-	switch {
-	case err != nil:
-		v.Add("date", "range.bad_date")
-	case day > today:
-		v.Add("date", "attendance.future")
-	case day < c.CreatedAt.In(a.Location).Format(time.DateOnly):
-		v.Add("date", "attendance.before_class")
-	case day != today && !s.Actor.IsLeaderOf(c.SchoolID):
-		v.Add("date", "attendance.only_today")
+	if err := a.checkAttendanceDay(ctx, s, c, day, v); err != nil {
+		return nil, err
 	}
 	roster, err := store.StudentsOfClass(ctx, a.db.R, c.ID)
 	if err != nil {

@@ -139,21 +139,6 @@ func (a *App) ClassByCode(ctx context.Context, code, ip string) (*store.Class, [
 	return c, roster, err
 }
 
-// LoginWithClassCode logs a student in who picked their name after
-// entering their class's code.
-func (a *App) LoginWithClassCode(ctx context.Context, code string, studentID int64, ip, browser string) (string, error) {
-	_, roster, err := a.ClassByCode(ctx, code, ip)
-	if err != nil {
-		return "", err
-	}
-	for _, st := range roster {
-		if st.ID == studentID {
-			return a.studentSession(ctx, st.UserID, browser)
-		}
-	}
-	return "", ErrNotFound
-}
-
 func (a *App) studentSession(ctx context.Context, userID int64, browser string) (string, error) {
 	u, err := store.UserByID(ctx, a.db.R, userID)
 	if err != nil {
@@ -182,6 +167,9 @@ func (a *App) SwitchToChild(ctx context.Context, s *Session, studentID int64, br
 type LoginCard struct {
 	Student store.Student
 	Link    string // personal login link, shown as a QR code
+	// Pictures are the student's login pictures in order, where a class
+	// of theirs asks for them (student_login_pictures.go).
+	Pictures []string
 }
 
 // LoginCardTTL is how long a printed card works.
@@ -233,7 +221,10 @@ func (a *App) printCards(ctx context.Context, s *Session, classID, only int64) (
 		}
 		return nil
 	})
-	return cards, err
+	if err != nil {
+		return nil, err
+	}
+	return cards, a.cardPictures(ctx, c.ID, cards)
 }
 
 // StudentByCard returns the student a login-card link belongs to.

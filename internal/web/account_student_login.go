@@ -63,10 +63,19 @@ func (s *Server) classLoginPick(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sid, _ := strconv.ParseInt(r.PostForm.Get("student_id"), 10, 64)
-	token, err := s.app.LoginWithClassCode(r.Context(), r.PostForm.Get("code"), sid, clientIP(r), browserOf(r.UserAgent()))
+	code := r.PostForm.Get("code")
+	token, err := s.app.ClassCodeLogin(r.Context(), app.ClassLogin{Code: code, StudentID: sid,
+		Pictures: givenPictures(r), IP: clientIP(r), Browser: browserOf(r.UserAgent())})
 	if err != nil {
+		// Where the class asks for pictures: their step (picture_login.go).
+		if done, perr := s.picturesRefused(w, r, err, code, sid); done {
+			return perr
+		}
 		p := s.page(w, r, "classlogin.title")
 		status, ok := s.formError(w, p, err)
+		if ok && p.Errors["pictures"] != "" {
+			p.Error = p.Errors["pictures"] // no card handed out yet: say so at the top
+		}
 		if !ok {
 			if !errors.Is(err, app.ErrNotFound) {
 				return err

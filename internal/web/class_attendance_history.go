@@ -18,6 +18,10 @@ type attendanceHistoryView struct {
 	Members    []memberRow
 	Student    *app.StudentAttendanceHistory
 	Class      *app.ClassAttendanceHistory
+	// Correct is which days the person may open to correct (a class's
+	// page), and CorrectDays the recorded days among them, newest first.
+	Correct     *app.AttendanceCorrection
+	CorrectDays []string
 }
 
 func (s *Server) studentAttendance(w http.ResponseWriter, r *http.Request) error {
@@ -80,8 +84,18 @@ func (s *Server) classAttendanceHistory(w http.ResponseWriter, r *http.Request) 
 		members = append(members, memberRow{ID: st.Student.ID, Name: st.Student.FirstName + " " + st.Student.LastName,
 			attendanceRow: attendanceLine(l, st.Student.ID, "", st.Attendance)})
 	}
+	corr, err := s.app.AttendanceCorrectionFor(r.Context(), req.sess, h.Class.ID)
+	if err != nil {
+		return err
+	}
+	var days []string
+	for i := len(h.Summary.Days) - 1; i >= 0 && len(days) < 10 && corr.Allowed; i-- {
+		if d := h.Summary.Days[i].Day; d >= corr.Earliest && d < corr.Today {
+			days = append(days, d)
+		}
+	}
 	p.Data = &attendanceHistoryView{Heading: p.Title, Class: h, Range: s.rangeOf(l, r.URL.Path, h.ReportRange),
-		Attendance: att, Members: members,
+		Attendance: att, Members: members, Correct: corr, CorrectDays: days,
 		Links: []quickLink{
 			{Label: h.Class.Name, URL: fmt.Sprintf("/classes/%d", h.Class.ID)},
 			{Label: l.T("report.class_report_link"), URL: withRange(fmt.Sprintf("/classes/%d/report", h.Class.ID), h.ReportRange)},

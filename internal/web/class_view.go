@@ -52,6 +52,9 @@ type classPage struct {
 	PasswordFor  string
 	AbsentToday  map[int64]bool
 	AttendanceOK bool // attendance was taken today
+	// Day is the attendance day the form saves: today, or a past day
+	// being corrected (class_attendance.go).
+	Day string
 }
 
 func (s *Server) classData(r *http.Request, sess *app.Session, mode string) (*classPage, error) {
@@ -172,38 +175,6 @@ func (s *Server) classError(w http.ResponseWriter, r *http.Request, sess *app.Se
 	}
 	p.Title, p.Data = d.Class.Name, d
 	s.render(w, r, status, "class", p)
-	return nil
-}
-
-func (s *Server) attendanceForm(w http.ResponseWriter, r *http.Request) error {
-	sess := session(r)
-	d, err := s.classData(r, sess, "attendance")
-	if err != nil {
-		return err
-	}
-	p := s.page(w, r, "attendance.title")
-	p.Title = d.Class.Name
-	p.Data = d
-	s.render(w, r, http.StatusOK, "class", p)
-	return nil
-}
-
-func (s *Server) attendanceSubmit(w http.ResponseWriter, r *http.Request) error {
-	sess, id, err := postedTo(r)
-	if err != nil {
-		return err
-	}
-	var marks []app.Mark
-	for key, vals := range r.PostForm {
-		sid, ok := cutPrefixID(key, "s")
-		if ok && len(vals) > 0 {
-			marks = append(marks, app.Mark{StudentID: sid, Status: vals[0]})
-		}
-	}
-	if _, err := s.app.TakeAttendance(r.Context(), sess, id, r.PostForm.Get("date"), marks); err != nil {
-		return s.refused(w, r, "/classes/"+strconv.FormatInt(id, 10)+"/attendance", err)
-	}
-	s.redirect(w, r, "/classes/"+strconv.FormatInt(id, 10), "attendance.saved")
 	return nil
 }
 

@@ -90,6 +90,17 @@ var formFields = map[string]string{
 	"/classes/{id}/students/{id}/avatar avatar": "students.avatar",
 	"/settings/avatar avatar":                   "students.avatar",
 
+	// Picture login and past-day attendance (picture_login.go,
+	// class_attendance.go): the pictures are checked like a password (the
+	// pair is drawn by Cubby, never asked for), the rest are settings and
+	// the day a correction opens.
+	"/login/class/pick picture{id}":                     "", // picture1, picture2
+	"/classes/{id}/attendance/history from":             "",
+	"/classes/{id}/attendance/history to":               "",
+	"/classes/{id}/pictures picture_login":              "",
+	"/classes/{id}/attendance date":                     "",
+	"/schools/{id}/attendance-window attendance_window": "",
+
 	// Classes and rosters.
 	"/classes name":                         "", // a class's name is not about a person
 	"/classes/{id}/points note":             "points.note",
@@ -483,6 +494,10 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 	skills := w.add("class: skills", teacher, "/classes/"+class+"/skills")
 	w.add("class: a skill", teacher, regexp.MustCompile(`/classes/\d+/skills/\d+`).FindString(skills))
 	w.add("class: a student's character", teacher, "/classes/"+class+"/students/"+firstStudent(t, env, class)+"/avatar")
+	w.add("class: attendance history", teacher, "/classes/"+class+"/attendance/history")
+	// Picture login on: a child who taps their name is asked for their pictures.
+	post(t, teacher, env.URL+"/classes/"+class+"/pictures", url.Values{"picture_login": {"1"}})
+	w.addPost("class login: pictures", env.Client(), "/login/class/pick", url.Values{"code": {classCodeOf(t, env, teacher, class)}, "student_id": {firstStudent(t, env, class)}})
 	w.add("class report", teacher, "/classes/"+class+"/report")
 	w.add("join a school", teacher, "/schools/join?q=Maple")
 	w.add("add a school", teacher, "/schools/new")

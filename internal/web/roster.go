@@ -144,6 +144,7 @@ type card struct {
 	Name, Username string
 	ID             int64
 	QR             template.HTML
+	Pictures       []pictureView // the login pictures in order, where asked for
 }
 
 func (s *Server) loginCardsSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +199,8 @@ func (s *Server) renderCards(w http.ResponseWriter, r *http.Request, sess *app.S
 		if initials := display(lc.Student); initials != lc.Student.FirstName {
 			name = initials
 		}
-		out = append(out, card{Name: name, Username: lc.Student.Username, ID: lc.Student.ID, QR: qr})
+		out = append(out, card{Name: name, Username: lc.Student.Username, ID: lc.Student.ID, QR: qr,
+			Pictures: loginPictures(p.L, lc.Pictures, true)})
 	}
 	p.Title = c.Name
 	p.Data = struct {

@@ -9,6 +9,7 @@ import (
 
 	"cubby/internal/app"
 	"cubby/internal/authz"
+	"cubby/internal/i18n"
 	"cubby/internal/store"
 )
 
@@ -25,6 +26,10 @@ type rosterExtra struct {
 	Problems []noteView
 	// Merge asks to confirm a merge: it cannot be undone.
 	Merge *app.DuplicatePair // A is kept, B removed
+	// Pictures is the class's picture login, for its teachers
+	// (picture_login.go); PictureViews draws each student's pair.
+	Pictures     *app.ClassPictures
+	PictureViews map[int64][]pictureView
 }
 
 // csvReport is a spreadsheet upload's outcome.
@@ -46,6 +51,15 @@ func (s *Server) rosterData(r *http.Request, sess *app.Session, d *classPage) (*
 	if d.CanTeach && !x.Archived {
 		if x.Duplicates, err = s.app.PossibleDuplicates(r.Context(), sess, c.ID); err != nil {
 			return nil, err
+		}
+		if x.Pictures, err = s.app.ClassPicturesFor(r.Context(), sess, c.ID); err != nil {
+			return nil, err
+		}
+		x.PictureViews = map[int64][]pictureView{}
+		if x.Pictures.On {
+			for id, keys := range x.Pictures.Students {
+				x.PictureViews[id] = loginPictures(i18n.FromContext(r.Context()), keys, true)
+			}
 		}
 	}
 	return x, nil
@@ -195,6 +209,9 @@ func (s *Server) rolloverSubmit(w http.ResponseWriter, r *http.Request) error {
 type schoolSkillsPage struct {
 	*app.SchoolClassroom
 	Weights []int
+	// AttendanceWindow: how many days back teachers may correct
+	// attendance (class_attendance.go).
+	AttendanceWindow int
 }
 
 func (s *Server) schoolSkillsData(r *http.Request, sess *app.Session) (*schoolSkillsPage, error) {
@@ -206,7 +223,11 @@ func (s *Server) schoolSkillsData(r *http.Request, sess *app.Session) (*schoolSk
 	if err != nil {
 		return nil, err
 	}
-	return &schoolSkillsPage{SchoolClassroom: set, Weights: []int{5, 4, 3, 2, 1, 0, -1, -2, -3, -4, -5}}, nil
+	window, err := s.app.AttendanceWindowOf(r.Context(), sess, id)
+	if err != nil {
+		return nil, err
+	}
+	return &schoolSkillsPage{SchoolClassroom: set, Weights: []int{5, 4, 3, 2, 1, 0, -1, -2, -3, -4, -5}, AttendanceWindow: window}, nil
 }
 
 func (s *Server) schoolSkills(w http.ResponseWriter, r *http.Request) error {
