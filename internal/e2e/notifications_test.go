@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,21 @@ func TestNotificationsInABrowser(t *testing.T) {
 		t.Errorf("the bell's count: %q", n)
 	}
 	b.shot("centre-new-message")
+
+	// On any other page the bell is live too.
+	b.do(chromedp.Navigate(env.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".nav")))
+	b.waitUntil("the home page listens for notifications", `window.cubbyOpenStreams > 0`)
+	before := b.eval(`(document.querySelector('.nav a[href="/notifications"] .nav-count [aria-hidden]') || {}).textContent || "0"`)
+	if _, err := env.App.PostClassStory(ctx, teacher, classID, app.StoryDraft{Text: "Mañana hay teatro."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := env.App.StartConversation(ctx, teacher, app.NewConversation{SchoolID: schoolID, StudentID: student, To: parent.User.ID},
+		app.MessageDraft{Text: "¿Puede traer una bata?"}); err != nil {
+		t.Fatal(err)
+	}
+	b.waitUntil("the bell counts the new notification on the home page",
+		`((document.querySelector('.nav a[href="/notifications"] .nav-count [aria-hidden]') || {}).textContent || "0") !== `+strconv.Quote(before))
+	b.shot("home-bell-live")
 
 	// A story for the digest, then the evening's digest.
 	if _, err := env.App.PostClassStory(ctx, teacher, classID, app.StoryDraft{Text: "Hoy plantamos judías."}); err != nil {
