@@ -76,7 +76,3 @@ func runBenchSeed(ctx context.Context, e *env, args []string) error {
 		benchdata.LeaderEmail(o.Seed, 1), benchdata.TeacherEmail(o.Seed, 1), benchdata.ParentEmail(o.Seed, 1), BenchPassword)
 	return nil
 }
-
-func runBenchLoad(ctx context.Context, e *env, args []string) error {
-	return errors.New("bench load: not yet")
-}
