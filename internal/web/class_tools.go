@@ -134,14 +134,13 @@ func (s *Server) timerTool(w http.ResponseWriter, r *http.Request) error {
 }
 
 // noiseTool is the noise meter. It measures the room's sound in the
-// browser, so this page alone lets the page use the microphone
-// (everywhere else the Permissions-Policy refuses it).
+// browser, so the page may use the microphone (allowMicrophone).
 func (s *Server) noiseTool(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.toolsData(r, "noise")
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Permissions-Policy", "camera=(), microphone=(self), geolocation=(self), interest-cohort=()")
+	allowMicrophone(w)
 	s.renderTool(w, r, d, http.StatusOK, nil)
 	return nil
 }

@@ -21,8 +21,17 @@ import (
 // The security headers every response carries. The policy allows nothing
 // from any other origin — no CDN, font, tracker or inline script can run
 // even if a template bug let one in.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// permissionsPolicy refuses the camera and the microphone to every page;
+// allowMicrophone lets the one being answered use the microphone: the
+// noise meter, and a student recording their voice for their portfolio.
+const permissionsPolicy = "camera=(), microphone=(), geolocation=(self), interest-cohort=()"
+
+func allowMicrophone(w http.ResponseWriter) {
+	w.Header().Set("Permissions-Policy", strings.Replace(permissionsPolicy, "microphone=()", "microphone=(self)", 1))
+}
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +40,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), interest-cohort=()")
+		h.Set("Permissions-Policy", permissionsPolicy)
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if r.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=63072000")

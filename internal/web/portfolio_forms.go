@@ -129,8 +129,7 @@ func (s *Server) ownPortfolioWith(w http.ResponseWriter, r *http.Request, p *Pag
 	p.Title = p.L.T("portfolio.mine")
 	p.Data = &portfolioPage{Heading: p.L.T("portfolio.mine"), Student: page.Student, Items: s.portfolioCards(p.L, sess, "/portfolio", page.Items, false),
 		NextURL: nextURL("/portfolio", page.Next), Composer: comp, Activities: acts, Own: true, Empty: p.L.T("portfolio.mine_empty")}
-	s.render(w, r, status, "portfolio", p)
-	return nil
+	return s.renderPortfolio(w, r, p, status)
 }
 
 // portfolioReviseSubmit sends an improved version of returned work.
@@ -330,7 +329,13 @@ func (s *Server) activityCopy(w http.ResponseWriter, r *http.Request) error {
 	classID, _ := strconv.ParseInt(r.PostForm.Get("class_id"), 10, 64)
 	act, err := s.app.CopyActivity(r.Context(), sess, id, classID, r.PostForm.Get("due_on"))
 	if err != nil {
-		return err
+		p := s.page(w, r, "portfolio.library_title")
+		status, ok := s.formError(w, p, err)
+		if !ok {
+			return err
+		}
+		p.Form = r.PostForm
+		return s.activityLibrary(w, r, p, status, id)
 	}
 	s.redirect(w, r, "/classes/"+strconv.FormatInt(act.ClassID, 10)+"/portfolio#activities", "portfolio.activity_copied")
 	return nil
@@ -352,7 +357,12 @@ func (s *Server) schoolPortfolioSubmit(w http.ResponseWriter, r *http.Request) e
 		grade = &n
 	}
 	if err := s.app.SetSchoolPortfolioGrade(r.Context(), sess, id, grade); err != nil {
-		return err
+		p := s.page(w, r, "portfolio.title")
+		status, ok := s.formError(w, p, err)
+		if !ok {
+			return err
+		}
+		return s.portfolioClasses(w, r, sess, p, status, id)
 	}
 	s.redirect(w, r, "/portfolio", "portfolio.settings_saved")
 	return nil

@@ -100,7 +100,7 @@ func (s *Server) portfolioHome(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusOK, "portfolio_children", p)
 		return nil
 	}
-	return s.portfolioClasses(w, r, sess)
+	return s.portfolioClasses(w, r, sess, s.page(w, r, "portfolio.title"), http.StatusOK, 0)
 }
 
 // ownPortfolio is a student's own portfolio with the composer; ve, when
@@ -136,6 +136,7 @@ func (s *Server) ownPortfolio(w http.ResponseWriter, r *http.Request, sess *app.
 // renderPortfolio renders the portfolio page with a form's errors, if any
 // are on the page already.
 func (s *Server) renderPortfolio(w http.ResponseWriter, r *http.Request, p *Page, status int) error {
+	allowMicrophone(w) // the composer records the student's voice
 	s.render(w, r, status, "portfolio", p)
 	return nil
 }
@@ -240,6 +241,9 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, p *Page, ses
 		Card     portfolioCard
 		Composer *portfolioComposer
 	}{card, comp}
+	if comp != nil {
+		allowMicrophone(w) // the composer records the student's voice
+	}
 	s.render(w, r, status, "portfolio_item", p)
 	return nil
 }
@@ -277,8 +281,9 @@ type classQueueLine struct {
 }
 
 // portfolioClasses is a teacher's or leader's /portfolio: their classes'
-// queues, the library, and for leaders the school's approval rule.
-func (s *Server) portfolioClasses(w http.ResponseWriter, r *http.Request, sess *app.Session) error {
+// queues, the library, and for leaders the school's approval rule (with
+// the errors of the school failed's form, if it was refused).
+func (s *Server) portfolioClasses(w http.ResponseWriter, r *http.Request, sess *app.Session, p *Page, status int, failed int64) error {
 	classes, err := s.app.Classes(r.Context(), sess, store.ClassPage{Limit: 200})
 	if err != nil && !errors.Is(err, app.ErrForbidden) {
 		return err
@@ -319,13 +324,13 @@ func (s *Server) portfolioClasses(w http.ResponseWriter, r *http.Request, sess *
 		}
 		schools = append(schools, line)
 	}
-	p := s.page(w, r, "portfolio.title")
 	p.Data = struct {
 		Classes []classQueueLine
 		Schools []schoolLine
 		Grades  []int
-	}{lines, schools, grades()}
-	s.render(w, r, http.StatusOK, "portfolio_classes", p)
+		Failed  int64
+	}{lines, schools, grades(), failed}
+	s.render(w, r, status, "portfolio_classes", p)
 	return nil
 }
 
@@ -428,6 +433,12 @@ func (s *Server) teachingClasses(r *http.Request, sess *app.Session) ([]store.Cl
 
 // activityLibraryPage is a teacher's past activities, to copy into a class.
 func (s *Server) activityLibraryPage(w http.ResponseWriter, r *http.Request) error {
+	return s.activityLibrary(w, r, s.page(w, r, "portfolio.library_title"), http.StatusOK, 0)
+}
+
+// activityLibrary renders the library, with the errors of the activity
+// failed's copy form, if it was refused.
+func (s *Server) activityLibrary(w http.ResponseWriter, r *http.Request, p *Page, status int, failed int64) error {
 	sess := session(r)
 	list, err := s.app.ActivityLibrary(r.Context(), sess)
 	if err != nil {
@@ -437,11 +448,11 @@ func (s *Server) activityLibraryPage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	p := s.page(w, r, "portfolio.library_title")
 	p.Data = struct {
 		Activities []store.PortfolioActivity
 		Classes    []store.Class
-	}{list, classes}
-	s.render(w, r, http.StatusOK, "portfolio_library", p)
+		Failed     int64
+	}{list, classes, failed}
+	s.render(w, r, status, "portfolio_library", p)
 	return nil
 }

@@ -148,6 +148,17 @@ func TestPortfolioPages(t *testing.T) {
 			item := m[1]
 			itemURL := env.URL + "/portfolio-items/" + item
 
+			// The student's composer may record their voice (and hear it
+			// back); the family's view of the portfolio may not use the
+			// microphone.
+			if _, body, h := get(t, student, env.URL+"/portfolio"); !strings.Contains(h.Get("Permissions-Policy"), "microphone=(self)") ||
+				!strings.Contains(h.Get("Content-Security-Policy"), "media-src 'self' blob:") || !strings.Contains(body, "data-voice-preview") {
+				t.Errorf("the student's composer: %q %q", h.Get("Permissions-Policy"), h.Get("Content-Security-Policy"))
+			}
+			if _, _, h := get(t, parent, env.URL+"/students/"+strconv.FormatInt(ava.ID, 10)+"/portfolio"); !strings.Contains(h.Get("Permissions-Policy"), "microphone=()") {
+				t.Errorf("the family's view may use the microphone: %q", h.Get("Permissions-Policy"))
+			}
+
 			// Before approval: the parent, another student, another class's
 			// teacher see nothing.
 			if strings.Contains(mustGet(t, parent, env.URL+"/students/"+strconv.FormatInt(ava.ID, 10)+"/portfolio"), "The sky at dusk") {
@@ -228,6 +239,30 @@ func TestPortfolioPages(t *testing.T) {
 			}
 			if status, _, _ := get(t, mateo, env.URL+"/activities/"+act); status != 200 {
 				t.Errorf("a classmate opens the class's activity: %d", status)
+			}
+
+			// Refused copies and grades are said at the form's field, the
+			// rest of the page as it was; nothing is stored.
+			activities := func() int {
+				var n int
+				if err := env.DB.R.QueryRow(`SELECT count(*) FROM portfolio_activities`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			was := activities()
+			status, body, _ = post(t, teacher, env.URL+"/activities/"+act+"/copy", url.Values{"class_id": {"1"}, "due_on": {yesterday}})
+			if status != http.StatusBadRequest || !strings.Contains(body, `id="copy-due-`+act+`" name="due_on" type="date" value="`+yesterday+`" aria-invalid="true"`) ||
+				!strings.Contains(body, `id="due_on-error"`) || strings.Count(body, `id="due_on-error"`) != 1 {
+				t.Errorf("a copy due in the past: %d, error at its field: %v", status, strings.Contains(body, `id="due_on-error"`))
+			}
+			if n := activities(); n != was {
+				t.Errorf("a refused copy stored %d activities", n-was)
+			}
+			leader := login(t, env, demo.LeaderEmail)
+			status, body, _ = post(t, leader, env.URL+"/schools/1/portfolio", url.Values{"grade": {"40"}})
+			if status != http.StatusBadRequest || !strings.Contains(body, `id="grade-error"`) || !strings.Contains(body, `aria-describedby="grade-error"`) {
+				t.Errorf("a grade of 40: %d", status)
 			}
 		})
 	}

@@ -153,6 +153,13 @@
         const dt = new DataTransfer();
         dt.items.add(new File(chunks, "recording." + ext, { type }));
         input.files = dt.files;
+        // Listen before sending: the recording stays on the device until then.
+        const preview = box.querySelector("[data-voice-preview]");
+        if (preview) {
+          if (preview.src) URL.revokeObjectURL(preview.src);
+          preview.src = URL.createObjectURL(dt.files[0]);
+          preview.hidden = false;
+        }
         const secs = Math.round((Date.now() - started) / 1000);
         status.textContent = status.dataset.recorded.replace("{seconds}", secs);
         rec.hidden = false;
