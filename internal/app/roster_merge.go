@@ -20,8 +20,9 @@ type MergeResult struct {
 
 // MergeStudents folds the profile dropID into keepID when a school has
 // the same child twice: points, attendance, class enrollments, parent
-// connections, login-card links, consents and correction requests move to
-// the kept profile, then the other profile and its account are deleted,
+// connections, login-card links, consents, correction requests, the
+// portfolio, story photo tags, conversations (and the child's own place
+// in them), invitations and custody blocks move to the kept profile, then the other profile and its account are deleted,
 // all in one transaction. Leaders of the school may merge any two of its
 // students; a teacher may merge when they teach either one.
 func (a *App) MergeStudents(ctx context.Context, s *Session, keepID, dropID int64) (*MergeResult, error) {

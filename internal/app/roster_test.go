@@ -481,6 +481,21 @@ func TestMergeStudents(t *testing.T) {
 				RecordKey: "1", RecordSummary: "a point", RequestedBy: grandma.ID, Request: "not her", Status: store.CorrectionPending, CreatedAt: now}); err != nil {
 				t.Fatal(err)
 			}
+			// A conversation about the duplicate, an invitation for a parent
+			// and an address blocked from the child.
+			conv, _, err := a.StartConversation(ctx, teacher2, app.NewConversation{SchoolID: dup.SchoolID, StudentID: dup.ID, To: grandma.ID},
+				app.MessageDraft{Text: "Ava forgot her coat."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := env.DB.W.Exec(`INSERT INTO invitations (school_id, token_hash, kind, student_id, email, language, invited_by, created_at, expires_at)
+				VALUES ($1, 'merge-test', 'parent', $2, 'aunt@example.org', 'en', $3, $4, $5)`, dup.SchoolID, dup.ID, teacher2.User.ID, now, now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.AddEmailBlock(ctx, env.DB.W, &store.GuardianBlock{SchoolID: dup.SchoolID, StudentID: dup.ID, GuardianEmail: "ex@example.org",
+				Reason: "court_order", CreatedAt: now}); err != nil {
+				t.Fatal(err)
+			}
 
 			var pointsBefore int
 			env.DB.R.QueryRow(`SELECT count(*) FROM points WHERE student_id IN ($1, $2)`, ava.ID, dup.ID).Scan(&pointsBefore)
@@ -545,6 +560,13 @@ func TestMergeStudents(t *testing.T) {
 			}
 			if st, err := a.StudentByCard(ctx, dupCard, "192.0.2.1"); err != nil || st.ID != ava.ID {
 				t.Errorf("the duplicate's login card now opens %v %v, want Ava", st, err)
+			}
+			// The conversation, the invitation and the block are about Ava now.
+			if c, err := store.ConversationByID(ctx, env.DB.R, conv.ID); err != nil || c.StudentID != ava.ID {
+				t.Errorf("the conversation about the duplicate: %+v %v", c, err)
+			}
+			if n := count(t, env, `SELECT count(*) FROM invitations WHERE student_id = $1`, ava.ID) + count(t, env, `SELECT count(*) FROM guardian_email_blocks WHERE student_id = $1`, ava.ID); n != 2 {
+				t.Errorf("Ava has %d of the invitation and the address block, want 2", n)
 			}
 			// Teacher 2 taught only the removed profile's class, and now Ava's.
 			if _, err := a.PointsOf(ctx, session(t, env, demo.Teacher2Email), ava.ID, now.Add(-time.Hour), now.Add(time.Hour)); err != nil {

@@ -33,7 +33,8 @@ type MergeCounts struct {
 // (and to MoveStudentRecords); until then a merge that would lose its
 // rows is refused rather than silently cascading them away.
 var StudentTables = []string{"class_students", "guardians", "points", "attendance", "login_links", "corrections", "guardian_blocks", "processing_restrictions",
-	"portfolio_items", "portfolio_activity_students", "notifications", "notification_fanouts"}
+	"portfolio_items", "portfolio_activity_students", "notifications", "notification_fanouts",
+	"invitations", "guardian_email_blocks", "story_tags", "conversations"}
 
 // MoveStudentRecords moves everything recorded about student drop onto
 // student keep, inside the caller's transaction. Rows that would collide
@@ -101,6 +102,28 @@ func MoveStudentRecords(ctx context.Context, q db.Querier, keep, drop *Student) 
 	exec(nil, `DELETE FROM portfolio_activity_students WHERE student_id = $1`, d)
 	exec(nil, `UPDATE notifications SET student_id = $1 WHERE student_id = $2`, k, d)
 	exec(nil, `UPDATE notification_fanouts SET student_id = $1 WHERE student_id = $2`, k, d)
+	// Invitations to connect a parent, and addresses blocked from the
+	// child (an active block on both profiles is kept once).
+	exec(nil, `UPDATE invitations SET student_id = $1 WHERE student_id = $2`, k, d)
+	exec(nil, `UPDATE guardian_email_blocks SET student_id = $1 WHERE student_id = $2 AND NOT (lifted_at IS NULL AND EXISTS (
+		SELECT 1 FROM guardian_email_blocks o WHERE o.student_id = $1 AND o.email = guardian_email_blocks.email AND o.lifted_at IS NULL))`, k, d)
+	exec(nil, `DELETE FROM guardian_email_blocks WHERE student_id = $1`, d)
+	// Story photos the child is tagged in (a photo tagging both, once).
+	exec(nil, `UPDATE story_tags SET student_id = $1 WHERE student_id = $2 AND NOT EXISTS (
+		SELECT 1 FROM story_tags o WHERE o.student_id = $1 AND o.attachment_id = story_tags.attachment_id)`, k, d)
+	exec(nil, `DELETE FROM story_tags WHERE student_id = $1`, d)
+	// Conversations about the child, and the child's own with a teacher:
+	// the removed profile's account hands its place, its messages and
+	// its reads to the kept one's (a conversation both were in, once).
+	exec(nil, `UPDATE conversations SET student_id = $1 WHERE student_id = $2`, k, d)
+	if keep.UserID != 0 && drop.UserID != 0 {
+		ku, du := keep.UserID, drop.UserID
+		exec(nil, `UPDATE conversation_members SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (
+			SELECT 1 FROM conversation_members o WHERE o.user_id = $1 AND o.conversation_id = conversation_members.conversation_id)`, ku, du)
+		exec(nil, `UPDATE messages SET sender_id = $1 WHERE sender_id = $2`, ku, du)
+		exec(nil, `UPDATE message_reads SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (
+			SELECT 1 FROM message_reads o WHERE o.user_id = $1 AND o.message_id = message_reads.message_id)`, ku, du)
+	}
 	// One child: if the school recorded either profile as an eligible
 	// student, the merged one is.
 	exec(nil, `UPDATE students SET eligible_since = (SELECT o.eligible_since FROM students o WHERE o.id = $2)
