@@ -98,6 +98,7 @@ type Skill struct {
 	Name   string `json:"name"`
 	Weight int    `json:"weight"`
 	Scope  string `json:"scope"`
+	Icon   string `json:"icon"` // one of app.SkillIcons, "" for none
 }
 
 func (x *API) listSkills(w http.ResponseWriter, r *http.Request) error {
@@ -118,7 +119,7 @@ func skillJSON(s store.Skill) Skill {
 	if s.ClassID == 0 {
 		scope = "school"
 	}
-	return Skill{ID: id(s.ID), Name: s.Name, Weight: s.Weight, Scope: scope}
+	return Skill{ID: id(s.ID), Name: s.Name, Weight: s.Weight, Scope: scope, Icon: s.Icon}
 }
 
 func writeSkills(w http.ResponseWriter, skills []store.Skill) error {
@@ -130,16 +131,17 @@ func writeSkills(w http.ResponseWriter, skills []store.Skill) error {
 }
 
 // addSkillTo adds a class skill (classID) or, for leaders, a school-wide
-// one (schoolID), from a {name, weight} body.
+// one (schoolID), from a {name, weight, icon} body (icon optional).
 func (x *API) addSkillTo(w http.ResponseWriter, r *http.Request, schoolID, classID int64) error {
 	var req struct {
 		Name   string `json:"name"`
 		Weight int    `json:"weight"`
+		Icon   string `json:"icon"`
 	}
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	s, err := x.app.AddSkill(r.Context(), app.SessionFrom(r.Context()), schoolID, classID, req.Name, req.Weight)
+	s, err := x.app.AddSkillWith(r.Context(), app.SessionFrom(r.Context()), schoolID, classID, app.SkillInput{Name: req.Name, Weight: req.Weight, Icon: req.Icon})
 	if err != nil {
 		return err
 	}

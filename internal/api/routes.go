@@ -87,7 +87,7 @@ func (x *API) routes() {
 		Summary: "Take back a point the caller gave in the last 30 seconds.", Success: http.StatusNoContent,
 		Errors: []int{400, 401, 404}, Handle: x.undoPoint})
 	x.add(Op{Method: "PUT", Path: "/classes/{id}/attendance/{date}", ID: "putAttendance", Tag: "attendance", Access: authz.ForClassTeachers,
-		Summary: "Save attendance for a day (YYYY-MM-DD): teachers of the class for today, school leaders for any past day.",
+		Summary: "Save attendance for a day (YYYY-MM-DD): teachers of the class for today and the days before it their school's window allows (0–30 days, a week unless its leaders change it; 400 at date saying so beyond it), school leaders for any past day.",
 		Request: "AttendanceRequest", Response: "AttendanceDay", Success: http.StatusOK, Errors: []int{400, 401, 403, 404}, Handle: x.putAttendance})
 	x.add(Op{Method: "GET", Path: "/students/{id}/points", ID: "studentPoints", Tag: "points", Access: authz.ForFamily,
 		Summary:  "A student's points in ?from=&to= (dates, default the last 30 days). Class teachers, verified staff and leaders of the school, the student and their parents; 404 for anyone else.",
@@ -112,6 +112,7 @@ func (x *API) routes() {
 	x.portfolioRoutes()    // portfolio.go
 	x.notificationRoutes() // notification.go
 	x.pushRoutes()         // push.go
+	x.classroomRoutes()    // classroom.go
 	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Access: authz.ForAnyone, Public: true, Summary: "Find schools by name words, by the searcher's position, or both. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400},
 		Query: []Param{
 			{Name: "q", Type: "string", Description: "name words, typos forgiven; up to 200 characters"},

@@ -25,12 +25,12 @@ import (
 // carries a one-click unsubscribe link for its kind (RFC 8058): the
 // List-Unsubscribe header, and the same link in its footer.
 
-// emailNotice is the email of one person's notification.
-func (a *App) emailNotice(ctx context.Context, q db.Querier, n Notice, info *noticeInfo, row *store.Notification, t store.NotifyTarget, due, now time.Time) (notify.Email, error) {
+// emailNotice queues the email of one person's notification.
+func (a *App) emailNotice(ctx context.Context, q db.Querier, n Notice, info *noticeInfo, row *store.Notification, t store.NotifyTarget, due, now time.Time) error {
 	loc := a.localizer(t.Language)
 	unsub, err := a.unsubscribeLink(ctx, q, t.UserID, n.Kind)
 	if err != nil {
-		return notify.Email{}, err
+		return err
 	}
 	if info.actor != nil {
 		row.ActorTitle, row.ActorFirst, row.ActorLast = info.actor.Title, info.actor.FirstName, info.actor.LastName
@@ -61,7 +61,7 @@ func (a *App) emailNotice(ctx context.Context, q db.Querier, n Notice, info *not
 	if due.After(now) {
 		e.NotBefore = due
 	}
-	return e, nil
+	return a.mail(ctx, q, e, now)
 }
 
 // unsubscribeKind is the server key that signs notification unsubscribe

@@ -8,7 +8,6 @@ import (
 
 	"cubby/internal/authz"
 	"cubby/internal/db"
-	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -196,28 +195,19 @@ func (a *App) PostPortfolio(ctx context.Context, s *Session, d PortfolioDraft) (
 	if !wait {
 		it.Status, it.ApprovedAt = authz.PortfolioApproved, &now
 	}
-	var told []int64
 	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreatePortfolioItem(ctx, tx, it); err != nil {
 			return err
 		}
 		if pf != nil {
-			if err := store.CreatePortfolioFile(ctx, tx, pf.row(it.SchoolID, it.ID, now)); err != nil {
-				return err
-			}
+			return store.CreatePortfolioFile(ctx, tx, pf.row(it.SchoolID, it.ID, now))
 		}
-		if wait {
-			return nil
-		}
-		var err error
-		told, err = a.notifyPortfolio(ctx, tx, notify.KindPortfolioApproved, it, s.User.ID, now)
-		return err
+		return nil
 	})
 	if err != nil {
 		a.dropPortfolioFiles([]*portfolioFile{pf})
 		return nil, err
 	}
-	a.notified(told...)
 	return store.PortfolioItemByID(ctx, a.db.R, it.ID)
 }
 
@@ -346,8 +336,7 @@ func (a *App) ApprovePortfolio(ctx context.Context, s *Session, itemID int64) er
 		return &RefusedError{Key: "portfolio.not_waiting", Err: ErrConflict}
 	}
 	now := a.Now()
-	var told []int64
-	err = a.db.Tx(ctx, func(tx db.Querier) error {
+	return a.db.Tx(ctx, func(tx db.Querier) error {
 		ok, err := store.ApprovePortfolioItem(ctx, tx, it.ID, s.User.ID, now)
 		if err != nil {
 			return err
@@ -355,18 +344,9 @@ func (a *App) ApprovePortfolio(ctx context.Context, s *Session, itemID int64) er
 		if !ok {
 			return &RefusedError{Key: "portfolio.not_waiting", Err: ErrConflict}
 		}
-		if err := store.AddPortfolioReview(ctx, tx, &store.PortfolioReview{SchoolID: it.SchoolID, ItemID: it.ID, ReviewerID: s.User.ID,
-			Action: authz.PortfolioApproved, CreatedAt: now}); err != nil {
-			return err
-		}
-		it.Status = authz.PortfolioApproved
-		told, err = a.notifyPortfolio(ctx, tx, notify.KindPortfolioApproved, it, s.User.ID, now)
-		return err
+		return store.AddPortfolioReview(ctx, tx, &store.PortfolioReview{SchoolID: it.SchoolID, ItemID: it.ID, ReviewerID: s.User.ID,
+			Action: authz.PortfolioApproved, CreatedAt: now})
 	})
-	if err == nil {
-		a.notified(told...)
-	}
-	return err
 }
 
 // ReturnPortfolio sends waiting work back to the student with a private
