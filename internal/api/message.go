@@ -69,6 +69,9 @@ func (x *API) messageRoutes() {
 	x.add(Op{Method: "POST", Path: "/schools/{id}/announcements", ID: "announceToSchool", Tag: "messages", Access: authz.ForLeaders, Idempotent: true,
 		Summary: "A leader of the school writes to all of its families or all of its staff; urgent announcements are emailed at once, even to staff in their quiet hours.",
 		Request: "SchoolAnnouncementCreate", Upload: "AnnouncementForm", Response: "ConversationStarted", Success: http.StatusCreated, Errors: writeErrs, Handle: x.announceToSchool})
+	x.add(Op{Method: "DELETE", Path: "/conversations/{id}", ID: "cancelAnnouncement", Tag: "messages", Access: authz.ForParticipants,
+		Summary: "Its sender calls off a scheduled announcement before its time (send_at): the announcement, its files and every notification and email waiting to tell its recipients are deleted, so none of them hears of it. Once sent it is 409; anyone else is 403 or 404.",
+		Success: http.StatusNoContent, Errors: []int{401, 403, 404, 409}, Handle: x.cancelAnnouncement})
 	x.add(Op{Method: "GET", Path: "/schools/{id}/conversations", ID: "schoolConversations", Tag: "messages", Access: authz.ForLeaders,
 		Summary:  "A school's conversations, latest first, for its leaders to find one for a safeguarding export: who and when, not what.",
 		Response: "SchoolConversations", Success: http.StatusOK, Errors: []int{400, 401, 404}, Handle: x.schoolConversations,

@@ -127,6 +127,10 @@ func (x *API) liftMessageBlock(w http.ResponseWriter, r *http.Request) error {
 	return x.noContent(w, r, func(s *app.Session, id int64) error { return x.app.LiftMessageBlock(r.Context(), s, id) })
 }
 
+func (x *API) cancelAnnouncement(w http.ResponseWriter, r *http.Request) error {
+	return x.noContent(w, r, func(s *app.Session, id int64) error { return x.app.CancelAnnouncement(r.Context(), s, id) })
+}
+
 type quietHoursJSON struct {
 	Enabled  *bool  `json:"enabled"`
 	Starts   string `json:"starts"`

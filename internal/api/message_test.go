@@ -557,3 +557,44 @@ func TestMessageUploadRoutes(t *testing.T) {
 		}
 	}
 }
+
+// A scheduled announcement is called off by its sender alone, and then
+// is gone for everyone; a direct conversation is never deleted this way.
+func TestCancelScheduledAnnouncementAPI(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			w := newMessageWorld(t, env)
+			at := env.App.Now().Add(2 * time.Hour).UTC().Format(time.RFC3339)
+			st, out, _ := w.people["teacher"].do("POST", "/api/v1/classes/1/announcements", `{"subject":"Trip","text":"Wellies","send_at":"`+at+`"}`)
+			if st != 201 {
+				t.Fatalf("scheduling: %d %v", st, out)
+			}
+			id := fmt.Sprint(field(out, "conversation", "id"))
+			for _, who := range []string{"parent", "teacher2", "leader"} {
+				if got, _, _ := w.people[who].do("DELETE", "/api/v1/conversations/"+id, ""); got != 404 && got != 403 {
+					t.Errorf("%s calls it off: %d", who, got)
+				}
+			}
+			if got, _, _ := w.people["teacher"].do("DELETE", "/api/v1/conversations/"+id, ""); got != 204 {
+				t.Fatalf("its sender calls it off: %d", got)
+			}
+			if got, _, _ := w.people["teacher"].do("GET", "/api/v1/conversations/"+id, ""); got != 404 {
+				t.Errorf("after it was called off: %d", got)
+			}
+			if got, _, _ := w.people["teacher"].do("DELETE", "/api/v1/conversations/"+id, ""); got != 404 {
+				t.Errorf("calling it off twice: %d", got)
+			}
+			st, out = w.start(t, "teacher", w.ava, "parent", "Hello")
+			if st != 201 {
+				t.Fatalf("a direct conversation: %d %v", st, out)
+			}
+			direct := fmt.Sprint(field(out, "conversation", "id"))
+			if got, _, _ := w.people["teacher"].do("DELETE", "/api/v1/conversations/"+direct, ""); got != 404 {
+				t.Errorf("deleting a direct conversation: %d", got)
+			}
+		})
+	}
+}

@@ -19,6 +19,8 @@ import (
 // exists if and only if the action that causes it commits (notify.Outbox).
 type Mailer interface {
 	Email(ctx context.Context, q db.Querier, e notify.Email, now time.Time) error
+	// Render renders an email to queue later (notify.Rendered.Queue).
+	Render(e notify.Email) (notify.Rendered, error)
 }
 
 // App is the set of use cases over one database.

@@ -20,9 +20,10 @@ import (
 // leaders mark one urgent; an urgent announcement is emailed at once, even
 // to staff in their quiet hours. A scheduled announcement (SendAt) is
 // written at once, with its recipients fixed then, and reaches them at
-// its time: their inbox shows it from then on and their emails wait in
-// the outbox until then; its sender sees it as scheduled and may still
-// correct it until five minutes after it goes.
+// its time: their inbox shows it from then on, and the notification job
+// tells them then (their open pages live, their emails); until then its
+// sender sees it as scheduled and may call it off, and may correct it
+// until five minutes after it goes.
 
 // Announcement says where an announcement goes.
 type Announcement struct {
@@ -147,6 +148,46 @@ func (a *App) Announce(ctx context.Context, s *Session, an Announcement, d Messa
 	return store.ConversationByID(ctx, a.db.R, conv.ID)
 }
 
+// CancelAnnouncement calls off a scheduled announcement before its time:
+// the conversation, its message and files, and every notification and
+// email waiting to tell its recipients go together, so none of them ever
+// hears of it. Its sender alone may; once sent it can only be corrected.
+func (a *App) CancelAnnouncement(ctx context.Context, s *Session, convID int64) error {
+	conv, ref, err := a.conversation(ctx, s, convID)
+	if err != nil {
+		return err
+	}
+	if conv.Kind != store.ConvAnnouncement {
+		return ErrNotFound
+	}
+	if !authz.CanCancelAnnouncement(s.Actor, ref, conv.CreatedBy) {
+		if conv.CreatedBy == s.User.ID {
+			return &RefusedError{Key: "message.cancel_too_late", Err: ErrConflict}
+		}
+		return ErrForbidden
+	}
+	files, err := store.MessageFileKeys(ctx, a.db.R, conv.ID)
+	if err != nil {
+		return err
+	}
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
+		ok, err := store.CancelScheduled(ctx, tx, conv.ID, a.Now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &RefusedError{Key: "message.cancel_too_late", Err: ErrConflict}
+		}
+		return store.DeleteNoticesOf(ctx, tx, notify.KindMessage, conv.ID)
+	})
+	if err != nil {
+		return err
+	}
+	a.removeFiles(files)
+	a.InboxEvents().PublishTo(s.User.ID, PointEvent{ConversationID: conv.ID})
+	return nil
+}
+
 func containsNewline(s string) bool {
 	for _, r := range s {
 		if r == '\n' || r == '\r' {
@@ -167,9 +208,8 @@ func without(ids []int64, id int64) []int64 {
 }
 
 // notifyRecipients tells each recipient of an announcement, inside its
-// transaction: all of them or none, and each once. A scheduled one is
-// dated (and its emails held) to its time; an urgent one is not held for
-// quiet hours. Many recipients go through the notification job.
+// transaction: all of them or none, and each once. An urgent one is not
+// held for quiet hours. Many recipients go through the notification job.
 func (a *App) notifyRecipients(ctx context.Context, tx db.Querier, s *Session, conv *store.Conversation, now time.Time) error {
 	list, err := store.Recipients(ctx, tx, conv.ID)
 	if err != nil {
@@ -183,8 +223,11 @@ func (a *App) notifyRecipients(ctx context.Context, tx db.Querier, s *Session, c
 	if conv.SendAt != nil {
 		at = *conv.SendAt
 	}
+	// A scheduled one goes through the notification job at its time, so
+	// nothing of it — a notification, an email — exists before then, and
+	// calling it off leaves nothing behind (CancelAnnouncement).
 	return a.Notify(ctx, tx, Notice{Kind: notify.KindMessage, SchoolID: conv.SchoolID, RefID: conv.ID, ActorID: s.User.ID,
-		To: to, At: at, Urgent: conv.Urgent})
+		To: to, At: at, Delay: at.Sub(now), Urgent: conv.Urgent})
 }
 
 // ReplyToAnnouncement answers an announcement privately: the reply goes to

@@ -187,14 +187,30 @@ func TestScheduledAnnouncement(t *testing.T) {
 			if _, err := a.OpenConversation(ctx, w.parent, conv.ID, 0, 50); !errors.Is(err, app.ErrNotFound) {
 				t.Errorf("a recipient opens it before its time: %v", err)
 			}
-			var due time.Time
-			must(t, env.DB.R.QueryRow(`SELECT next_attempt_at FROM outbox WHERE recipient = $1 AND template = 'message_announcement' ORDER BY next_attempt_at LIMIT 1`, demo.ParentEmail).Scan(&due))
-			if due.Before(at.Add(-time.Second)) {
-				t.Errorf("the recipient's email is due at %v, before %v", due, at)
+			emails := func() int {
+				return nCount(t, env, `SELECT count(*) FROM outbox WHERE recipient = $1 AND template = 'message_announcement'`, demo.ParentEmail)
+			}
+			if _, err := a.RunNotificationJobs(ctx); err != nil || emails() != 0 ||
+				nCount(t, env, `SELECT count(*) FROM notifications WHERE kind = 'message' AND ref_id = $1`, conv.ID) != 0 {
+				t.Errorf("before its time the job told someone (%d emails, %v)", emails(), err)
 			}
 
 			later := at.Add(time.Minute)
 			a.SetClock(func() time.Time { return later })
+			events, stop := a.InboxEvents().Subscribe([]int64{w.parent.User.ID})
+			defer stop()
+			_, err = a.RunNotificationJobs(ctx)
+			must(t, err)
+			if emails() != 1 {
+				t.Errorf("at its time the recipient has %d emails, want 1", emails())
+			}
+			heard := false
+			for len(events) > 0 {
+				heard = heard || (<-events).ConversationID == conv.ID
+			}
+			if !heard {
+				t.Error("the recipient's open inbox is not told when its time comes")
+			}
 			theirs, err = a.Inbox(ctx, w.parent, "", 50)
 			must(t, err)
 			if len(theirs.Items) != 1 || theirs.Items[0].ID != conv.ID || unread(t, a, w.parent) != 1 {
@@ -204,6 +220,61 @@ func TestScheduledAnnouncement(t *testing.T) {
 			must(t, err)
 			if len(view.Messages) != 1 || !view.Messages[0].CreatedAt.Equal(*conv.SendAt) {
 				t.Errorf("the recipient reads %+v, sent at %v", view.Messages, *conv.SendAt)
+			}
+		})
+	}
+}
+
+// A scheduled announcement called off by its sender before its time
+// leaves nothing: no conversation, no notification, no email, even once
+// its time has passed; no one else may call it off, and once sent it
+// cannot be.
+func TestCancelScheduledAnnouncement(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			w, a, ctx := newStoryWorld(t, env), env.App, t.Context()
+			now := a.Now()
+			a.SetClock(func() time.Time { return now })
+			a.Notifications.InlineMax = 1000
+			at := now.Add(2 * time.Hour)
+			conv, err := a.Announce(ctx, w.teacher, app.Announcement{Audience: store.AudienceClass, ClassID: w.class3, Subject: "Trip", SendAt: &at}, app.MessageDraft{Text: "Wellies on Friday"})
+			must(t, err)
+			if nCount(t, env, `SELECT count(*) FROM notification_fanouts WHERE kind = 'message' AND ref_id = $1`, conv.ID) != 1 {
+				t.Fatal("a scheduled announcement to a few families waits in no fan-out")
+			}
+			for name, s := range map[string]*app.Session{"a recipient": w.parent, "another teacher": w.teacher2, "the leader": w.leader} {
+				if err := a.CancelAnnouncement(ctx, s, conv.ID); !errors.Is(err, app.ErrNotFound) && !errors.Is(err, app.ErrForbidden) {
+					t.Errorf("%s calls it off: %v", name, err)
+				}
+			}
+			must(t, a.CancelAnnouncement(ctx, w.teacher, conv.ID))
+			if n := nCount(t, env, `SELECT count(*) FROM conversations WHERE id = $1`, conv.ID); n != 0 {
+				t.Error("the conversation is still there")
+			}
+			later := at.Add(time.Minute)
+			a.SetClock(func() time.Time { return later })
+			_, err = a.RunNotificationJobs(ctx)
+			must(t, err)
+			if n := nCount(t, env, `SELECT count(*) FROM notifications WHERE kind = 'message' AND ref_id = $1`, conv.ID) +
+				nCount(t, env, `SELECT count(*) FROM outbox WHERE template = 'message_announcement'`) +
+				nCount(t, env, `SELECT count(*) FROM notification_fanouts`); n != 0 {
+				t.Errorf("%d notifications, emails or fan-outs of the called-off announcement", n)
+			}
+
+			// Sent: too late to call off.
+			soon := later.Add(time.Hour)
+			sent, err := a.Announce(ctx, w.teacher, app.Announcement{Audience: store.AudienceClass, ClassID: w.class3, Subject: "Trip", SendAt: &soon}, app.MessageDraft{Text: "Boots"})
+			must(t, err)
+			gone := soon.Add(time.Minute)
+			a.SetClock(func() time.Time { return gone })
+			if err := a.CancelAnnouncement(ctx, w.teacher, sent.ID); !isRefused(err, "message.cancel_too_late") {
+				t.Errorf("calling off a sent announcement: %v", err)
+			}
+			if nCount(t, env, `SELECT count(*) FROM conversations WHERE id = $1`, sent.ID) != 1 {
+				t.Error("a sent announcement was removed")
 			}
 		})
 	}

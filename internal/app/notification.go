@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"cubby/internal/authz"
 	"cubby/internal/db"
 	"cubby/internal/i18n"
 	"cubby/internal/notify"
@@ -189,6 +190,15 @@ func (a *App) loadNoticeInfo(ctx context.Context, q db.Querier, n Notice) (*noti
 		} else if err != nil {
 			return nil, err
 		}
+	case notify.KindPortfolioApproved, notify.KindPortfolioComment:
+		it, err := store.PortfolioItemByID(ctx, q, n.RefID)
+		if isNotFound(err) {
+			info.skip = true // deleted since
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		info.skip = it.Status != authz.PortfolioApproved
 	case notify.KindPoints:
 		p, err := store.PointByID(ctx, q, n.RefID)
 		if isNotFound(err) {
@@ -220,28 +230,62 @@ func (a *App) loadNoticeInfo(ctx context.Context, q db.Querier, n Notice) (*noti
 
 func isNotFound(err error) bool { return err != nil && errors.Is(err, ErrNotFound) }
 
-// deliverNotice decides, for each person, how they hear of n, inside q.
+// deliverNotice decides, for each person, how they hear of n, and writes
+// it inside q.
 func (a *App) deliverNotice(ctx context.Context, q db.Querier, n Notice, ids []int64, now time.Time) error {
+	w, err := a.prepareNotice(ctx, q, n, ids, now)
+	if err != nil {
+		return err
+	}
+	return w.write(ctx, q, now)
+}
+
+// noticeWrite is what telling people of a notice writes: each person's
+// notification and the emails, decided and rendered first, so that the
+// notification job holds the database's writer only for the inserts.
+type noticeWrite struct {
+	rows   []*store.Notification
+	emails []notify.Rendered
+}
+
+func (w *noticeWrite) write(ctx context.Context, q db.Querier, now time.Time) error {
+	for _, row := range w.rows {
+		if err := store.AddNotification(ctx, q, row); err != nil {
+			return err
+		}
+	}
+	for _, e := range w.emails {
+		if err := e.Queue(ctx, q, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepareNotice decides, for each person, how they hear of n, reading
+// through q, and renders their emails.
+func (a *App) prepareNotice(ctx context.Context, q db.Querier, n Notice, ids []int64, now time.Time) (*noticeWrite, error) {
+	w := &noticeWrite{}
 	info, err := a.loadNoticeInfo(ctx, q, n)
 	if err != nil || info.skip {
-		return err
+		return w, err
 	}
 	if n.Kind == notify.KindAbsence {
 		// One absence notification a day per child, however often the
 		// register is corrected.
 		dayStart, err := a.dayStart(n.At.In(a.Location).Format(time.DateOnly))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		told, err := store.NotifiedSince(ctx, q, n.Kind, n.RefID, n.StudentID, dayStart)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return told[id] })
 	}
 	targets, err := store.NotifyTargets(ctx, q, n.Kind, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, t := range targets {
 		ch := t.Channel
@@ -262,16 +306,20 @@ func (a *App) deliverNotice(ctx context.Context, q db.Querier, n Notice, ids []i
 		if ch == notify.PrefPush {
 			row.PushDueAt = &due
 		}
-		if err := store.AddNotification(ctx, q, row); err != nil {
-			return err
-		}
+		w.rows = append(w.rows, row)
 		if ch == notify.PrefEmail && t.Email != "" && a.Mail != nil {
-			if err := a.emailNotice(ctx, q, n, info, row, t, due, now); err != nil {
-				return err
+			e, err := a.emailNotice(ctx, q, n, info, row, t, due, now)
+			if err != nil {
+				return nil, err
 			}
+			r, err := a.Mail.Render(e)
+			if err != nil {
+				return nil, err
+			}
+			w.emails = append(w.emails, r)
 		}
 	}
-	return nil
+	return w, nil
 }
 
 // senderName is a person as the reader's language addresses them: the
@@ -312,7 +360,7 @@ func NotificationLink(n *store.Notification) string {
 	case notify.KindStory, notify.KindStoryComment:
 		return "/stories/" + ref
 	case notify.KindPortfolioApproved, notify.KindPortfolioComment:
-		return "/portfolio/items/" + ref
+		return "/portfolio-items/" + ref
 	case notify.KindPoints:
 		return "/students/" + st + "/report"
 	case notify.KindAbsence:

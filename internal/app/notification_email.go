@@ -25,12 +25,12 @@ import (
 // carries a one-click unsubscribe link for its kind (RFC 8058): the
 // List-Unsubscribe header, and the same link in its footer.
 
-// emailNotice queues the email of one person's notification.
-func (a *App) emailNotice(ctx context.Context, q db.Querier, n Notice, info *noticeInfo, row *store.Notification, t store.NotifyTarget, due, now time.Time) error {
+// emailNotice is the email of one person's notification.
+func (a *App) emailNotice(ctx context.Context, q db.Querier, n Notice, info *noticeInfo, row *store.Notification, t store.NotifyTarget, due, now time.Time) (notify.Email, error) {
 	loc := a.localizer(t.Language)
 	unsub, err := a.unsubscribeLink(ctx, q, t.UserID, n.Kind)
 	if err != nil {
-		return err
+		return notify.Email{}, err
 	}
 	if info.actor != nil {
 		row.ActorTitle, row.ActorFirst, row.ActorLast = info.actor.Title, info.actor.FirstName, info.actor.LastName
@@ -61,7 +61,7 @@ func (a *App) emailNotice(ctx context.Context, q db.Querier, n Notice, info *not
 	if due.After(now) {
 		e.NotBefore = due
 	}
-	return a.mail(ctx, q, e, now)
+	return e, nil
 }
 
 // unsubscribeKind is the server key that signs notification unsubscribe

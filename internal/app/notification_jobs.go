@@ -53,14 +53,18 @@ func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
 		}
 		f.Recipients = without(parents, f.ActorID)
 		f.Done = 0
+		w, err := a.prepareFanout(ctx, n, f.Recipients)
+		if err != nil {
+			return 0, err
+		}
 		err = a.db.Tx(ctx, func(tx db.Querier) error {
 			if err := store.DeleteFanout(ctx, tx, f.ID); err != nil {
 				return err
 			}
-			return a.deliverNotice(ctx, tx, n, f.Recipients, a.Now())
+			return w.write(ctx, tx, a.Now())
 		})
 		if err == nil {
-			a.notified(f.Recipients...)
+			a.fanoutTold(f, f.Recipients)
 		}
 		return len(f.Recipients), err
 	}
@@ -68,7 +72,11 @@ func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
 	for done < len(f.Recipients) {
 		next := min(done+batch, len(f.Recipients))
 		ids := f.Recipients[done:next]
-		err := a.db.Tx(ctx, func(tx db.Querier) error {
+		w, err := a.prepareFanout(ctx, n, without(ids, f.ActorID))
+		if err != nil {
+			return done - f.Done, err
+		}
+		err = a.db.Tx(ctx, func(tx db.Querier) error {
 			// Moving the position first makes a second job running the
 			// same batch wait here, then fail and roll back.
 			if err := store.AdvanceFanout(ctx, tx, f.ID, done, next); err != nil {
@@ -79,7 +87,7 @@ func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
 					return err
 				}
 			}
-			return a.deliverNotice(ctx, tx, n, without(ids, f.ActorID), a.Now())
+			return w.write(ctx, tx, a.Now())
 		})
 		if errors.Is(err, ErrConflict) {
 			return done - f.Done, nil // another job has it
@@ -87,10 +95,34 @@ func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
 		if err != nil {
 			return done - f.Done, err
 		}
-		a.notified(ids...)
+		a.fanoutTold(f, ids)
 		done = next
 	}
 	return done - f.Done, nil
+}
+
+// prepareFanout decides and renders a batch of a fan-out before the
+// transaction that writes it, reading committed data: the writer is then
+// held for the inserts alone, not for rendering fifty emails, and awards
+// do not wait behind a thousand parents' notifications.
+func (a *App) prepareFanout(ctx context.Context, n Notice, ids []int64) (*noticeWrite, error) {
+	// The unsubscribe links' key exists before the reads use it.
+	if _, err := store.ServerKey(ctx, a.db.W, unsubscribeNotifKey, a.Now()); err != nil {
+		return nil, err
+	}
+	return a.prepareNotice(ctx, a.db.R, n, ids, a.Now())
+}
+
+// fanoutTold tells the open pages of the people a fan-out's batch
+// decided for: their bell, and for a message (a scheduled announcement
+// whose time came) their inbox.
+func (a *App) fanoutTold(f store.Fanout, ids []int64) {
+	a.notified(ids...)
+	if f.Kind == notify.KindMessage {
+		for _, id := range ids {
+			a.InboxEvents().PublishTo(id, PointEvent{ConversationID: f.RefID})
+		}
+	}
 }
 
 // DigestItem is one line of a digest email.

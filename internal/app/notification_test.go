@@ -3,6 +3,7 @@ package app_test
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -426,6 +427,67 @@ func TestPointNotifications(t *testing.T) {
 			}
 			if n := nCount(t, env, `SELECT count(*) FROM notification_fanouts`); n != 0 {
 				t.Errorf("%d fan-outs left", n)
+			}
+		})
+	}
+}
+
+// Work reaching the family tells the student at once and their parents
+// through the job; a parent's comment tells the student and the class's
+// teachers, never the parent who wrote it; work deleted before the job ran
+// tells no one, and the notification leads to the work's own page.
+func TestPortfolioNotifications(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := testenv.New(t, d)
+			w, a, ctx := newStoryWorld(t, env), env.App, t.Context()
+			told := func(kind string, ref int64, userID int64) int {
+				return nCount(t, env, `SELECT count(*) FROM notifications WHERE kind = $1 AND ref_id = $2 AND user_id = $3`, kind, ref, userID)
+			}
+			it, err := a.PostPortfolio(ctx, w.student, app.PortfolioDraft{Text: "My volcano"})
+			must(t, err)
+			if n := nCount(t, env, `SELECT count(*) FROM notifications WHERE ref_id = $1 AND kind LIKE 'portfolio%'`, it.ID); n != 0 {
+				t.Fatalf("%d notifications of work still waiting", n)
+			}
+			must(t, a.ApprovePortfolio(ctx, w.teacher, it.ID))
+			if told(notify.KindPortfolioApproved, it.ID, w.student.User.ID) != 1 || told(notify.KindPortfolioApproved, it.ID, w.teacher.User.ID) != 0 {
+				t.Error("the student is not told at once of the approval, or the approving teacher is")
+			}
+			_, err = a.RunNotificationJobs(ctx)
+			must(t, err)
+			if told(notify.KindPortfolioApproved, it.ID, w.parent.User.ID) != 1 {
+				t.Error("the parent is not told of the approved work")
+			}
+			if told(notify.KindPortfolioApproved, it.ID, w.mayaParent.User.ID) != 0 {
+				t.Error("another family is told of Ava's work")
+			}
+			list := notificationsOf(t, a, w.parent)
+			if len(list) == 0 || list[0].Kind != notify.KindPortfolioApproved || app.NotificationLink(&list[0]) != "/portfolio-items/"+strconv.FormatInt(it.ID, 10) {
+				t.Errorf("the parent's newest notification: %+v", list)
+			}
+
+			_, err = a.CommentOnPortfolio(ctx, w.parent, it.ID, "So proud of you")
+			must(t, err)
+			_, err = a.RunNotificationJobs(ctx)
+			must(t, err)
+			if told(notify.KindPortfolioComment, it.ID, w.student.User.ID) != 1 || told(notify.KindPortfolioComment, it.ID, w.teacher.User.ID) != 1 {
+				t.Error("the student and the teacher are not told of the parent's comment")
+			}
+			if told(notify.KindPortfolioComment, it.ID, w.parent.User.ID) != 0 {
+				t.Error("the parent is told of their own comment")
+			}
+
+			// Approved and deleted before the job ran: the parents hear nothing.
+			gone, err := a.PostPortfolio(ctx, w.student, app.PortfolioDraft{Text: "A second try"})
+			must(t, err)
+			must(t, a.ApprovePortfolio(ctx, w.teacher, gone.ID))
+			must(t, a.DeletePortfolioItem(ctx, w.teacher, gone.ID))
+			_, err = a.RunNotificationJobs(ctx)
+			must(t, err)
+			if told(notify.KindPortfolioApproved, gone.ID, w.parent.User.ID) != 0 {
+				t.Error("the parent is told of work deleted before they heard")
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 
 	"cubby/internal/authz"
 	"cubby/internal/db"
+	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -195,19 +196,28 @@ func (a *App) PostPortfolio(ctx context.Context, s *Session, d PortfolioDraft) (
 	if !wait {
 		it.Status, it.ApprovedAt = authz.PortfolioApproved, &now
 	}
+	var told []int64
 	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		if err := store.CreatePortfolioItem(ctx, tx, it); err != nil {
 			return err
 		}
 		if pf != nil {
-			return store.CreatePortfolioFile(ctx, tx, pf.row(it.SchoolID, it.ID, now))
+			if err := store.CreatePortfolioFile(ctx, tx, pf.row(it.SchoolID, it.ID, now)); err != nil {
+				return err
+			}
 		}
-		return nil
+		if wait {
+			return nil
+		}
+		var err error
+		told, err = a.notifyPortfolio(ctx, tx, notify.KindPortfolioApproved, it, s.User.ID, now)
+		return err
 	})
 	if err != nil {
 		a.dropPortfolioFiles([]*portfolioFile{pf})
 		return nil, err
 	}
+	a.notified(told...)
 	return store.PortfolioItemByID(ctx, a.db.R, it.ID)
 }
 
@@ -336,7 +346,8 @@ func (a *App) ApprovePortfolio(ctx context.Context, s *Session, itemID int64) er
 		return &RefusedError{Key: "portfolio.not_waiting", Err: ErrConflict}
 	}
 	now := a.Now()
-	return a.db.Tx(ctx, func(tx db.Querier) error {
+	var told []int64
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
 		ok, err := store.ApprovePortfolioItem(ctx, tx, it.ID, s.User.ID, now)
 		if err != nil {
 			return err
@@ -344,9 +355,18 @@ func (a *App) ApprovePortfolio(ctx context.Context, s *Session, itemID int64) er
 		if !ok {
 			return &RefusedError{Key: "portfolio.not_waiting", Err: ErrConflict}
 		}
-		return store.AddPortfolioReview(ctx, tx, &store.PortfolioReview{SchoolID: it.SchoolID, ItemID: it.ID, ReviewerID: s.User.ID,
-			Action: authz.PortfolioApproved, CreatedAt: now})
+		if err := store.AddPortfolioReview(ctx, tx, &store.PortfolioReview{SchoolID: it.SchoolID, ItemID: it.ID, ReviewerID: s.User.ID,
+			Action: authz.PortfolioApproved, CreatedAt: now}); err != nil {
+			return err
+		}
+		it.Status = authz.PortfolioApproved
+		told, err = a.notifyPortfolio(ctx, tx, notify.KindPortfolioApproved, it, s.User.ID, now)
+		return err
 	})
+	if err == nil {
+		a.notified(told...)
+	}
+	return err
 }
 
 // ReturnPortfolio sends waiting work back to the student with a private

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"cubby/internal/authz"
+	"cubby/internal/db"
+	"cubby/internal/notify"
 	"cubby/internal/store"
 )
 
@@ -272,9 +274,19 @@ func (a *App) CommentOnPortfolio(ctx context.Context, s *Session, itemID int64, 
 		return nil, err
 	}
 	c := &store.PortfolioComment{SchoolID: it.SchoolID, ItemID: it.ID, AuthorID: s.User.ID, Body: text, CreatedAt: a.Now()}
-	if err := store.CreatePortfolioComment(ctx, a.db.W, c); err != nil {
+	var told []int64
+	err = a.db.Tx(ctx, func(tx db.Querier) error {
+		if err := store.CreatePortfolioComment(ctx, tx, c); err != nil {
+			return err
+		}
+		var err error
+		told, err = a.notifyPortfolio(ctx, tx, notify.KindPortfolioComment, it, s.User.ID, c.CreatedAt)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
+	a.notified(told...)
 	return store.PortfolioCommentByID(ctx, a.db.R, c.ID)
 }
 

@@ -241,6 +241,12 @@ func CanEditMessage(a *Actor, c Conversation, senderID int64) bool {
 	return CanSeeConversation(a, c) && senderID != 0 && senderID == a.UserID
 }
 
+// CanCancelAnnouncement: its sender calls a scheduled announcement off
+// until its time comes; once it has gone it can only be corrected.
+func CanCancelAnnouncement(a *Actor, c Conversation, senderID int64) bool {
+	return c.Kind == "announcement" && c.Scheduled && CanSeeConversation(a, c) && senderID != 0 && senderID == a.UserID
+}
+
 // CanAnnounceToClass: a class's teachers write to all of its families.
 func CanAnnounceToClass(a *Actor, c ClassRef) bool {
 	return CanContactOthers(a) && CanTeachClass(a, c)

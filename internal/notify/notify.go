@@ -154,9 +154,23 @@ func (o *Outbox) SMSEnabled() bool { return o.sms != nil }
 // the caller's transaction — so the message exists if and only if the
 // action that caused it commits.
 func (o *Outbox) Email(ctx context.Context, q db.Querier, e Email, now time.Time) error {
-	to, err := cleanAddress(e.To)
+	r, err := o.Render(e)
 	if err != nil {
 		return err
+	}
+	return r.Queue(ctx, q, now)
+}
+
+// Rendered is an email rendered and ready to queue: rendering many (a
+// notification to a thousand parents) before the transaction that queues
+// them keeps the database's writer free meanwhile.
+type Rendered struct{ r row }
+
+// Render renders e in its language, as Email does, without queueing it.
+func (o *Outbox) Render(e Email) (Rendered, error) {
+	to, err := cleanAddress(e.To)
+	if err != nil {
+		return Rendered{}, err
 	}
 	data := e.Data
 	if e.Unsubscribe != "" {
@@ -168,13 +182,18 @@ func (o *Outbox) Email(ctx context.Context, q db.Querier, e Email, now time.Time
 	}
 	r, err := o.templates.renderEmail(e.Template, e.Lang, data, o.site)
 	if err != nil {
-		return err
+		return Rendered{}, err
 	}
-	return insert(ctx, q, row{
+	return Rendered{row{
 		SchoolID: e.SchoolID, Key: newKey(), Channel: ChannelEmail, Recipient: to,
 		Language: r.lang, Template: e.Template, Subject: r.subject, Text: r.text, HTML: r.html, NotBefore: e.NotBefore,
 		Unsubscribe: e.Unsubscribe,
-	}, now)
+	}}, nil
+}
+
+// Queue inserts the rendered email into the outbox inside q.
+func (r Rendered) Queue(ctx context.Context, q db.Querier, now time.Time) error {
+	return insert(ctx, q, r.r, now)
 }
 
 // SMS renders s in its language and inserts it into the outbox inside q,

@@ -327,3 +327,15 @@ func ConversationsOfSchool(ctx context.Context, q db.Querier, schoolID int64, li
 func MemberIDs(ctx context.Context, q db.Querier, convID int64) ([]int64, error) {
 	return idRows(ctx, q, `SELECT user_id FROM conversation_members WHERE conversation_id = $1 ORDER BY user_id`, convID)
 }
+
+// CancelScheduled removes a scheduled announcement whose time has not
+// come by now, with its members, messages, attachments' rows and reads
+// (their files are the caller's to remove); false if it has gone already.
+func CancelScheduled(ctx context.Context, q db.Querier, id int64, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM conversations WHERE id = $1 AND send_at > $2`, id, now)
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, db.MapError(err)
+}

@@ -312,6 +312,16 @@ func DeleteFanout(ctx context.Context, q db.Querier, id int64) error {
 	return db.MapError(err)
 }
 
+// DeleteNoticesOf removes every notification of a thing, written or still
+// to be written (its fan-outs): a scheduled announcement called off.
+func DeleteNoticesOf(ctx context.Context, q db.Querier, kind string, refID int64) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM notification_fanouts WHERE kind = $1 AND ref_id = $2`, kind, refID); err != nil {
+		return db.MapError(err)
+	}
+	_, err := q.ExecContext(ctx, `DELETE FROM notifications WHERE kind = $1 AND ref_id = $2`, kind, refID)
+	return db.MapError(err)
+}
+
 // DigestWaiting lists the people with notifications waiting for a digest
 // dated before cutoff who have had no digest on day.
 func DigestWaiting(ctx context.Context, q db.Querier, cutoff time.Time, day string, limit int) ([]int64, error) {

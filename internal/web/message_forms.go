@@ -302,6 +302,20 @@ func (s *Server) exportConversationSubmit(w http.ResponseWriter, r *http.Request
 	return s.writeHistory(w, r, sess, v, true, format)
 }
 
+// cancelAnnouncementSubmit calls off the sender's scheduled announcement
+// (the page asked them to confirm) and goes back to the inbox.
+func (s *Server) cancelAnnouncementSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess, id, err := postedTo(r)
+	if err != nil {
+		return err
+	}
+	if err := s.app.CancelAnnouncement(r.Context(), sess, id); err != nil {
+		return s.refused(w, r, "/messages/"+strconv.FormatInt(id, 10), err)
+	}
+	s.redirect(w, r, "/messages", "message.cancelled")
+	return nil
+}
+
 // quietHoursSubmit saves a member of staff's quiet hours.
 func (s *Server) quietHoursSubmit(w http.ResponseWriter, r *http.Request) error {
 	sess := session(r)

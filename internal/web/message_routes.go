@@ -19,6 +19,7 @@ func (s *Server) messageRoutes() []Route {
 		{Method: "GET", Pattern: "/messages/{id}/history", Handle: s.historyPage, Access: authz.ForParticipants},
 		{Method: "POST", Pattern: "/messages/{id}/export", Handle: s.exportConversationSubmit, Access: authz.ForParticipants},
 		{Method: "POST", Pattern: "/messages/{id}/block", Handle: s.blockParentSubmit, Access: authz.ForParticipants},
+		{Method: "POST", Pattern: "/messages/{id}/cancel", Handle: s.cancelAnnouncementSubmit, Access: authz.ForParticipants},
 		{Method: "POST", Pattern: "/message-items/{id}/edit", Handle: s.editMessageSubmit, Access: authz.ForParticipants},
 		{Method: "POST", Pattern: "/message-items/{id}/report", Handle: s.reportMessageSubmit, Access: authz.ForParticipants},
 		{Method: "GET", Pattern: "/message-files/{id}", Handle: s.messageFile, Access: authz.ForParticipants},

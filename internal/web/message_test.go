@@ -215,14 +215,33 @@ func TestMessagePagesForEachRole(t *testing.T) {
 				t.Errorf("an announcement scheduled in the past: %d", st)
 			}
 			classTo.Set("send_at", env.App.Now().In(env.App.Location).Add(48*time.Hour).Format("2006-01-02T15:04"))
-			if st, _, loc := postStory(t, teacher, env.URL+"/messages/announce", classTo, nil); st != http.StatusSeeOther || !strings.HasPrefix(loc, "/messages/") {
-				t.Errorf("a scheduled announcement: %d %s", st, loc)
+			st, _, scheduled := postStory(t, teacher, env.URL+"/messages/announce", classTo, nil)
+			if st != http.StatusSeeOther || !strings.HasPrefix(scheduled, "/messages/") {
+				t.Fatalf("a scheduled announcement: %d %s", st, scheduled)
 			}
+			scheduled = regexp.MustCompile(`^/messages/[0-9]+`).FindString(scheduled)
 			if body := mustGet(t, teacher, env.URL+"/messages"); !strings.Contains(body, "Scheduled for") {
 				t.Error("the teacher's inbox does not mark the scheduled announcement")
 			}
 			if body := mustGet(t, parent, env.URL+"/messages"); strings.Contains(body, "Sports day") {
 				t.Error("the family sees a scheduled announcement before its time")
+			}
+			// Its sender may call it off until then (the page asks first);
+			// afterwards it is gone.
+			if page := mustGet(t, teacher, env.URL+scheduled); !strings.Contains(page, `action="`+scheduled+`/cancel"`) || !strings.Contains(page, "data-confirm=") {
+				t.Error("the sender's scheduled announcement offers no way to call it off")
+			}
+			if s, _, _ := post(t, parent, env.URL+scheduled+"/cancel", nil); s != 404 {
+				t.Errorf("a recipient calls it off: %d", s)
+			}
+			if s, _, loc := post(t, teacher, env.URL+scheduled+"/cancel", nil); s != http.StatusSeeOther || !strings.HasPrefix(loc, "/messages") {
+				t.Errorf("its sender calls it off: %d %s", s, loc)
+			}
+			if s, _, _ := get(t, teacher, env.URL+scheduled); s != 404 {
+				t.Errorf("the called-off announcement still opens: %d", s)
+			}
+			if page := mustGet(t, teacher, env.URL+"/messages/"+ann); strings.Contains(page, "/cancel") {
+				t.Error("an announcement already sent offers to call it off")
 			}
 			if page := mustGet(t, parent, env.URL+"/messages/"+ann); !strings.Contains(page, "Reply privately to the sender") || strings.Contains(page, `action="/messages/`+ann+`"`) {
 				t.Error("the parent is not offered a private reply only")
