@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -147,6 +148,9 @@ func newTwoSchools(t *testing.T, env *testenv.Env) *twoSchools {
 	f.apiSetup(t, parent, "POST", "/api/v1/conversations/"+started.Conversation.ID+"/messages", map[string]any{"text": "Thank you!"}, nil)
 	f.apiSetup(t, parent, "POST", "/api/v1/messages/"+started.Message.ID+"/reports", map[string]any{"reason": "test"}, nil)
 
+	one("otherParentUser", `SELECT id FROM users WHERE email = 'parent.sofia@demo.cubby.test'`)
+	f.more(t)
+
 	one("classSkill", `SELECT id FROM skills WHERE class_id = $1 ORDER BY id LIMIT 1`, class)
 	one("schoolSkill", `SELECT id FROM skills WHERE school_id = $1 AND class_id IS NULL ORDER BY id LIMIT 1`, school)
 	one("story", `SELECT id FROM story_posts WHERE class_id = $1 ORDER BY id LIMIT 1`, class)
@@ -164,6 +168,8 @@ func newTwoSchools(t *testing.T, env *testenv.Env) *twoSchools {
 	one("messageReport", `SELECT id FROM message_reports WHERE school_id = $1 ORDER BY id LIMIT 1`, school)
 	one("messageFile", `SELECT public_id FROM message_attachments WHERE school_id = $1 ORDER BY id LIMIT 1`, school)
 	one("classJoinRequest", `SELECT id FROM class_join_requests WHERE class_id = $1 ORDER BY id LIMIT 1`, class)
+	one("messageBlock", `SELECT id FROM message_blocks WHERE school_id = $1 ORDER BY id LIMIT 1`, school)
+	one("restriction", `SELECT id FROM processing_restrictions WHERE school_id = $1 ORDER BY id LIMIT 1`, school)
 	one("guardianBlock", `SELECT id FROM guardian_blocks WHERE school_id = $1 ORDER BY id LIMIT 1`, school)
 	var missing []string
 	for _, k := range []string{"school", "class", "student", "classSkill", "schoolSkill", "story", "storyComment", "storyAttachment", "storyFile",
@@ -199,6 +205,66 @@ func (f *twoSchools) apiSetup(t *testing.T, r role, method, path string, body an
 			t.Fatalf("fixture %s %s: %v", method, path, err)
 		}
 	}
+}
+
+// more makes the records the demo does not seed and a refusal of them is
+// worth asking about: files of a Class Story post, of a message and of
+// Ava's portfolio, a school skill, Helen's export, her restriction of
+// Ava's processing, a message block of the other parent, a report of a
+// story comment. Each is made through the API as the person who would; one
+// that cannot be made is logged, and its routes are asked with an id
+// nobody has.
+func (f *twoSchools) more(t *testing.T) {
+	t.Helper()
+	ids := f.ids
+	photo := func(fields url.Values) shape { return f.multipart(fields, "file") }
+	f.try(t, teacher, "POST", "/api/v1/classes/"+ids["class"]+"/story", photo(url.Values{"text": {"Our garden today."}}))
+	f.try(t, teacher, "POST", "/api/v1/conversations/"+ids["conversation"]+"/messages", photo(url.Values{"text": {"A photo of the garden."}}))
+	f.try(t, student, "POST", "/api/v1/students/"+ids["student"]+"/portfolio", photo(url.Values{"text": {"My sunflower."}}))
+	if out := f.try(t, leader, "POST", "/api/v1/schools/"+ids["school"]+"/skills", jsonShape(map[string]any{"name": "Kindness", "weight": 1})); out["id"] != nil {
+		ids["schoolSkill"] = fmt.Sprint(out["id"])
+	}
+	if out := f.try(t, parent, "POST", "/api/v1/me/export", jsonShape(map[string]any{})); out["export_id"] != nil {
+		ids["export"] = fmt.Sprint(out["export_id"])
+	}
+	f.try(t, parent, "POST", "/api/v1/students/"+ids["student"]+"/restrictions", jsonShape(map[string]any{"ground": "accuracy", "request": "Her last name is spelled wrongly."}))
+	f.try(t, leader, "POST", "/api/v1/schools/"+ids["school"]+"/message-blocks", jsonShape(map[string]any{"parent_id": ids["otherParentUser"], "reason": "test"}))
+	var story string
+	f.env.DB.R.QueryRow(`SELECT id FROM story_posts WHERE class_id = $1 ORDER BY id LIMIT 1`, ids["class"]).Scan(&story)
+	f.try(t, otherParent, "POST", "/api/v1/stories/"+story+"/comments", jsonShape(map[string]any{"text": "Lovely!"}))
+	var comment string
+	f.env.DB.R.QueryRow(`SELECT c.id FROM story_comments c JOIN story_posts p ON p.id = c.post_id JOIN users u ON u.id = c.author_id
+		WHERE p.class_id = $1 AND u.email <> $2 ORDER BY c.id LIMIT 1`, ids["class"], demo.ParentEmail).Scan(&comment)
+	if comment != "" {
+		f.try(t, parent, "POST", "/api/v1/story-comments/"+comment+"/reports", jsonShape(map[string]any{"reason": "test"}))
+	}
+	f.env.App.WaitJobs() // the export's archive
+}
+
+func jsonShape(v map[string]any) shape {
+	b, _ := json.Marshal(v)
+	return shape{body: b, ctype: "application/json"}
+}
+
+// try sends a request of the fixture's and returns its JSON answer; a
+// refusal is logged, not fatal.
+func (f *twoSchools) try(t *testing.T, r role, method, path string, s shape) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(method, f.env.URL+path, bytes.NewReader(s.body))
+	req.Header.Set("Content-Type", s.ctype)
+	resp, err := f.clients[r].Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Logf("fixture %s %s as %s: %d %s", method, path, r, resp.StatusCode, data)
+		return nil
+	}
+	var out map[string]any
+	json.Unmarshal(data, &out)
+	return out
 }
 
 // kindOf names the record a path's wildcard stands for, from the segment

@@ -387,3 +387,44 @@ func problemText(b []byte) string {
 	}
 	return ""
 }
+
+// The matrix's judge of an answer: what counts as refused, as a success
+// that should not have been, and as neither.
+func TestMatrixVerdict(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		a    answer
+		r    role
+		api  bool
+		want string
+	}{
+		{answer{status: 303, location: "/login?next=%2Fclasses%2F1"}, visitor, false, "refused"},
+		{answer{status: 303, location: "/"}, visitor, false, "success"},
+		{answer{status: 401}, visitor, true, "refused"},
+		{answer{status: 404}, parent, false, "refused"},
+		{answer{status: 403}, teacherOther, true, "refused"},
+		{answer{status: 200}, leaderOther, true, "success"},
+		{answer{status: 303, location: "/classes/1"}, colleague, false, "success"},
+		{answer{status: 303, location: "/classes/1", flash: "error.forbidden"}, colleague, false, "refused"},
+		{answer{status: 303, location: "/classes/1", flash: "form.invalid"}, colleague, false, "other"},
+		{answer{status: 400}, student, false, "other"},
+		{answer{status: 500}, student, true, "other"},
+	} {
+		if got := c.a.verdict(c.r, c.api); got != c.want {
+			t.Errorf("%s as %s (api %v): %s, want %s", c.a, c.r, c.api, got, c.want)
+		}
+	}
+	// Who an audience admits to the first school's records.
+	if got := allowed(authz.ForClassTeachers, []string{"class"}); len(got) != 2 || !got[teacher] || !got[leader] {
+		t.Errorf("class teachers admit %v", got)
+	}
+	if got := allowed(authz.ForSelf, []string{"notification"}); len(got) != 1 || !got[parent] {
+		t.Errorf("someone's notification admits %v", got)
+	}
+	if got := allowed(authz.ForStaff, nil); got[parent] || got[student] || !got[teacherOther] {
+		t.Errorf("staff, nothing named, admit %v", got)
+	}
+	if got := allowed("", []string{"class"}); len(got) != 0 {
+		t.Errorf("no audience admits %v", got)
+	}
+}
