@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +96,43 @@ func BenchmarkDistrict(b *testing.B) {
 					})
 				})
 			}
+			// A busy day: 90,000 points today in one class (the issue's
+			// 11 req/s), then the class screen's "today" again.
+			s := all[0]
+			var skillID int64
+			var skillName string
+			var weight int
+			if err := database.R.QueryRow(`SELECT id, name, weight FROM skills WHERE school_id = $1 ORDER BY id LIMIT 1`, s.id).Scan(&skillID, &skillName, &weight); err != nil {
+				b.Fatal(err)
+			}
+			day := now.Truncate(24 * time.Hour).Add(8 * time.Hour)
+			for k := 0; k < 900; k++ {
+				var ph []string
+				var args []any
+				for j := 0; j < 100; j++ {
+					n := len(args)
+					ph = append(ph, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7))
+					args = append(args, s.id, s.class, s.student, skillID, skillName, weight, day.Add(time.Duration(k*100+j)*100*time.Millisecond))
+				}
+				if _, err := database.W.Exec(`INSERT INTO points (school_id, class_id, student_id, skill_id, skill_name, weight, awarded_at) VALUES `+strings.Join(ph, ", "), args...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if d == "postgres" {
+				database.W.Exec("VACUUM ANALYZE points")
+			}
+			var leaderID int64
+			database.R.QueryRow(`SELECT user_id FROM school_members WHERE school_id = $1 AND role = 'leader'`, s.id).Scan(&leaderID)
+			leader := app.BenchSession(ctx, a, leaderID)
+			b.Run("class-view-busy-day", func(b *testing.B) {
+				timed(b, func(i int) error {
+					cv, err := a.Classroom(ctx, leader, s.class)
+					if err == nil && cv.Totals[s.student].Count < 90000 {
+						err = fmt.Errorf("today's totals: %+v", cv.Totals[s.student])
+					}
+					return err
+				})
+			})
 		})
 	}
 }
