@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"cubby/internal/app"
+	"cubby/internal/i18n"
 	"cubby/internal/store"
 )
 
@@ -129,10 +130,10 @@ func optID(n int64) *string {
 	return &s
 }
 
-func membersJSON(list []store.Member) []personJSON {
+func membersJSON(l *i18n.Localizer, list []store.Member) []personJSON {
 	out := []personJSON{}
 	for _, m := range list {
-		out = append(out, personJSON{UserID: id(m.UserID), Type: m.Kind, Name: m.DisplayName()})
+		out = append(out, personJSON{UserID: id(m.UserID), Type: m.Kind, Name: l.PersonName(m.Title, m.FirstName, m.LastName)})
 	}
 	return out
 }
@@ -148,20 +149,29 @@ func withOthers(writers []store.Member, self int64) []store.Member {
 	return out
 }
 
-func conversationOf(c store.Conversation, with []store.Member) conversationJSON {
+func conversationOf(l *i18n.Localizer, c store.Conversation, with []store.Member) conversationJSON {
 	return conversationJSON{ID: id(c.ID), SchoolID: id(c.SchoolID), Kind: c.Kind, Audience: c.Audience, ClassID: optID(c.ClassID), ClassName: c.ClassName,
 		StudentID: optID(c.StudentID), StudentFirstName: c.StudentFirst, ReplyTo: optID(c.ReplyTo), Subject: c.Subject, Urgent: c.Urgent,
-		SendAt: c.SendAt, CreatedAt: c.CreatedAt.UTC(), LastMessageAt: c.LastMessageAt.UTC(), With: membersJSON(with)}
+		SendAt: c.SendAt, CreatedAt: c.CreatedAt.UTC(), LastMessageAt: c.LastMessageAt.UTC(), With: membersJSON(l, with)}
 }
 
-func inboxEntryOf(e app.InboxEntry) conversationJSON {
-	c := conversationOf(e.Conversation, e.With)
+func inboxEntryOf(l *i18n.Localizer, e app.InboxEntry) conversationJSON {
+	c := conversationOf(l, e.Conversation, e.With)
 	unread := e.Unread
 	c.Role, c.Unread = e.Role, &unread
 	if e.LastMessageID != 0 {
 		c.LastMessage = &previewJSON{Text: e.LastBody, SenderID: optID(e.LastSender), SenderType: e.LastKind, Attachments: e.Attachments}
 	}
 	return c
+}
+
+// senderName is a message's sender as the reader's language addresses
+// them; "" once their account is erased.
+func senderName(l *i18n.Localizer, m store.Message) string {
+	if m.SenderID == 0 {
+		return ""
+	}
+	return l.PersonName(m.SenderTitle, m.SenderFirst, m.SenderLast)
 }
 
 // MessageFileURL is where a message's attachment is served.
@@ -175,9 +185,9 @@ func MessageFileURL(publicID, size string) string {
 
 // messageOf shows a message; the first version of a corrected one only in
 // the full history (withOriginal).
-func messageOf(m app.MessageView, withOriginal bool) messageJSON {
+func messageOf(l *i18n.Localizer, m app.MessageView, withOriginal bool) messageJSON {
 	out := messageJSON{ID: id(m.ID), ConversationID: id(m.ConversationID), SenderID: optID(m.SenderID), SenderType: m.SenderKind,
-		SenderName: m.SenderName(), Text: m.Body, CreatedAt: m.CreatedAt.UTC(), Edited: m.EditedAt != nil, EditedAt: m.EditedAt,
+		SenderName: senderName(l, m.Message), Text: m.Body, CreatedAt: m.CreatedAt.UTC(), Edited: m.EditedAt != nil, EditedAt: m.EditedAt,
 		Mine: m.Mine, Reads: []readJSON{}, Attachments: []messageAttachmentJSON{}, CanEdit: m.CanEdit, CanReport: m.CanReport}
 	if out.EditedAt != nil {
 		t := out.EditedAt.UTC()
@@ -187,7 +197,7 @@ func messageOf(m app.MessageView, withOriginal bool) messageJSON {
 		out.OriginalText = m.OriginalBody
 	}
 	for _, rd := range m.Reads {
-		out.Reads = append(out.Reads, readJSON{UserID: id(rd.UserID), Name: rd.DisplayName(), ReadAt: rd.ReadAt.UTC()})
+		out.Reads = append(out.Reads, readJSON{UserID: id(rd.UserID), Name: l.PersonName(rd.Title, rd.FirstName, rd.LastName), ReadAt: rd.ReadAt.UTC()})
 	}
 	for _, a := range m.Attachments {
 		v := messageAttachmentJSON{ID: a.PublicID, Kind: a.Kind, Name: a.Name, ContentType: a.ContentType, Size: a.Size, Width: a.Width,
@@ -200,19 +210,19 @@ func messageOf(m app.MessageView, withOriginal bool) messageJSON {
 	return out
 }
 
-func conversationViewOf(v *app.ConversationView, self int64) conversationViewJSON {
-	out := conversationViewJSON{Conversation: conversationOf(v.Conversation, withOthers(v.Writers, self)), Messages: []messageJSON{},
+func conversationViewOf(l *i18n.Localizer, v *app.ConversationView, self int64) conversationViewJSON {
+	out := conversationViewJSON{Conversation: conversationOf(l, v.Conversation, withOthers(v.Writers, self)), Messages: []messageJSON{},
 		Older: olderCursor(v.Older), CanWrite: v.CanWrite, CanReply: v.CanReply, Receipts: v.Receipts, Recipient: v.Recipient,
 		Blocked: v.Blocked, Quiet: []quietJSON{}, ReadingAlong: []personJSON{}, Observer: v.Observer, ReadOnly: v.ReadOnly}
 	for _, m := range v.ReadingAlong {
-		out.ReadingAlong = append(out.ReadingAlong, personJSON{UserID: id(m.UserID), Type: m.Kind, Name: m.DisplayName()})
+		out.ReadingAlong = append(out.ReadingAlong, personJSON{UserID: id(m.UserID), Type: m.Kind, Name: l.PersonName(m.Title, m.FirstName, m.LastName)})
 	}
 	if v.Conversation.Kind == store.ConvAnnouncement && !v.Recipient {
 		n := v.Recipients
 		out.Conversation.Recipients = &n
 	}
 	for _, m := range v.Messages {
-		out.Messages = append(out.Messages, messageOf(m, false))
+		out.Messages = append(out.Messages, messageOf(l, m, false))
 	}
 	if v.ReplyTo != nil {
 		out.ReplyTo = &replyToJSON{ID: id(v.ReplyTo.ID), Subject: v.ReplyTo.Subject}
@@ -223,10 +233,10 @@ func conversationViewOf(v *app.ConversationView, self int64) conversationViewJSO
 	return out
 }
 
-func historyOf(v *app.ConversationView, self int64) historyJSON {
-	out := historyJSON{Conversation: conversationOf(v.Conversation, withOthers(v.Writers, self)), Writers: membersJSON(v.Writers), Messages: []messageJSON{}}
+func historyOf(l *i18n.Localizer, v *app.ConversationView, self int64) historyJSON {
+	out := historyJSON{Conversation: conversationOf(l, v.Conversation, withOthers(v.Writers, self)), Writers: membersJSON(l, v.Writers), Messages: []messageJSON{}}
 	for _, m := range v.Messages {
-		out.Messages = append(out.Messages, messageOf(m, true))
+		out.Messages = append(out.Messages, messageOf(l, m, true))
 	}
 	return out
 }

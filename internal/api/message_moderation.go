@@ -49,7 +49,7 @@ func (x *API) messageReports(w http.ResponseWriter, r *http.Request) error {
 	}{Reports: []report{}}
 	for _, rp := range list {
 		out.Reports = append(out.Reports, report{ID: id(rp.ID), Reason: rp.Reason, CreatedAt: rp.CreatedAt.UTC(), ReporterName: rp.ReporterName,
-			Message: messageOf(app.MessageView{Message: rp.Message}, true)})
+			Message: messageOf(x.localizer(r), app.MessageView{Message: rp.Message}, true)})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

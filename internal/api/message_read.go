@@ -79,7 +79,7 @@ func (x *API) inbox(w http.ResponseWriter, r *http.Request) error {
 		Next          *string            `json:"next"`
 	}{Conversations: []conversationJSON{}}
 	for _, it := range page.Items {
-		out.Conversations = append(out.Conversations, inboxEntryOf(it))
+		out.Conversations = append(out.Conversations, inboxEntryOf(x.localizer(r), it))
 	}
 	if page.Next != "" {
 		out.Next = &page.Next
@@ -112,7 +112,7 @@ func (x *API) messageContacts(w http.ResponseWriter, r *http.Request) error {
 		Contacts []contact `json:"contacts"`
 	}{Contacts: []contact{}}
 	for _, c := range list {
-		v := contact{UserID: id(c.UserID), SchoolID: id(c.SchoolID), Type: c.Kind, Name: c.DisplayName(), StudentFirstName: c.StudentFirst}
+		v := contact{UserID: id(c.UserID), SchoolID: id(c.SchoolID), Type: c.Kind, Name: x.localizer(r).PersonName(c.Title, c.FirstName, c.LastName), StudentFirstName: c.StudentFirst}
 		if c.StudentID != 0 {
 			sid := id(c.StudentID)
 			v.StudentID = &sid
@@ -140,7 +140,7 @@ func (x *API) getConversation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, conversationViewOf(v, s.User.ID))
+	return writeJSON(w, http.StatusOK, conversationViewOf(x.localizer(r), v, s.User.ID))
 }
 
 func (x *API) conversationHistory(w http.ResponseWriter, r *http.Request) error {
@@ -153,7 +153,7 @@ func (x *API) conversationHistory(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, historyOf(v, s.User.ID))
+	return writeJSON(w, http.StatusOK, historyOf(x.localizer(r), v, s.User.ID))
 }
 
 func (x *API) exportConversation(w http.ResponseWriter, r *http.Request) error {
@@ -167,7 +167,7 @@ func (x *API) exportConversation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	return writeJSON(w, http.StatusOK, historyOf(v, s.User.ID))
+	return writeJSON(w, http.StatusOK, historyOf(x.localizer(r), v, s.User.ID))
 }
 
 func (x *API) messageFile(w http.ResponseWriter, r *http.Request) error {
@@ -197,7 +197,7 @@ func (x *API) schoolConversations(w http.ResponseWriter, r *http.Request) error 
 		Conversations []conversationJSON `json:"conversations"`
 	}{Conversations: []conversationJSON{}}
 	for _, it := range list {
-		out.Conversations = append(out.Conversations, conversationOf(it.Conversation, it.With))
+		out.Conversations = append(out.Conversations, conversationOf(x.localizer(r), it.Conversation, it.With))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -103,12 +103,12 @@ func (x *API) writeStarted(w http.ResponseWriter, r *http.Request, s *app.Sessio
 	if err != nil {
 		return err
 	}
-	out := started{Conversation: conversationOf(v.Conversation, withOthers(v.Writers, s.User.ID))}
+	out := started{Conversation: conversationOf(x.localizer(r), v.Conversation, withOthers(v.Writers, s.User.ID))}
 	if v.Conversation.Kind == store.ConvAnnouncement {
 		out.Conversation.Recipients = &v.Recipients
 	}
 	if len(v.Messages) == 1 {
-		m := messageOf(v.Messages[0], false)
+		m := messageOf(x.localizer(r), v.Messages[0], false)
 		out.Message = &m
 	}
 	return writeJSON(w, http.StatusCreated, out)
@@ -138,7 +138,7 @@ func (x *API) sentMessage(r *http.Request, s *app.Session, msg *store.Message) (
 	if len(v.Messages) != 1 {
 		return messageJSON{}, app.ErrNotFound
 	}
-	return messageOf(v.Messages[0], false), nil
+	return messageOf(x.localizer(r), v.Messages[0], false), nil
 }
 
 func (x *API) sendMessage(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"cubby/internal/authz"
+	"cubby/internal/i18n"
 	"errors"
 	"net/http"
 	"strconv"
@@ -182,7 +183,7 @@ func (x *API) writePortfolioItem(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, status, portfolioJSON(*e))
+	return writeJSON(w, status, portfolioJSON(x.localizer(r), *e))
 }
 
 func (x *API) getPortfolioItem(w http.ResponseWriter, r *http.Request) error {
@@ -206,7 +207,7 @@ func (x *API) studentPortfolio(w http.ResponseWriter, r *http.Request) error {
 	out := portfolioPageJSON{Student: studentRefJSON{ID: strconv.FormatInt(page.Student.ID, 10), FirstName: page.Student.FirstName},
 		Items: make([]portfolioItemJSON, 0, len(page.Items)), Next: page.Next}
 	for _, e := range page.Items {
-		out.Items = append(out.Items, portfolioJSON(e))
+		out.Items = append(out.Items, portfolioJSON(x.localizer(r), e))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -277,7 +278,7 @@ func (x *API) commentOnPortfolio(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, commentJSONOf(*c, true))
+	return writeJSON(w, http.StatusCreated, commentJSONOf(x.localizer(r), *c, true))
 }
 
 func (x *API) deletePortfolioComment(w http.ResponseWriter, r *http.Request) error {
@@ -308,10 +309,10 @@ func (x *API) portfolioQueue(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := portfolioQueueJSON{Waiting: []portfolioItemJSON{}, Returned: []portfolioItemJSON{}, Settings: settingsJSON(q.Settings, q.ApprovalAllowed)}
 	for _, e := range q.Waiting {
-		out.Waiting = append(out.Waiting, portfolioJSON(e))
+		out.Waiting = append(out.Waiting, portfolioJSON(x.localizer(r), e))
 	}
 	for _, e := range q.Returned {
-		out.Returned = append(out.Returned, portfolioJSON(e))
+		out.Returned = append(out.Returned, portfolioJSON(x.localizer(r), e))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -506,11 +507,11 @@ func pOptID(id int64) *string {
 	return &s
 }
 
-func commentJSONOf(c store.PortfolioComment, canDelete bool) commentView {
-	return commentView{ID: strconv.FormatInt(c.ID, 10), AuthorName: c.AuthorName(), Text: c.Body, CreatedAt: c.CreatedAt, CanDelete: canDelete}
+func commentJSONOf(l *i18n.Localizer, c store.PortfolioComment, canDelete bool) commentView {
+	return commentView{ID: strconv.FormatInt(c.ID, 10), AuthorName: l.PersonName(c.AuthorTitle, c.AuthorFirst, c.AuthorLast), Text: c.Body, CreatedAt: c.CreatedAt, CanDelete: canDelete}
 }
 
-func portfolioJSON(e app.PortfolioEntry) portfolioItemJSON {
+func portfolioJSON(l *i18n.Localizer, e app.PortfolioEntry) portfolioItemJSON {
 	it := e.Item
 	out := portfolioItemJSON{ID: strconv.FormatInt(it.ID, 10), Student: studentRefJSON{ID: strconv.FormatInt(it.StudentID, 10), FirstName: it.StudentFirst},
 		ClassID: pOptID(it.ClassID), ActivityID: pOptID(it.ActivityID), Activity: it.ActivityTitle, Kind: it.Kind, Text: it.Body, Status: it.Status,
@@ -526,12 +527,21 @@ func portfolioJSON(e app.PortfolioEntry) portfolioItemJSON {
 		out.Files = append(out.Files, fj)
 	}
 	for _, c := range e.Comments {
-		out.Comments = append(out.Comments, commentJSONOf(c, e.CanDelete[c.ID]))
+		out.Comments = append(out.Comments, commentJSONOf(l, c, e.CanDelete[c.ID]))
 	}
 	for _, rv := range e.Reviews {
-		out.Reviews = append(out.Reviews, portfolioReviewJSON{Action: rv.Action, Comment: rv.Comment, ReviewerName: rv.ReviewerName(), CreatedAt: rv.CreatedAt})
+		out.Reviews = append(out.Reviews, portfolioReviewJSON{Action: rv.Action, Comment: rv.Comment, ReviewerName: reviewerName(l, rv), CreatedAt: rv.CreatedAt})
 	}
 	return out
+}
+
+// reviewerName is the teacher who reviewed a piece of work, as the
+// reader's language addresses them; "" once their account is erased.
+func reviewerName(l *i18n.Localizer, rv store.PortfolioReview) string {
+	if rv.ReviewerID == 0 {
+		return ""
+	}
+	return l.PersonName(rv.ReviewerTitle, rv.ReviewerFirst, rv.ReviewerLast)
 }
 
 type portfolioPageJSON struct {

@@ -162,7 +162,7 @@ func readMultipart(r *http.Request, noFormField string) (fields map[string][]str
 			if err != nil {
 				return nil, nil, cleanup, formErr(err)
 			}
-			fields[part.FormName()] = append(fields[part.FormName()], string(b))
+			fields[part.FormName()] = append(fields[part.FormName()], app.CleanText(string(b)))
 			continue
 		}
 		tmp, err := os.CreateTemp("", "cubby-form-*")
@@ -511,7 +511,7 @@ func (x *API) commentOnStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, commentJSON(*c, true, false))
+	return writeJSON(w, http.StatusCreated, commentJSON(x.localizer(r), *c, true, false))
 }
 
 func (x *API) deleteStoryComment(w http.ResponseWriter, r *http.Request) error {
@@ -557,7 +557,7 @@ func (x *API) storyReports(w http.ResponseWriter, r *http.Request) error {
 	}{Reports: []report{}}
 	for _, rp := range list {
 		out.Reports = append(out.Reports, report{ID: id(rp.ID), Reason: rp.Reason, CreatedAt: rp.CreatedAt.UTC(),
-			Comment: commentJSON(rp.Comment, true, false), PostID: id(rp.Comment.PostID)})
+			Comment: commentJSON(x.localizer(r), rp.Comment, true, false), PostID: id(rp.Comment.PostID)})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"cubby/internal/app"
+	"cubby/internal/i18n"
 	"cubby/internal/store"
 )
 
@@ -77,8 +78,8 @@ type attachmentView struct {
 	Withheld    bool      `json:"withheld,omitempty"`
 }
 
-func commentJSON(c store.StoryComment, canDelete, canReport bool) commentView {
-	return commentView{ID: id(c.ID), AuthorName: c.AuthorName(), Text: c.Body, CreatedAt: c.CreatedAt.UTC(), CanDelete: canDelete, CanReport: canReport}
+func commentJSON(l *i18n.Localizer, c store.StoryComment, canDelete, canReport bool) commentView {
+	return commentView{ID: id(c.ID), AuthorName: l.PersonName(c.AuthorTitle, c.AuthorFirst, c.AuthorLast), Text: c.Body, CreatedAt: c.CreatedAt.UTC(), CanDelete: canDelete, CanReport: canReport}
 }
 
 // StoryFileURL is where an attachment's file is served (the API; the web
@@ -107,12 +108,12 @@ func (x *API) storyJSON(r *http.Request, it *app.StoryItem) storyJSON {
 	}
 	if p.AuthorID != 0 {
 		a := id(p.AuthorID)
-		out.AuthorID, out.AuthorName = &a, p.AuthorName()
+		out.AuthorID, out.AuthorName = &a, x.localizer(r).PersonName(p.AuthorTitle, p.AuthorFirst, p.AuthorLast)
 	} else {
 		out.AuthorName = p.SchoolName
 	}
 	for _, c := range it.Comments {
-		out.Comments = append(out.Comments, commentJSON(c, it.CanDelete[c.ID], it.CanReport[c.ID]))
+		out.Comments = append(out.Comments, commentJSON(x.localizer(r), c, it.CanDelete[c.ID], it.CanReport[c.ID]))
 	}
 	l := x.localizer(r)
 	for _, a := range it.Attachments {

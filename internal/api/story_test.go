@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"cubby/internal/db"
 	"cubby/internal/db/dbtest"
 	"cubby/internal/demo"
 	"cubby/internal/store"
@@ -266,5 +267,35 @@ func TestStoryFilesOverAPI(t *testing.T) {
 				t.Errorf("another family sees Ava's tag: %v", tags)
 			}
 		})
+	}
+}
+
+// Names carry their title in the reader's language, as on the pages: a
+// Spanish-speaking parent reads "Sra. Alvarez" where the teacher wrote as
+// "Ms. Alvarez", in a story and in a message.
+func TestNamesInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t, db.SQLite)
+	parent, err := store.UserByEmail(context.Background(), env.DB.R, demo.ParentEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetUserLanguage(context.Background(), env.DB.W, parent.ID, "es", env.App.Now()); err != nil {
+		t.Fatal(err)
+	}
+	people := storyPeople(t, env)
+	status, post, _ := people["teacher"].do("POST", "/api/v1/classes/1/story", `{"text":"Hoy plantamos judías"}`)
+	if status != 201 || post["author_name"] != "Ms. Alvarez" {
+		t.Fatalf("the teacher's own post: %d %v", status, post["author_name"])
+	}
+	if _, got, _ := people["parent"].do("GET", "/api/v1/stories/"+fmt.Sprint(post["id"]), ""); got["author_name"] != "Sra. Alvarez" {
+		t.Errorf("the Spanish-speaking parent reads the author as %v", got["author_name"])
+	}
+	w := newMessageWorld(t, env)
+	if st, out := w.start(t, "teacher", w.ava, "parent", "¿Mañana?"); st != 201 {
+		t.Fatalf("a message: %d %v", st, out)
+	} else if _, view, _ := w.people["parent"].do("GET", "/api/v1/conversations/"+fmt.Sprint(field(out, "conversation", "id")), ""); fmt.Sprint(view["messages"]) == "" ||
+		!strings.Contains(fmt.Sprint(view["messages"]), "Sra. Alvarez") {
+		t.Errorf("the parent reads the message's sender as: %v", view["messages"])
 	}
 }

@@ -327,11 +327,7 @@ func (a *App) prepareNotice(ctx context.Context, q db.Querier, n Notice, ids []i
 // the full name without a title.
 func senderName(loc *i18n.Localizer, title, first, last string) string {
 	if title != "" && last != "" {
-		key := "title." + strings.ToLower(strings.TrimSuffix(title, "."))
-		if loc != nil && loc.Has(key) {
-			title = loc.T(key)
-		}
-		return title + " " + last
+		return loc.Title(title) + " " + last
 	}
 	return strings.TrimSpace(first + " " + last)
 }

@@ -176,7 +176,7 @@ func (a *App) renderPortfolioIndex(w io.Writer, lang string, st *store.Student, 
 		it := indexItem{Date: e.Item.SubmittedAt.Format("2006-01-02"), Status: t("portfolio.status." + e.Item.Status),
 			Activity: e.Item.ActivityTitle, Text: e.Item.Body, Files: e.Files}
 		for _, c := range e.Comments {
-			it.Comments = append(it.Comments, indexComment{Who: c.AuthorName(), Text: c.Body})
+			it.Comments = append(it.Comments, indexComment{Who: l.PersonName(c.AuthorTitle, c.AuthorFirst, c.AuthorLast), Text: c.Body})
 		}
 		items = append(items, it)
 	}

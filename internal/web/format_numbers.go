@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"strconv"
-	"strings"
 	"time"
 
 	"cubby/internal/i18n"
@@ -45,13 +44,7 @@ func clock(loc *time.Location, t time.Time) template.HTML {
 
 // title is a courtesy title ("Ms.") as the reader's language writes it
 // ("Sra.", "Mme"); the stored value stays the English one the forms post.
-func title(l *i18n.Localizer, t string) string {
-	key := "title." + strings.ToLower(strings.TrimSuffix(t, "."))
-	if t == "" || !l.Has(key) {
-		return t
-	}
-	return l.T(key)
-}
+func title(l *i18n.Localizer, t string) string { return l.Title(t) }
 
 // titleOption labels a title in a form's list: the reader's word, with the
 // English one beside it where two read alike ("Sra. (Ms.)").
@@ -74,9 +67,4 @@ func displayName(l *i18n.Localizer, u *store.User) string {
 // personName is how a person is shown to the reader: "Sra. Rivera" with
 // the title in the reader's language, else the first name (as
 // store.User.DisplayName, whose title is the English one stored).
-func personName(l *i18n.Localizer, t, first, last string) string {
-	if t != "" && last != "" {
-		return title(l, t) + " " + last
-	}
-	return first
-}
+func personName(l *i18n.Localizer, t, first, last string) string { return l.PersonName(t, first, last) }
