@@ -6,6 +6,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -170,13 +171,22 @@ var errBadJSON = errors.New("invalid JSON body")
 // insisted on (curl -d sends a form type); cross-site browser requests are
 // already refused by the cross-origin protection in front of the API.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
 		}
+		return errBadJSON
+	}
+	// A NUL (\u0000) is valid JSON but no text PostgreSQL stores; bytes
+	// that are not UTF-8 the decoder turns into U+FFFD itself.
+	if bytes.Contains(b, []byte(`\u0000`)) {
+		return errBadJSON
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return errBadJSON
 	}
 	if _, err := dec.Token(); err != io.EOF {

@@ -36,7 +36,7 @@ func checkEmail(s string) string {
 }
 
 // cleanName trims a person's name and reports a problem key, allowing any
-// script but no control characters.
+// script but no control characters, and only UTF-8.
 func cleanName(s string, required bool) (string, string) {
 	s = strings.Join(strings.Fields(s), " ")
 	switch {
@@ -44,7 +44,9 @@ func cleanName(s string, required bool) (string, string) {
 		return s, "validation.required"
 	case utf8.RuneCountInString(s) > 100:
 		return s, "validation.too_long"
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+	case !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) || strings.IndexFunc(s, unicode.IsControl) >= 0:
+		// A form's bytes need not be UTF-8 (%FF), and CleanText has made
+		// them U+FFFD, which no one's name has.
 		return s, "validation.name"
 	}
 	return s, ""
@@ -68,3 +70,13 @@ func checkUsername(s string) string {
 }
 
 func validTitle(t string) bool { return slices.Contains(Titles, t) }
+
+// CleanText makes text from outside (a form's bytes) storable: bytes that
+// are not UTF-8 and NUL, which PostgreSQL refuses in text and SQLite keeps
+// unreadable, become U+FFFD, as encoding/json does with a JSON body's.
+func CleanText(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}

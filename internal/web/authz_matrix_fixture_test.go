@@ -61,7 +61,7 @@ type twoSchools struct {
 // missingID names no record: every account type must be refused it.
 const missingID = "2147480000"
 
-func newTwoSchools(t *testing.T, env *testenv.Env) *twoSchools {
+func newTwoSchools(t testing.TB, env *testenv.Env) *twoSchools {
 	t.Helper()
 	ctx := context.Background()
 	f := &twoSchools{env: env, ids: map[string]string{}}
@@ -128,7 +128,7 @@ func newTwoSchools(t *testing.T, env *testenv.Env) *twoSchools {
 	for r, who := range map[role]string{student: demo.StudentUsername, parent: demo.ParentEmail, otherParent: "parent.sofia@demo.cubby.test",
 		teacher: demo.TeacherEmail, colleague: demo.Teacher2Email, leader: demo.LeaderEmail,
 		teacherOther: "teacher@riverside.test", leaderOther: "leader@riverside.test"} {
-		f.clients[r] = login(t, env, who)
+		f.clients[r] = loginTB(t, env, who)
 	}
 
 	// Records the demo does not seed: a conversation between the class
@@ -184,9 +184,24 @@ func newTwoSchools(t *testing.T, env *testenv.Env) *twoSchools {
 	return f
 }
 
+// loginTB is login for a test or a fuzz target.
+func loginTB(t testing.TB, env *testenv.Env, who string) *http.Client {
+	t.Helper()
+	c := env.Client()
+	resp, err := c.PostForm(env.URL+"/login", url.Values{"login": {who}, "password": {demo.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: status %d", who, resp.StatusCode)
+	}
+	return c
+}
+
 // apiSetup makes a record the fixture needs through the API, as the
 // person who would.
-func (f *twoSchools) apiSetup(t *testing.T, r role, method, path string, body any, out any) {
+func (f *twoSchools) apiSetup(t testing.TB, r role, method, path string, body any, out any) {
 	t.Helper()
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest(method, f.env.URL+path, strings.NewReader(string(b)))
@@ -214,7 +229,7 @@ func (f *twoSchools) apiSetup(t *testing.T, r role, method, path string, body an
 // story comment. Each is made through the API as the person who would; one
 // that cannot be made is logged, and its routes are asked with an id
 // nobody has.
-func (f *twoSchools) more(t *testing.T) {
+func (f *twoSchools) more(t testing.TB) {
 	t.Helper()
 	ids := f.ids
 	photo := func(fields url.Values) shape { return f.multipart(fields, "file") }
@@ -248,7 +263,7 @@ func jsonShape(v map[string]any) shape {
 
 // try sends a request of the fixture's and returns its JSON answer; a
 // refusal is logged, not fatal.
-func (f *twoSchools) try(t *testing.T, r role, method, path string, s shape) map[string]any {
+func (f *twoSchools) try(t testing.TB, r role, method, path string, s shape) map[string]any {
 	t.Helper()
 	req, _ := http.NewRequest(method, f.env.URL+path, bytes.NewReader(s.body))
 	req.Header.Set("Content-Type", s.ctype)

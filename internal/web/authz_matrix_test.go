@@ -330,7 +330,7 @@ func (a answer) verdict(r role, api bool) string {
 }
 
 // ask sends one request as r.
-func (f *twoSchools) ask(t *testing.T, r role, method, path string, api bool, s shape) answer {
+func (f *twoSchools) ask(t testing.TB, r role, method, path string, api bool, s shape) answer {
 	t.Helper()
 	u := f.env.URL + path
 	if api {

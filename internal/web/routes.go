@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"cubby/internal/app"
 	"cubby/internal/authz"
@@ -48,7 +50,7 @@ func (s *Server) Routes() []Route { return s.webRoutes() }
 // tables features keep beside their handlers (story_routes.go,
 // message_routes.go, class_tools_routes.go).
 func (s *Server) webRoutes() []Route {
-	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.portfolioRoutes(), s.notificationRoutes(), s.pushRoutes(), s.classJoinRoutes(), s.attendanceRoutes(), s.pictureRoutes(), s.helpRoutes())
+	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.portfolioRoutes(), s.notificationRoutes(), s.pushRoutes(), s.classJoinRoutes(), s.attendanceRoutes(), s.pictureRoutes())
 }
 
 // pageRoutes declares the HTML pages and form endpoints, grouped by
@@ -251,10 +253,30 @@ func (s *Server) serve(rt Route) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
+		cleanForm(r)
 		if err := rt.Handle(w, r); err != nil {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// cleanForm makes a posted form's values storable text (app.CleanText)
+// before any handler reads them. A multipart form is left to its reader,
+// which streams files.
+func cleanForm(r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return
+	}
+	if r.ParseForm() != nil {
+		return // the handler's own ParseForm answers it
+	}
+	for _, vals := range []url.Values{r.Form, r.PostForm} {
+		for k, vs := range vals {
+			for i, v := range vs {
+				vals[k][i] = app.CleanText(v)
+			}
+		}
+	}
 }
 
 // session is the request's logged-in person: never nil in the handler of a
