@@ -63,6 +63,8 @@ type App struct {
 	// Notifications holds the notification centre's and digest's
 	// settings (notification.go).
 	Notifications Notifications
+	// Help holds the rate limits of help requests (help.go).
+	Help Help
 
 	codeGuesses   *limiter // parent and class codes, per person or address
 	loginFailures *limiter // per account

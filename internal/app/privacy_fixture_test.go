@@ -198,6 +198,7 @@ func newFamily(t *testing.T, d db.Dialect) *family {
 	touchPortfolios(t, f)    // portfolio_fixture_test.go
 	touchPush(t, f)          // push_fixture_test.go
 	touchClassJoins(t, f)    // class_join_fixture_test.go
+	touchHelp(t, f)          // help_fixture_test.go
 	// Deliver what is queued, so delivery records exist too.
 	_, err = env.Worker.DeliverPending(ctx)
 	must(t, err)

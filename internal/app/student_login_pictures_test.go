@@ -154,3 +154,38 @@ func TestPictureLoginAnyClassAsks(t *testing.T) {
 		t.Errorf("the other class's code: %v", err)
 	}
 }
+
+// A student added after picture login was turned on has no pictures until
+// their card is printed: the name alone does not let them in, and the
+// refusal says to ask for the card; printing it gives them a pair.
+func TestPictureLoginNewStudent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := testenv.New(t, dbtest.SQLiteOnly(t, "the wiring of the login and the cards; TestPictureLogin runs both engines"))
+	a := env.App
+	teacher := session(t, env, demo.TeacherEmail)
+	if err := a.SetPictureLogin(ctx, teacher, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	added, err := a.AddStudents(ctx, teacher, 1, []app.NewStudent{{FirstName: "Zola", LastName: "New"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zola := added[0].Student
+	code, _, err := a.RotateClassCode(ctx, teacher, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := app.ClassLogin{Code: code, StudentID: zola.ID, IP: "203.0.113.9"}
+	if _, err := a.ClassCodeLogin(ctx, in); picturesKey(err) != "picturelogin.no_pictures" {
+		t.Errorf("no pictures yet: %v", err)
+	}
+	card, err := a.PrintLoginCard(ctx, teacher, 1, zola.ID)
+	if err != nil || len(card.Pictures) != 2 {
+		t.Fatalf("card: %+v %v", card, err)
+	}
+	in.Pictures = card.Pictures
+	if _, err := a.ClassCodeLogin(ctx, in); err != nil {
+		t.Errorf("with the card's pictures: %v", err)
+	}
+}

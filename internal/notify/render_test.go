@@ -61,6 +61,8 @@ var sampleData = map[string]map[string]any{
 	"notification_digest": {"Name": "Ana", "Count": 2, "More": 0, "Link": "https://cubby.school.test/notifications",
 		"Items":       []map[string]any{{"Line": "Ava was marked absent.", "Link": "https://cubby.school.test/students/1/attendance", "When": "08:10"}},
 		"Unsubscribe": "https://cubby.school.test/notifications/unsubscribe?token=1.digest.ab"},
+	// Help requests (internal/app/help.go).
+	"help_answer": {"School": "Maple Grove", "Number": "7", "Answer": "Use the link on the login page.", "Question": "I cannot log in.", "Link": "https://cubby.school.test/help"},
 }
 
 func TestEveryTemplateRendersInEveryLanguage(t *testing.T) {

@@ -210,10 +210,15 @@ func TestTransparencyFollowsInventoryAndSettings(t *testing.T) {
 			t.Errorf("seed row %s missing", info.Type)
 		}
 	}
-	// Phone numbers are stored for one thing only: an invitation sent by
-	// text message.
-	if r := rows[TypePhoneNumber]; !r.Collected || !slices.Equal(r.Fields, []string{"invitations.phone"}) {
+	// Phone numbers are stored for two things only: an invitation sent by
+	// text message, and an answer to someone who asked for help without
+	// logging in (so the row names visitors).
+	if r := rows[TypePhoneNumber]; !r.Collected || !slices.Equal(r.Fields, []string{"help_requests.phone", "invitations.phone"}) ||
+		!slices.Contains(r.AccountTypes, Visitor) {
 		t.Errorf("phone numbers: %+v", r)
+	}
+	if r := rows[TypeEmail]; !slices.Contains(r.Fields, "help_requests.email") || !slices.Contains(r.AccountTypes, Visitor) {
+		t.Errorf("email addresses of people who ask for help: %+v", r)
 	}
 	if r := rows[TypeEmail]; len(r.OutsideEEA) != 0 || len(r.Processors) != 0 {
 		t.Errorf("without processors, email stays in Germany: %+v", r)

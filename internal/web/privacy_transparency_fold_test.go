@@ -38,7 +38,7 @@ func TestTransparencyRowsFold(t *testing.T) {
 				t.Error("the page lacks its no-JavaScript unfold link or its script")
 			}
 			for id, want := range map[string]string{
-				"email":            "Whose: Teacher, Parent, School leader and Student · kept up to 3 years after the account is deleted",
+				"email":            "Whose: Teacher, Parent, School leader, Student and Visitors who are not logged in · kept up to 3 years after the account is deleted",
 				"session":          "kept up to 1 day after the login ends",
 				"attendance":       "kept up to 12 months after the end of the school year",
 				"precise_location": "Cubby does not collect this",

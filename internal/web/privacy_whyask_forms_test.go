@@ -125,10 +125,16 @@ var formFields = map[string]string{
 	"/privacy/school/{id}/retention unit":   "",
 
 	// Schools.
-	"/schools/search q":                       "", // used for one search, never stored
-	"/schools/search school_id":               "",
-	"/schools/join q":                         "",
-	"/schools/join school_id":                 "school_members.school_id",
+	"/schools/search q":         "", // used for one search, never stored
+	"/schools/search school_id": "",
+	"/schools/join q":           "",
+	"/schools/join school_id":   "school_members.school_id",
+	// Help requests: the school is chosen among existing ones; the honeypot
+	// is never stored.
+	"/help q": "", "/help school_id": "", "/help website": "",
+	"/help topic": "help_requests.topic", "/help body": "help_requests.body",
+	"/help email": "help_requests.email", "/help phone": "help_requests.phone",
+	"/schools/{id}/help body":                 "help_request_events.body",
 	"/schools/new name":                       "schools.name",
 	"/schools/new address":                    "schools.address",
 	"/schools/new city":                       "schools.city",
@@ -590,6 +596,12 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 	w.add("a child's portfolio", parent, "/students/"+child[1]+"/portfolio")
 	w.add("notification choices", parent, "/settings/notifications")
 	w.add("join a class", student, "/join-class")
+	// Help: a visitor's form with a school found, and a leader's request page.
+	w.add("ask for help", env.Client(), "/help?q=Maple")
+	if s, _, _ := post(t, env.Client(), env.URL+"/help", url.Values{"topic": {"other"}, "body": {"Hello"}, "school_id": {sid}, "email": {"help@example.org"}}); s != http.StatusSeeOther {
+		t.Fatalf("asking for help: %d", s)
+	}
+	w.add("a help request", leader, "/schools/"+sid+"/help?request="+helpRequestID(t, env))
 
 	// Last, as a restriction changes what the pages above show: a parent
 	// asks to restrict processing, the leader sees the request to decide
@@ -603,6 +615,15 @@ func newFormWalk(t *testing.T, env *testenv.Env) *formWalk {
 	}
 	w.add("restrictions to decide and lift", leader, "/privacy/restrictions")
 	return w
+}
+
+func helpRequestID(t *testing.T, env *testenv.Env) string {
+	t.Helper()
+	var id int64
+	if err := env.DB.R.QueryRow(`SELECT id FROM help_requests ORDER BY id DESC LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 func firstStudent(t *testing.T, env *testenv.Env, class string) string {

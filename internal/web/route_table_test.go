@@ -103,6 +103,8 @@ var (
 		"GET /transparency", "GET /transparency.json", "GET /transparency/versions", "GET /transparency/versions/{version}",
 		"GET /transparency/record", "GET /transparency/record.json", "GET /transparency/record.csv",
 		"GET /unsubscribe", "POST /unsubscribe", "GET /notifications/unsubscribe", "POST /notifications/unsubscribe", "GET /invite", "GET /invite/signup", "POST /invite/signup", "GET /schools/search",
+		// Asking for help, from every page's footer (help.go).
+		"GET /help", "POST /help",
 		// The installable app: browsers fetch these without a login (pwa.go).
 		"GET /manifest.webmanifest", "GET /sw.js", "GET /offline",
 	}

@@ -50,7 +50,7 @@ func (s *Server) Routes() []Route { return s.webRoutes() }
 // tables features keep beside their handlers (story_routes.go,
 // message_routes.go, class_tools_routes.go).
 func (s *Server) webRoutes() []Route {
-	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.portfolioRoutes(), s.notificationRoutes(), s.pushRoutes(), s.classJoinRoutes(), s.attendanceRoutes(), s.pictureRoutes())
+	return slices.Concat(s.pageRoutes(), s.storyRoutes(), s.messageRoutes(), s.classToolRoutes(), s.portfolioRoutes(), s.notificationRoutes(), s.pushRoutes(), s.classJoinRoutes(), s.attendanceRoutes(), s.pictureRoutes(), s.helpRoutes())
 }
 
 // pageRoutes declares the HTML pages and form endpoints, grouped by
