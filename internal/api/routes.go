@@ -113,6 +113,7 @@ func (x *API) routes() {
 	x.notificationRoutes() // notification.go
 	x.pushRoutes()         // push.go
 	x.classroomRoutes()    // classroom.go
+	x.helpRoutes()         // help.go
 	x.add(Op{Method: "GET", Path: "/schools/search", ID: "searchSchools", Tag: "schools", Access: authz.ForAnyone, Public: true, Summary: "Find schools by name words, by the searcher's position, or both. Best matches first, nearer ones first among good matches.", Response: "SchoolSearchResults", Success: http.StatusOK, Errors: []int{400},
 		Query: []Param{
 			{Name: "q", Type: "string", Description: "name words, typos forgiven; up to 200 characters"},
