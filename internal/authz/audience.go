@@ -26,7 +26,9 @@ const (
 	// ForLeaders: school leaders, of the school the path names.
 	ForLeaders Audience = "leaders"
 	// ForClassTeachers: the teachers of the class the path names (or the
-	// class of the record it names) and the leaders of its school.
+	// class of the record it names) and, for most such routes, the
+	// leaders of its school (a class's own skills and avatars are its
+	// teachers' alone).
 	ForClassTeachers Audience = "class-teachers"
 	// ForFamily: a student's own records: the student, their parents, and the
 	// staff of their school (class teachers, verified staff, leaders).
