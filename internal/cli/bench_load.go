@@ -295,6 +295,11 @@ func driveLoad(ctx context.Context, p *loadPlan, cases []loadCase, clients int, 
 		results[i] = &loadResult{name: c.name}
 	}
 	var mu sync.Mutex
+	// Each use case once first, so every one is measured (and a smoke
+	// run checks every one) however short the run and rare the case.
+	for ci := range cases {
+		results[ci].record(oneRequest(ctx, p, cases[ci], ci))
+	}
 	var next atomic.Int64
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
@@ -306,40 +311,47 @@ func driveLoad(ctx context.Context, p *loadPlan, cases []loadCase, clients int, 
 			for ctx.Err() == nil {
 				n := int(next.Add(1))
 				ci := order[(n*7)%len(order)] // spread the cases through time
-				hc, req := cases[ci].req(p, n)
-				req = req.WithContext(ctx)
-				t0 := time.Now()
-				resp, err := hc.Do(req)
-				lat := time.Since(t0)
-				fail := ""
-				switch {
-				case err != nil:
-					fail = err.Error()
-				case resp.StatusCode != cases[ci].want:
-					fail = req.Method + " " + req.URL.Path + ": " + resp.Status
-				}
-				if resp != nil {
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
+				lat, fail := oneRequest(ctx, p, cases[ci], n)
 				if ctx.Err() != nil {
 					return // cut off by the end of the run: not counted
 				}
 				mu.Lock()
-				r := results[ci]
-				r.lat = append(r.lat, lat)
-				if fail != "" {
-					r.errors++
-					if r.first == "" {
-						r.first = fail
-					}
-				}
+				results[ci].record(lat, fail)
 				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
 	return results
+}
+
+// oneRequest makes the n-th request of a use case and returns its
+// latency and, if it failed, why.
+func oneRequest(ctx context.Context, p *loadPlan, c loadCase, n int) (time.Duration, string) {
+	hc, req := c.req(p, n)
+	req = req.WithContext(ctx)
+	t0 := time.Now()
+	resp, err := hc.Do(req)
+	lat := time.Since(t0)
+	if err != nil {
+		return lat, err.Error()
+	}
+	io.Copy(io.Discard, resp.Body) // so the connection is reused
+	resp.Body.Close()
+	if resp.StatusCode != c.want {
+		return lat, req.Method + " " + req.URL.Path + ": " + resp.Status
+	}
+	return lat, ""
+}
+
+func (r *loadResult) record(lat time.Duration, fail string) {
+	r.lat = append(r.lat, lat)
+	if fail != "" {
+		r.errors++
+		if r.first == "" {
+			r.first = fail
+		}
+	}
 }
 
 func printLoad(w io.Writer, results []*loadResult, d time.Duration) {
