@@ -37,6 +37,7 @@ func commands() []command {
 		{"migrate", "cubby migrate [flags]", "apply database migrations and exit", runMigrate},
 		{"schools", schoolsUsage, "import school records from a CSV file (see cubby schools import -h)", runSchools},
 		{"staff", staffUsage, "list a school's staff, confirm a school someone added, make someone its leader", runStaff},
+		{"helpdesk", helpdeskUsage, "the operator's help requests: those about no school, or a school without a leader", runHelpdesk},
 		{"outbox", outboxUsage, "show the email/SMS queue; retry-failed queues failed messages again", runOutbox},
 		{"privacy", privacyUsage, "audit the privacy inventory, verify the audit log, run retention (see cubby privacy -h)", runPrivacy},
 		{"news", newsUsage, "send product news to the adults who opted in", runNews},
