@@ -21,7 +21,7 @@ import (
 // Help requests (issue 18): anyone, logged in or not, asks for help from
 // the footer of every page. A request about a school goes to the school's
 // active leaders; one about no school, or a school with no active leader,
-// to the deployment's operator, who answers with `cubby help` (the same
+// to the deployment's operator, who answers with `cubby helpdesk` (the same
 // way the operator stands in for missing leaders with `cubby staff`).
 // There is no operator account: whoever can run the command owns the
 // server, and a new kind of account able to read every school's requests

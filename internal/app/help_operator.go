@@ -6,7 +6,7 @@ import (
 	"cubby/internal/store"
 )
 
-// The operator's side of help requests (`cubby help`): the requests about
+// The operator's side of help requests (`cubby helpdesk`): the requests about
 // no school, or about a school with no active leader, which no one in a
 // school can answer. Like the operator's other commands these take no
 // session; whoever can run the command owns the server.

@@ -3,7 +3,7 @@ package authz
 // Help requests (issue 18): anyone asks, logged in or not; a request about
 // a school is answered by the school's leaders. Requests about no school,
 // or about a school without an active leader, belong to the deployment's
-// operator, who answers on the command line (`cubby help`) and so never
+// operator, who answers on the command line (`cubby helpdesk`) and so never
 // passes through these functions.
 
 // CanAskForHelp: anyone may ask, visitors included (a nil or zero actor).

@@ -150,6 +150,28 @@ func TestHelpPages(t *testing.T) {
 			if mail := env.LastEmail(t, "sam@example.org"); !strings.Contains(mail, "Ask at the office for a new card.") {
 				t.Errorf("the answer's email: %s", mail)
 			}
+
+			// A logged-in parent sees their own request and its answer, never a note.
+			parent := login(t, env, demo.ParentEmail)
+			if st, _, _ := post(t, parent, env.URL+"/help", url.Values{"school_id": {school}, "topic": {"child"}, "body": {"Which class is Ava in?"}}); st != http.StatusSeeOther {
+				t.Fatalf("a parent asks: %d", st)
+			}
+			if err := env.DB.R.QueryRow(`SELECT id FROM help_requests WHERE user_id IS NOT NULL`).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			rid := strconv.FormatInt(id, 10)
+			act(leader, rid, "kind", "note", "body", "Look it up in the roster.")
+			act(leader, rid, "kind", "reply", "body", "Ava is in Class 3.")
+			if _, body, _ := get(t, parent, env.URL+"/help"); !strings.Contains(body, `href="/help/request?id=`+rid+`"`) {
+				t.Error("the parent's help page does not list their request")
+			}
+			st, body, _ = get(t, parent, env.URL+"/help/request?id="+rid)
+			if st != 200 || !strings.Contains(body, "Ava is in Class 3.") || strings.Contains(body, "roster") || strings.Contains(body, `name="body"`) {
+				t.Errorf("the parent's view of their request: %d", st)
+			}
+			if st, _, _ := get(t, parent, env.URL+"/help/request?id="+strconv.FormatInt(id-1, 10)); st != http.StatusNotFound {
+				t.Errorf("a parent opens someone else's request: %d", st)
+			}
 		})
 	}
 }

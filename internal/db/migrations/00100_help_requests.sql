@@ -1,7 +1,7 @@
 -- Help requests (issue 18): anyone, logged in or not, asks for help from
 -- every page's footer. A request about a school is answered by the
 -- school's leaders; one about no school, or a school with no active
--- leader, by the deployment's operator with `cubby help`. A logged-in
+-- leader, by the deployment's operator with `cubby helpdesk`. A logged-in
 -- request carries the account (user_id), never a copy of its details; a
 -- visitor leaves an email address or phone number only if they want an
 -- answer. Every column has its entry in
