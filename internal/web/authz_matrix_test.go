@@ -349,7 +349,7 @@ func (f *twoSchools) ask(t testing.TB, r role, method, path string, api bool, s 
 	if s.body != nil {
 		body = bytes.NewReader(s.body)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a stuck stream, not a slow machine
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
