@@ -72,6 +72,7 @@ func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
 	for done < len(f.Recipients) {
 		next := min(done+batch, len(f.Recipients))
 		ids := f.Recipients[done:next]
+		started := time.Now()
 		w, err := a.prepareFanout(ctx, n, without(ids, f.ActorID))
 		if err != nil {
 			return done - f.Done, err
@@ -97,6 +98,15 @@ func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
 		}
 		a.fanoutTold(f, ids)
 		done = next
+		if done < len(f.Recipients) && !a.Notifications.NoRest {
+			rest := time.NewTimer(time.Since(started))
+			select {
+			case <-ctx.Done():
+				rest.Stop()
+				return done - f.Done, ctx.Err()
+			case <-rest.C:
+			}
+		}
 	}
 	return done - f.Done, nil
 }
