@@ -1,8 +1,9 @@
 package api
 
-import "cubby/internal/authz"
-
-import "net/http"
+import (
+	"cubby/internal/authz"
+	"net/http"
+)
 
 // routes declares every endpoint. Adding one here is the only way to add a
 // route, and it documents it in the OpenAPI document at the same time.
