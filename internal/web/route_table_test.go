@@ -111,6 +111,8 @@ var (
 	publicOps = []string{
 		"POST /auth/login", "POST /auth/signup", "POST /auth/student-signup", "POST /auth/verify",
 		"POST /auth/password/forgot", "POST /auth/password/reset", "GET /schools/search", "GET /invitations/{token}",
+		// Asking for help, logged in or not (api/help.go).
+		"POST /help-requests",
 	}
 )
 
