@@ -268,7 +268,11 @@ func cleanForm(r *http.Request) {
 		return
 	}
 	if r.ParseForm() != nil {
-		return // the handler's own ParseForm answers it
+		// The handler's own ParseForm answers it (413 for a body over the
+		// limit): forget the empty form a failed parse leaves, or that call
+		// would succeed on it. A MaxBytesReader's error stays on reading.
+		r.Form, r.PostForm = nil, nil
+		return
 	}
 	for _, vals := range []url.Values{r.Form, r.PostForm} {
 		for k, vs := range vals {
