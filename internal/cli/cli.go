@@ -155,6 +155,32 @@ func newApp(cfg config.Config, database *db.DB, log *slog.Logger, bundle *i18n.B
 	return a, nil
 }
 
+// openAppWithOutbox opens the database and builds the use cases over it
+// for a command that queues emails (the server's outbox workers send
+// them); close the database when done.
+func openAppWithOutbox(ctx context.Context, e *env, cfg config.Config) (*app.App, *db.DB, error) {
+	database, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := func() (*app.App, error) {
+		bundle, err := i18n.Load()
+		if err != nil {
+			return nil, err
+		}
+		worker, err := newOutboxWorker(cfg, database, bundle, newLogger(cfg, e.stderr))
+		if err != nil {
+			return nil, err
+		}
+		return newApp(cfg, database, newLogger(cfg, e.stderr), bundle, worker.Outbox())
+	}()
+	if err != nil {
+		database.Close()
+		return nil, nil, err
+	}
+	return a, database, nil
+}
+
 func runMigrate(ctx context.Context, e *env, args []string) error {
 	cfg, err := loadConfig(e, "migrate", args, nil)
 	if err != nil {

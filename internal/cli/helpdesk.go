@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"cubby/internal/app"
-	"cubby/internal/i18n"
 )
 
 const helpdeskUsage = "cubby helpdesk list [new|answered|closed] | show ID | reply ID TEXT | note ID TEXT | close ID | reopen ID [flags]"
@@ -42,24 +41,11 @@ func runHelpdesk(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%q is not a request number (the # in the list)", words[1])
 		}
 	}
-	database, err := openDB(ctx, cfg)
+	a, database, err := openAppWithOutbox(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	bundle, err := i18n.Load()
-	if err != nil {
-		return err
-	}
-	// Answers are queued in the outbox; the server's workers send them.
-	worker, err := newOutboxWorker(cfg, database, bundle, newLogger(cfg, e.stderr))
-	if err != nil {
-		return err
-	}
-	a, err := newApp(cfg, database, newLogger(cfg, e.stderr), bundle, worker.Outbox())
-	if err != nil {
-		return err
-	}
 	switch words[0] {
 	case "list":
 		status := ""

@@ -12,7 +12,6 @@ import (
 	"cubby/internal/app"
 	"cubby/internal/config"
 	"cubby/internal/files"
-	"cubby/internal/i18n"
 	"cubby/internal/privacy"
 )
 
@@ -65,23 +64,11 @@ func runPrivacy(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, privacyUsage)
 		return fmt.Errorf("unknown subcommand %q", sub)
 	}
-	database, err := openDB(ctx, cfg)
+	a, database, err := openAppWithOutbox(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	bundle, err := i18n.Load()
-	if err != nil {
-		return err
-	}
-	worker, err := newOutboxWorker(cfg, database, bundle, newLogger(cfg, e.stderr))
-	if err != nil {
-		return err
-	}
-	a, err := newApp(cfg, database, newLogger(cfg, e.stderr), bundle, worker.Outbox())
-	if err != nil {
-		return err
-	}
 	switch sub {
 	case "verify-audit":
 		r, err := a.VerifyAudit(ctx)
@@ -218,23 +205,11 @@ func runNews(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read -body-file: %w", err)
 	}
-	database, err := openDB(ctx, cfg)
+	a, database, err := openAppWithOutbox(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	bundle, err := i18n.Load()
-	if err != nil {
-		return err
-	}
-	worker, err := newOutboxWorker(cfg, database, bundle, newLogger(cfg, e.stderr))
-	if err != nil {
-		return err
-	}
-	a, err := newApp(cfg, database, newLogger(cfg, e.stderr), bundle, worker.Outbox())
-	if err != nil {
-		return err
-	}
 	n, err := a.SendNews(ctx, app.News{Subject: subject, Body: strings.TrimSpace(string(body)), Lang: lang})
 	var ve *app.ValidationError
 	if errors.As(err, &ve) {
