@@ -61,11 +61,6 @@ type Notifications struct {
 	// DigestHour is the hour (schools' zone) from which the daily digest
 	// goes; 0 means 17 (after school).
 	DigestHour int
-	// NoRest lets the job run its batches back to back (tests); by default
-	// it rests after each batch as long as the batch took, so a fan-out to
-	// a thousand parents never takes more than half a core from the people
-	// using Cubby meanwhile (1,000 parents still take about a second).
-	NoRest bool
 
 	once sync.Once
 	kick chan struct{}

@@ -42,14 +42,10 @@ func clock(loc *time.Location, t time.Time) template.HTML {
 	return template.HTML(`<time datetime="` + lt.Format(time.RFC3339) + `" dir="ltr">` + lt.Format("15:04") + `</time>`)
 }
 
-// title is a courtesy title ("Ms.") as the reader's language writes it
-// ("Sra.", "Mme"); the stored value stays the English one the forms post.
-func title(l *i18n.Localizer, t string) string { return l.Title(t) }
-
 // titleOption labels a title in a form's list: the reader's word, with the
 // English one beside it where two read alike ("Sra. (Ms.)").
 func titleOption(l *i18n.Localizer, t string) string {
-	if w := title(l, t); w != t {
+	if w := l.Title(t); w != t {
 		return w + " (" + t + ")"
 	}
 	return t
@@ -61,10 +57,5 @@ func displayName(l *i18n.Localizer, u *store.User) string {
 	if u == nil {
 		return ""
 	}
-	return personName(l, u.Title, u.FirstName, u.LastName)
+	return l.PersonName(u.Title, u.FirstName, u.LastName)
 }
-
-// personName is how a person is shown to the reader: "Sra. Rivera" with
-// the title in the reader's language, else the first name (as
-// store.User.DisplayName, whose title is the English one stored).
-func personName(l *i18n.Localizer, t, first, last string) string { return l.PersonName(t, first, last) }

@@ -137,7 +137,7 @@ func memberNames(l *i18n.Localizer, list []store.Member, me int64) string {
 		if m.UserID == me {
 			continue
 		}
-		n := personName(l, m.Title, m.FirstName, m.LastName)
+		n := l.PersonName(m.Title, m.FirstName, m.LastName)
 		if n == "" {
 			n = formerName(l, m.Kind)
 		}
@@ -321,7 +321,7 @@ func (s *Server) msgViewOf(l *i18n.Localizer, m app.MessageView, receipts bool, 
 	mv := msgView{ID: m.ID, Body: m.Body, Mine: m.Mine, CanEdit: m.CanEdit, CanReport: m.CanReport, Edited: m.EditedAt != nil,
 		ReceiptsShown: receipts && m.Mine, ReadByAllRequired: others}
 	if m.SenderID != 0 {
-		mv.Sender = personName(l, m.SenderTitle, m.SenderFirst, m.SenderLast)
+		mv.Sender = l.PersonName(m.SenderTitle, m.SenderFirst, m.SenderLast)
 	}
 	if mv.Sender == "" {
 		mv.Sender = formerName(l, m.SenderKind)
@@ -348,7 +348,7 @@ func (s *Server) msgViewOf(l *i18n.Localizer, m app.MessageView, receipts bool, 
 		if rd.UserID == m.SenderID {
 			continue
 		}
-		name := personName(l, rd.Title, rd.FirstName, rd.LastName)
+		name := l.PersonName(rd.Title, rd.FirstName, rd.LastName)
 		if name == "" {
 			name = formerName(l, rd.Kind)
 		}
@@ -443,7 +443,7 @@ func (s *Server) newConvData(r *http.Request, sess *app.Session, l *i18n.Localiz
 		}
 		g := &d.Groups[i]
 		if student {
-			g.Options = append(g.Options, contactOption{Value: contactValue(c.UserID, c.StudentID, c.SchoolID), Label: l.T("message.student_contact", "name", personName(l, c.Title, c.FirstName, c.LastName))})
+			g.Options = append(g.Options, contactOption{Value: contactValue(c.UserID, c.StudentID, c.SchoolID), Label: l.T("message.student_contact", "name", l.PersonName(c.Title, c.FirstName, c.LastName))})
 			continue
 		}
 		if staff && c.StudentID != 0 && len(g.Options) == 1 {
@@ -452,7 +452,7 @@ func (s *Server) newConvData(r *http.Request, sess *app.Session, l *i18n.Localiz
 			all = "all" + all[1:]
 			g.Options = append([]contactOption{{Value: all, Label: l.T("message.all_parents_of", "name", c.StudentFirst)}}, g.Options...)
 		}
-		name := personName(l, c.Title, c.FirstName, c.LastName)
+		name := l.PersonName(c.Title, c.FirstName, c.LastName)
 		if c.Kind == store.KindLeader && c.StudentID != 0 && !staff {
 			name = l.T("message.office", "name", name)
 		}

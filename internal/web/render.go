@@ -37,7 +37,6 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		// Courtesy titles in the reader's language (format_numbers.go).
 		"titleOption": titleOption,
 		"displayName": displayName,
-		"personName":  personName,
 		"childDay": func(l *i18n.Localizer, c app.ChildDay) any {
 			return struct {
 				L *i18n.Localizer

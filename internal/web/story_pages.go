@@ -109,7 +109,7 @@ func (s *Server) cards(l *i18n.Localizer, back string, items []app.StoryItem, si
 			c.Where = l.T("story.school_story")
 		}
 		if it.Post.AuthorID != 0 {
-			c.Author = personName(l, it.Post.AuthorTitle, it.Post.AuthorFirst, it.Post.AuthorLast)
+			c.Author = l.PersonName(it.Post.AuthorTitle, it.Post.AuthorFirst, it.Post.AuthorLast)
 		}
 		if c.Author == "" {
 			c.Author = it.Post.SchoolName
