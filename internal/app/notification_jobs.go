@@ -42,6 +42,11 @@ func (a *App) RunNotificationJobs(ctx context.Context) (int, error) {
 }
 
 func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
+	// The unsubscribe links' key exists before the batches read it on
+	// the read connection (prepareFanout).
+	if _, err := store.ServerKey(ctx, a.db.W, unsubscribeNotifKey, a.Now()); err != nil {
+		return 0, err
+	}
 	n := Notice{Kind: f.Kind, SchoolID: f.SchoolID, RefID: f.RefID, ActorID: f.ActorID, StudentID: f.StudentID,
 		At: f.VisibleAt, Urgent: f.Urgent}
 	if f.Recipients == nil {
@@ -119,10 +124,6 @@ func (a *App) runFanout(ctx context.Context, f store.Fanout) (int, error) {
 // held for the inserts alone, not for rendering fifty emails, and awards
 // do not wait behind a thousand parents' notifications.
 func (a *App) prepareFanout(ctx context.Context, n Notice, ids []int64) (*noticeWrite, error) {
-	// The unsubscribe links' key exists before the reads use it.
-	if _, err := store.ServerKey(ctx, a.db.W, unsubscribeNotifKey, a.Now()); err != nil {
-		return nil, err
-	}
 	return a.prepareNotice(ctx, a.db.R, n, ids, a.Now())
 }
 
