@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"cubby/internal/app"
+	"cubby/internal/db"
 	"cubby/internal/db/dbtest"
 	"cubby/internal/demo"
 	"cubby/internal/store"
@@ -89,6 +91,32 @@ func TestTitlesInStoriesAndMessages(t *testing.T) {
 		_, body, _ := get(t, parent, env.URL+page)
 		if !strings.Contains(body, "Sra. Alvarez") || strings.Contains(body, "Ms. Alvarez") {
 			t.Errorf("%s does not name the teacher in Spanish", page)
+		}
+	}
+}
+
+// A family's timeline names the day of each point in the family's
+// language ("mié 14:08"), on the page as in its live rows.
+func TestTimelineDayInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t, db.SQLite)
+	ctx := context.Background()
+	u, err := store.UserByEmail(ctx, env.DB.R, demo.ParentEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetUserLanguage(ctx, env.DB.W, u.ID, "es", env.App.Now()); err != nil {
+		t.Fatal(err)
+	}
+	body := mustGet(t, login(t, env, demo.ParentEmail), env.URL+"/")
+	days := regexp.MustCompile(`<time class="muted small" datetime="[^"]+">([^ <]+) [0-9]{2}:[0-9]{2}</time>`).FindAllStringSubmatch(body, -1)
+	if len(days) == 0 {
+		t.Fatal("the parent's home shows no point with its time")
+	}
+	spanish := map[string]bool{"lun": true, "mar": true, "mié": true, "jue": true, "vie": true, "sáb": true, "dom": true}
+	for _, d := range days {
+		if !spanish[d[1]] {
+			t.Errorf("a point's day reads %q on a Spanish page", d[1])
 		}
 	}
 }

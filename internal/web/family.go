@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cubby/internal/app"
+	"cubby/internal/i18n"
 )
 
 func (s *Server) connectSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -59,7 +60,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 		}
 		b, _ := json.Marshal(map[string]any{"student_id": strconv.FormatInt(e.StudentID, 10), "point_id": strconv.FormatInt(e.PointID, 10),
 			"skill": e.SkillName, "weight": e.Weight, "undone": e.Undone,
-			"at": e.AwardedAt.Format(time.RFC3339), "time": s.weekClock(e.AwardedAt)})
+			"at": e.AwardedAt.Format(time.RFC3339), "time": s.weekClock(i18n.FromContext(r.Context()), e.AwardedAt)})
 		fmt.Fprintf(w, "event: point\ndata: %s\n\n", b)
 		return true
 	})

@@ -33,7 +33,11 @@ func signed(l *i18n.Localizer, n int) template.HTML {
 
 // weekClock is when a point was given, as a family's timeline shows it
 // ("Mon 14:05"), in the school's zone, for the page and its live rows alike.
-func (s *Server) weekClock(t time.Time) string { return t.In(s.app.Location).Format("Mon 15:04") }
+func (s *Server) weekClock(l *i18n.Localizer, t time.Time) string {
+	lt := t.In(s.app.Location)
+	day := (int(lt.Weekday())+6)%7 + 1 // Monday is 1
+	return l.T("time.weekday_short."+strconv.Itoa(day)) + " " + lt.Format("15:04")
+}
 
 // clock is a time of day in the school's zone, as "14:05", with a
 // machine-readable datetime, for the rows of a timeline.
